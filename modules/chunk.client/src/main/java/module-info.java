@@ -1,0 +1,5 @@
+module chunk.client {
+    requires chunk.wire;
+    requires static org.jspecify;
+
+}

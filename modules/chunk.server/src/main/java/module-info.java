@@ -1,0 +1,5 @@
+module chunk.server {
+    requires chunk.wire;
+    requires static org.jspecify;
+
+}

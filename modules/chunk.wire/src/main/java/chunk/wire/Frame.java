@@ -1,0 +1,118 @@
+package chunk.wire;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One message of the chunk protocol. A connection carries one {@link Request} from the
+ * client and one {@link Reply} from the server; after a {@link ChunkReply} come exactly
+ * {@code range().length()} bytes of file data, which are not part of the frame.
+ *
+ * <p>On the wire every frame is a {@value #HEADER_BYTES}-byte little-endian header
+ * ({@code startOffset} i64, {@code transferSize} i64, {@code packetType} u32,
+ * {@code textLength} u32) followed by {@code textLength} bytes of UTF-8 text. The records
+ * validate themselves, so a frame that exists can always be encoded.
+ */
+public sealed interface Frame permits Frame.Request, Frame.Reply {
+
+    /** Bytes in every header. */
+    int HEADER_BYTES = 24;
+    /** The longest text (file name or error reason) in bytes, as in the original programs. */
+    int MAX_TEXT_BYTES = 4095;
+
+    /** Packet type of a size request and of its reply. */
+    int TYPE_SIZE = 0;
+    /** Packet type of a chunk request and of its reply. */
+    int TYPE_CHUNK = 1;
+    /** Packet type of an error reply: 0xFFFFFFFF on the wire. */
+    int TYPE_ERROR = 0xFFFF_FFFF;
+
+    /** The {@code packetType} field of this frame's header. */
+    int packetType();
+
+    /** What a client sends: it always names a file. */
+    sealed interface Request extends Frame permits SizeRequest, ChunkRequest {
+        String fileName();
+    }
+
+    /** What a server answers. */
+    sealed interface Reply extends Frame permits SizeReply, ChunkReply, ErrorReply {}
+
+    /** Asks for the length of {@code fileName}. */
+    record SizeRequest(String fileName) implements Request {
+        public SizeRequest {
+            requireValidFileName(fileName);
+        }
+
+        @Override
+        public int packetType() {
+            return TYPE_SIZE;
+        }
+    }
+
+    /** Asks for the bytes of {@code fileName} in {@code range}. */
+    record ChunkRequest(String fileName, ByteRange range) implements Request {
+        public ChunkRequest {
+            requireValidFileName(fileName);
+            java.util.Objects.requireNonNull(range, "range");
+        }
+
+        @Override
+        public int packetType() {
+            return TYPE_CHUNK;
+        }
+    }
+
+    /** The length of the requested file. */
+    record SizeReply(long fileSize) implements Reply {
+        public SizeReply {
+            if (fileSize < 0) {
+                throw new IllegalArgumentException("a file size cannot be negative: " + fileSize);
+            }
+        }
+
+        @Override
+        public int packetType() {
+            return TYPE_SIZE;
+        }
+    }
+
+    /** The header of a chunk's data: exactly {@code range.length()} bytes of the file follow it. */
+    record ChunkReply(ByteRange range) implements Reply {
+        public ChunkReply {
+            java.util.Objects.requireNonNull(range, "range");
+        }
+
+        @Override
+        public int packetType() {
+            return TYPE_CHUNK;
+        }
+    }
+
+    /** The server cannot serve the request; {@code reason} says why, for a person to read. */
+    record ErrorReply(String reason) implements Reply {
+        public ErrorReply {
+            if (reason.getBytes(StandardCharsets.UTF_8).length > MAX_TEXT_BYTES) {
+                throw new IllegalArgumentException("an error reason is limited to " + MAX_TEXT_BYTES + " bytes");
+            }
+        }
+
+        @Override
+        public int packetType() {
+            return TYPE_ERROR;
+        }
+    }
+
+    private static void requireValidFileName(String fileName) {
+        if (fileName.isEmpty()) {
+            throw new IllegalArgumentException("a file name cannot be empty");
+        }
+        if (fileName.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a file name cannot contain a NUL character");
+        }
+        int bytes = fileName.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_TEXT_BYTES) {
+            throw new IllegalArgumentException(
+                    "a file name is limited to " + MAX_TEXT_BYTES + " bytes of UTF-8, this one has " + bytes);
+        }
+    }
+}

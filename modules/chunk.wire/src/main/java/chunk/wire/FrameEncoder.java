@@ -1,0 +1,62 @@
+package chunk.wire;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns frames into bytes. A {@link Frame.ChunkReply} is encoded as its header alone: the
+ * sender writes it, then moves the file data straight from the file to the socket (for
+ * example with {@link java.nio.channels.FileChannel#transferTo}), never through this class.
+ */
+public final class FrameEncoder {
+
+    private FrameEncoder() {}
+
+    /** The frame's bytes, in a buffer positioned at 0 and limited to their end. */
+    public static ByteBuffer encode(Frame frame) {
+        byte[] text = switch (frame) {
+            case Frame.SizeRequest request -> utf8(request.fileName());
+            case Frame.ChunkRequest request -> utf8(request.fileName());
+            case Frame.ErrorReply error -> utf8(error.reason());
+            case Frame.SizeReply _, Frame.ChunkReply _ -> new byte[0];
+        };
+        long startOffset = switch (frame) {
+            case Frame.ChunkRequest request -> request.range().offset();
+            case Frame.ChunkReply reply -> reply.range().offset();
+            case Frame.SizeRequest _, Frame.SizeReply _, Frame.ErrorReply _ -> 0;
+        };
+        long transferSize = switch (frame) {
+            case Frame.ChunkRequest request -> request.range().length();
+            case Frame.ChunkReply reply -> reply.range().length();
+            case Frame.SizeReply reply -> reply.fileSize();
+            case Frame.SizeRequest _, Frame.ErrorReply _ -> 0;
+        };
+        ByteBuffer bytes = ByteBuffer.allocate(Frame.HEADER_BYTES + text.length).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.putLong(startOffset)
+                .putLong(transferSize)
+                .putInt(frame.packetType())
+                .putInt(text.length)
+                .put(text)
+                .flip();
+        return bytes;
+    }
+
+    /**
+     * Writes the whole frame to a blocking channel.
+     *
+     * @throws IOException if the channel fails or closes first
+     */
+    public static void write(Frame frame, WritableByteChannel out) throws IOException {
+        ByteBuffer bytes = encode(frame);
+        while (bytes.hasRemaining()) {
+            out.write(bytes);
+        }
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,44 @@
+package chunk.wire;
+
+import java.io.IOException;
+import java.io.Serial;
+
+/**
+ * Bytes that are not a valid frame of the kind expected. {@link #problem()} says which
+ * rule they broke, so that a server can answer with the right reason and a client can
+ * report the server that sent them.
+ */
+public final class MalformedFrameException extends IOException {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    /** The rule that malformed input broke. */
+    public enum Problem {
+        /** The connection ended inside the 24-byte header (or before it began). */
+        TRUNCATED_HEADER,
+        /** The connection ended before {@code textLength} bytes of text arrived. */
+        TRUNCATED_TEXT,
+        /** {@code textLength} is above {@link Frame#MAX_TEXT_BYTES}. */
+        TEXT_TOO_LONG,
+        /** The text is empty, not UTF-8, or has a NUL where a file name is expected. */
+        BAD_TEXT,
+        /** A negative offset or size, or a range whose end overflows. */
+        BAD_RANGE,
+        /** A packet type that this side does not know (or that the sender must not send). */
+        UNKNOWN_TYPE,
+        /** A header field that must be zero for this packet type is not, or text where none belongs. */
+        UNEXPECTED_FIELD
+    }
+
+    private final Problem problem;
+
+    public MalformedFrameException(Problem problem, String message) {
+        super(message);
+        this.problem = problem;
+    }
+
+    public Problem problem() {
+        return problem;
+    }
+}
