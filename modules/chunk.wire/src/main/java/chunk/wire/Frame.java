@@ -1,5 +1,8 @@
 package chunk.wire;
 
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -91,8 +94,8 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
     /** The server cannot serve the request; {@code reason} says why, for a person to read. */
     record ErrorReply(String reason) implements Reply {
         public ErrorReply {
-            if (reason.getBytes(StandardCharsets.UTF_8).length > MAX_TEXT_BYTES) {
-                throw new IllegalArgumentException("an error reason is limited to " + MAX_TEXT_BYTES + " bytes");
+            if (utf8Length(reason, "an error reason") > MAX_TEXT_BYTES) {
+                throw new IllegalArgumentException("an error reason is limited to " + MAX_TEXT_BYTES + " bytes of UTF-8");
             }
         }
 
@@ -109,10 +112,27 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
         if (fileName.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("a file name cannot contain a NUL character");
         }
-        int bytes = fileName.getBytes(StandardCharsets.UTF_8).length;
+        int bytes = utf8Length(fileName, "a file name");
         if (bytes > MAX_TEXT_BYTES) {
             throw new IllegalArgumentException(
                     "a file name is limited to " + MAX_TEXT_BYTES + " bytes of UTF-8, this one has " + bytes);
+        }
+    }
+
+    /**
+     * The length of {@code text} in UTF-8. A string with an unpaired surrogate has no UTF-8
+     * form ({@code getBytes} would silently put {@code ?} in its place and so ask for
+     * another file), hence it is rejected here rather than mangled on the wire.
+     */
+    private static int utf8Length(String text, String what) {
+        try {
+            return StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(text))
+                    .remaining();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(what + " must be well-formed Unicode (it has an unpaired surrogate)", e);
         }
     }
 }

@@ -52,7 +52,10 @@ public final class FrameEncoder {
     public static void write(Frame frame, WritableByteChannel out) throws IOException {
         ByteBuffer bytes = encode(frame);
         while (bytes.hasRemaining()) {
-            out.write(bytes);
+            if (out.write(bytes) == 0) {
+                // A blocking channel never writes nothing; looping here would spin forever.
+                throw new IllegalArgumentException("frames are written to blocking channels only");
+            }
         }
     }
 
