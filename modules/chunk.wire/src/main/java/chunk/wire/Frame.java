@@ -29,19 +29,37 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
     /** Packet type of an error reply: 0xFFFFFFFF on the wire. */
     int TYPE_ERROR = 0xFFFF_FFFF;
 
-    /** The {@code packetType} field of this frame's header. */
+    /**
+     * The {@code packetType} field of this frame's header.
+     *
+     * @return one of {@link #TYPE_SIZE}, {@link #TYPE_CHUNK}, {@link #TYPE_ERROR}
+     */
     int packetType();
 
     /** What a client sends: it always names a file. */
     sealed interface Request extends Frame permits SizeRequest, ChunkRequest {
+        /**
+         * The file asked for, relative to the server's directory.
+         *
+         * @return 1 to {@value Frame#MAX_TEXT_BYTES} bytes of UTF-8 without NUL
+         */
         String fileName();
     }
 
     /** What a server answers. */
     sealed interface Reply extends Frame permits SizeReply, ChunkReply, ErrorReply {}
 
-    /** Asks for the length of {@code fileName}. */
+    /**
+     * Asks for the length of {@code fileName}.
+     *
+     * @param fileName the file, 1 to {@value Frame#MAX_TEXT_BYTES} bytes of UTF-8 without NUL
+     */
     record SizeRequest(String fileName) implements Request {
+        /**
+         * Checks the values.
+         *
+         * @throws IllegalArgumentException if the name is empty, too long, has a NUL or an unpaired surrogate
+         */
         public SizeRequest {
             requireValidFileName(fileName);
         }
@@ -52,8 +70,18 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
         }
     }
 
-    /** Asks for the bytes of {@code fileName} in {@code range}. */
+    /**
+     * Asks for the bytes of {@code fileName} in {@code range}.
+     *
+     * @param fileName the file, 1 to {@value Frame#MAX_TEXT_BYTES} bytes of UTF-8 without NUL
+     * @param range the bytes wanted
+     */
     record ChunkRequest(String fileName, ByteRange range) implements Request {
+        /**
+         * Checks the values.
+         *
+         * @throws IllegalArgumentException if the name is empty, too long, has a NUL or an unpaired surrogate
+         */
         public ChunkRequest {
             requireValidFileName(fileName);
             java.util.Objects.requireNonNull(range, "range");
@@ -65,8 +93,17 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
         }
     }
 
-    /** The length of the requested file. */
+    /**
+     * The length of the requested file.
+     *
+     * @param fileSize the length in bytes, zero or more
+     */
     record SizeReply(long fileSize) implements Reply {
+        /**
+         * Checks the values.
+         *
+         * @throws IllegalArgumentException if the size is negative
+         */
         public SizeReply {
             if (fileSize < 0) {
                 throw new IllegalArgumentException("a file size cannot be negative: " + fileSize);
@@ -79,8 +116,13 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
         }
     }
 
-    /** The header of a chunk's data: exactly {@code range.length()} bytes of the file follow it. */
+    /**
+     * The header of a chunk's data: exactly {@code range.length()} bytes of the file follow it.
+     *
+     * @param range the bytes actually sent, which a client checks against the range it asked for
+     */
     record ChunkReply(ByteRange range) implements Reply {
+        /** Checks that there is a range. */
         public ChunkReply {
             java.util.Objects.requireNonNull(range, "range");
         }
@@ -91,8 +133,18 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
         }
     }
 
-    /** The server cannot serve the request; {@code reason} says why, for a person to read. */
+    /**
+     * The server cannot serve the request; the server closes the connection after it.
+     *
+     * @param reason why, for a person to read: up to {@value Frame#MAX_TEXT_BYTES} bytes of
+     *     UTF-8, possibly empty
+     */
     record ErrorReply(String reason) implements Reply {
+        /**
+         * Checks the values.
+         *
+         * @throws IllegalArgumentException if the reason is too long or has an unpaired surrogate
+         */
         public ErrorReply {
             if (utf8Length(reason, "an error reason") > MAX_TEXT_BYTES) {
                 throw new IllegalArgumentException("an error reason is limited to " + MAX_TEXT_BYTES + " bytes of UTF-8");

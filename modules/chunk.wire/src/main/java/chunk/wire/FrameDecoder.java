@@ -30,7 +30,10 @@ public final class FrameDecoder {
     /**
      * Reads the request a client sent: exactly one frame, header and text, and nothing more.
      *
+     * @param in a blocking channel, such as a connected {@link java.nio.channels.SocketChannel}
+     * @return the size or chunk request
      * @throws MalformedFrameException if the bytes are not a size or chunk request
+     * @throws IllegalArgumentException if the channel returns no bytes (it is non-blocking)
      * @throws IOException if the channel fails
      */
     public static Frame.Request readRequest(ReadableByteChannel in) throws IOException {
@@ -59,7 +62,10 @@ public final class FrameDecoder {
      * Reads the reply a server sent. For a {@link Frame.ChunkReply} only the header is
      * read: the {@code range().length()} bytes of data that follow stay in the channel.
      *
+     * @param in a blocking channel, such as a connected {@link java.nio.channels.SocketChannel}
+     * @return the size, chunk or error reply
      * @throws MalformedFrameException if the bytes are not a size, chunk or error reply
+     * @throws IllegalArgumentException if the channel returns no bytes (it is non-blocking)
      * @throws IOException if the channel fails
      */
     public static Frame.Reply readReply(ReadableByteChannel in) throws IOException {

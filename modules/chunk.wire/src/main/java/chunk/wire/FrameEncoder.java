@@ -15,7 +15,12 @@ public final class FrameEncoder {
 
     private FrameEncoder() {}
 
-    /** The frame's bytes, in a buffer positioned at 0 and limited to their end. */
+    /**
+     * The frame's bytes: the header and the text, never a chunk's data.
+     *
+     * @param frame any frame (every frame that exists is valid)
+     * @return a new heap buffer positioned at 0 and limited to the frame's end
+     */
     public static ByteBuffer encode(Frame frame) {
         byte[] text = switch (frame) {
             case Frame.SizeRequest request -> utf8(request.fileName());
@@ -47,6 +52,9 @@ public final class FrameEncoder {
     /**
      * Writes the whole frame to a blocking channel.
      *
+     * @param frame any frame
+     * @param out a blocking channel, such as a connected {@link java.nio.channels.SocketChannel}
+     * @throws IllegalArgumentException if the channel accepts nothing (it is non-blocking)
      * @throws IOException if the channel fails or closes first
      */
     public static void write(Frame frame, WritableByteChannel out) throws IOException {

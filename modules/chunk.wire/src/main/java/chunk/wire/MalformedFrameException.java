@@ -31,13 +31,25 @@ public final class MalformedFrameException extends IOException {
         UNEXPECTED_FIELD
     }
 
+    /** The rule the input broke. */
     private final Problem problem;
 
+    /**
+     * Creates the exception.
+     *
+     * @param problem the rule the input broke
+     * @param message what exactly was wrong, for a log or a reply's reason
+     */
     public MalformedFrameException(Problem problem, String message) {
         super(message);
         this.problem = problem;
     }
 
+    /**
+     * The rule the input broke.
+     *
+     * @return the problem, never {@code null}
+     */
     public Problem problem() {
         return problem;
     }

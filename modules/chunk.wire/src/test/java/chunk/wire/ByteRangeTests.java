@@ -77,6 +77,11 @@ class ByteRangeTests {
         }
 
         @Test
+        void aNegativeFileSizeCannotBeClampedTo() {
+            assertThatIllegalArgumentException().isThrownBy(() -> new ByteRange(0, 1).clampTo(-1));
+        }
+
+        @Test
         void printsAsAHalfOpenInterval() {
             assertThat(new ByteRange(7, 7)).hasToString("[7, 14)");
         }
