@@ -606,39 +606,113 @@ class FrameCodecTests {
         @TempDir
         Path directory;
 
-        @Test
-        void aChunkIsServedAsOneHeaderWriteFollowedByAZeroCopyTransferFromTheFile() throws IOException {
-            Path file = Files.writeString(directory.resolve("hello.txt"), "hello, chunked world!\n");
-            var localhost = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-
-            try (ServerSocketChannel listener = ServerSocketChannel.open().bind(localhost);
+        /** A connected pair of blocking socket channels on the loopback interface. */
+        record Connection(ServerSocketChannel listener, SocketChannel client, SocketChannel server) implements AutoCloseable {
+            static Connection open() throws IOException {
+                ServerSocketChannel listener = ServerSocketChannel.open()
+                        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                try {
                     SocketChannel client = SocketChannel.open(listener.getLocalAddress());
-                    SocketChannel server = listener.accept()) {
-                FrameEncoder.write(new Frame.ChunkRequest("hello.txt", new ByteRange(7, 7)), client);
+                    return new Connection(listener, client, listener.accept());
+                } catch (IOException | RuntimeException e) {
+                    listener.close();
+                    throw e;
+                }
+            }
 
-                Frame.Request request = FrameDecoder.readRequest(server);
-                ByteRange range = ((Frame.ChunkRequest) request).range();
-                FrameEncoder.write(new Frame.ChunkReply(range), server);
+            @Override
+            public void close() throws IOException {
+                try (listener; client; server) {
+                    // closes all three, even if one fails
+                }
+            }
+        }
+
+        static byte[] readToEnd(ReadableByteChannel in) throws IOException {
+            var all = new java.io.ByteArrayOutputStream();
+            ByteBuffer buffer = ByteBuffer.allocate(256);
+            while (in.read(buffer) >= 0) {
+                all.write(buffer.array(), 0, buffer.position());
+                buffer.clear();
+            }
+            return all.toByteArray();
+        }
+
+        @Test
+        void aChunkIsServedAsItsHeaderThenTheDataStraightFromTheFile() throws IOException {
+            Path file = Files.writeString(directory.resolve("hello.txt"), "hello, chunked world!\n");
+
+            try (Connection connection = Connection.open()) {
+                FrameEncoder.write(new Frame.ChunkRequest("hello.txt", new ByteRange(7, 7)), connection.client());
+
+                var request = (Frame.ChunkRequest) FrameDecoder.readRequest(connection.server());
                 try (FileChannel data = FileChannel.open(file, StandardOpenOption.READ)) {
-                    long sent = 0;
-                    while (sent < range.length()) {
-                        sent += data.transferTo(range.offset() + sent, range.length() - sent, server);
-                    }
+                    FrameEncoder.writeChunk(new Frame.ChunkReply(request.range()), data, connection.server());
                 }
-                server.shutdownOutput();
+                connection.server().shutdownOutput();
 
-                Frame.Reply reply = FrameDecoder.readReply(client);
-                ByteBuffer received = ByteBuffer.allocate(64);
-                while (client.read(received) >= 0) {
-                    // read to the end of the stream
-                }
-                assertThat(reply).isEqualTo(new Frame.ChunkReply(new ByteRange(7, 7)));
-                assertThat(new String(received.array(), 0, received.position(), StandardCharsets.US_ASCII))
-                        .isEqualTo("chunked");
+                byte[] received = readToEnd(connection.client());
                 WireVector captured = WireVector.loadAll().stream()
                         .filter(v -> v.key().equals("chunk-ok response")).findFirst().orElseThrow();
-                assertThat(concat(bytes(FrameEncoder.encode(reply)), Arrays.copyOf(received.array(), received.position())))
-                        .isEqualTo(captured.bytes());
+                assertThat(received).isEqualTo(captured.bytes());
+                var in = new ByteChannels.Source(received);
+                assertThat(FrameDecoder.readReply(in)).isEqualTo(new Frame.ChunkReply(new ByteRange(7, 7)));
+                assertThat(new String(in.remainingBytes(), StandardCharsets.US_ASCII)).isEqualTo("chunked");
+            }
+        }
+
+        @Test
+        void aLargeChunkArrivesWhole() throws IOException {
+            byte[] content = new byte[3 << 20];
+            new Random(7).nextBytes(content);
+            Path file = Files.write(directory.resolve("big.bin"), content);
+            ByteRange range = new ByteRange(12_345, content.length - 20_000);
+
+            try (Connection connection = Connection.open();
+                    FileChannel data = FileChannel.open(file, StandardOpenOption.READ)) {
+                // The server sends on its own thread, as it would: the socket buffers hold less than the chunk.
+                Thread sender = Thread.ofVirtual().start(() -> {
+                    try {
+                        FrameEncoder.writeChunk(new Frame.ChunkReply(range), data, connection.server());
+                        connection.server().shutdownOutput();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                try {
+                    assertThat(FrameDecoder.readReply(connection.client())).isEqualTo(new Frame.ChunkReply(range));
+                    byte[] received = readToEnd(connection.client());
+                    assertThat(received).isEqualTo(Arrays.copyOfRange(content, (int) range.offset(), (int) range.end()));
+                } finally {
+                    connection.close(); // unblocks the sender if the client side failed
+                    joinUninterruptibly(sender);
+                }
+            }
+        }
+
+        static void joinUninterruptibly(Thread thread) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Test
+        void aFileShorterThanTheAnnouncedChunkFailsInsteadOfSpinning() throws IOException {
+            Path file = Files.writeString(directory.resolve("short.txt"), "0123456789");
+
+            try (Connection connection = Connection.open();
+                    FileChannel data = FileChannel.open(file, StandardOpenOption.READ)) {
+                assertThatThrownBy(() -> FrameEncoder.writeChunk(new Frame.ChunkReply(new ByteRange(4, 10)), data, connection.server()))
+                        .isInstanceOf(IOException.class)
+                        .hasMessageContaining("ended at byte 10")
+                        .hasMessageContaining("4 bytes short");
+                connection.server().shutdownOutput();
+
+                // What the client sees: the header, then fewer bytes than it promised.
+                assertThat(FrameDecoder.readReply(connection.client())).isEqualTo(new Frame.ChunkReply(new ByteRange(4, 10)));
+                assertThat(readToEnd(connection.client())).asString(StandardCharsets.US_ASCII).isEqualTo("456789");
             }
         }
     }
