@@ -1,5 +1,6 @@
 package chunk.wire;
 
+import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -19,6 +20,8 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
 
     /** Bytes in every header. */
     int HEADER_BYTES = 24;
+    /** The order of the bytes of every number in a header. */
+    ByteOrder BYTE_ORDER = ByteOrder.LITTLE_ENDIAN;
     /** The longest text (file name or error reason) in bytes, as in the original programs. */
     int MAX_TEXT_BYTES = 4095;
 

@@ -3,7 +3,6 @@ package chunk.wire;
 import chunk.wire.MalformedFrameException.Problem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -119,7 +118,7 @@ public final class FrameDecoder {
     }
 
     private static Header readHeader(ReadableByteChannel in) throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(Frame.HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer header = ByteBuffer.allocate(Frame.HEADER_BYTES).order(Frame.BYTE_ORDER);
         int read = readFully(in, header);
         if (read < Frame.HEADER_BYTES) {
             throw new MalformedFrameException(Problem.TRUNCATED_HEADER,

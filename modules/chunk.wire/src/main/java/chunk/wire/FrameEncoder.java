@@ -2,7 +2,6 @@ package chunk.wire;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +40,7 @@ public final class FrameEncoder {
             case Frame.SizeReply reply -> reply.fileSize();
             case Frame.SizeRequest _, Frame.ErrorReply _ -> 0;
         };
-        ByteBuffer bytes = ByteBuffer.allocate(Frame.HEADER_BYTES + text.length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bytes = ByteBuffer.allocate(Frame.HEADER_BYTES + text.length).order(Frame.BYTE_ORDER);
         bytes.putLong(startOffset)
                 .putLong(transferSize)
                 .putInt(frame.packetType())

@@ -18,6 +18,7 @@ class FrameTests {
         @Test
         void matchTheProtocol() {
             assertThat(Frame.HEADER_BYTES).isEqualTo(24);
+            assertThat(Frame.BYTE_ORDER).isEqualTo(java.nio.ByteOrder.LITTLE_ENDIAN);
             assertThat(Frame.MAX_TEXT_BYTES).isEqualTo(4095);
             assertThat(Frame.TYPE_SIZE).isZero();
             assertThat(Frame.TYPE_CHUNK).isEqualTo(1);
