@@ -79,7 +79,8 @@ sealed interface CommandLine {
         boolean onlyPositional = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
-            if (onlyPositional || arg.equals("-") || !arg.startsWith("-")) {
+            // "-1" is a (bad) chunk count, not an option: it gets the chunk count's message.
+            if (onlyPositional || arg.equals("-") || !arg.startsWith("-") || arg.matches("-[0-9].*")) {
                 positional.add(arg);
                 continue;
             }
