@@ -48,7 +48,7 @@ public final class ParallelDownloader implements Downloader {
 
     /** The read size of each chunk: a share of the budget, within sensible bounds. */
     static int bufferSize(int chunks) {
-        int concurrent = Math.min(chunks, MAX_CONNECTIONS);
+        int concurrent = Math.clamp(chunks, 1, MAX_CONNECTIONS);
         return (int) Math.clamp(BUFFER_BUDGET / concurrent, MIN_BUFFER, MAX_BUFFER);
     }
 
