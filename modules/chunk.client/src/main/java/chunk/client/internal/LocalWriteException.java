@@ -14,6 +14,6 @@ final class LocalWriteException extends Exception {
     private static final long serialVersionUID = 1L;
 
     LocalWriteException(Path file, IOException cause) {
-        super("cannot write " + file + ": " + ServerConnection.explainFailure(cause), cause);
+        super("cannot write " + file.getFileName() + ": " + ServerConnection.explainFailure(cause), cause);
     }
 }

@@ -63,7 +63,7 @@ public final class ParallelDownloader implements Downloader {
             return new DownloadResult.LocalFailure(fileName, options.directory(), e.getMessage());
         }
         if (Files.isDirectory(target)) {
-            return new DownloadResult.LocalFailure(fileName, target, target + " is a folder; name a file with --output <file>");
+            return new DownloadResult.LocalFailure(fileName, target, shown(target) + " is a folder; name a file with --output <file>");
         }
         if (!options.force() && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             return refusedToReplace(fileName, target);
@@ -86,7 +86,7 @@ public final class ParallelDownloader implements Downloader {
             part = PartFile.create(partPath, size);
         } catch (IOException e) {
             return new DownloadResult.LocalFailure(fileName, partPath,
-                    "cannot create " + partPath + ": " + ServerConnection.explainFailure(e));
+                    "cannot create " + shown(partPath) + ": " + ServerConnection.explainFailure(e));
         }
         listener.started(fileName, size, plan.size());
         try (part) {
@@ -117,14 +117,21 @@ public final class ParallelDownloader implements Downloader {
             List<ServerAddress> inOrder = servers.stream().filter(used::contains).distinct().toList();
             return new DownloadResult.Completed(fileName, target, size, Duration.ofNanos(System.nanoTime() - start), inOrder);
         } catch (LocalWriteException e) {
-            return new DownloadResult.LocalFailure(fileName, partPath, e.getMessage() + "; the part file is kept");
+            return new DownloadResult.LocalFailure(fileName, partPath, e.getMessage() + "; the bytes received are kept in " + shown(partPath));
         } catch (IOException e) {
             return new DownloadResult.LocalFailure(fileName, target,
-                    "cannot save " + target + ": " + ServerConnection.explainFailure(e) + "; the data is kept in " + partPath);
+                    "cannot save " + shown(target) + ": " + ServerConnection.explainFailure(e) + "; the data is kept in " + shown(partPath));
         }
     }
 
-    private static DownloadResult refusedToReplace(String fileName, Path target) {
-        return new DownloadResult.LocalFailure(fileName, target, target + " already exists; use --force to replace it");
+    private DownloadResult refusedToReplace(String fileName, Path target) {
+        return new DownloadResult.LocalFailure(fileName, target, shown(target) + " already exists; use --force to replace it");
+    }
+
+    /** A path in a message: relative to the working folder when it is inside it, as the user thinks of it. */
+    private String shown(Path path) {
+        Path base = options.directory().toAbsolutePath().normalize();
+        Path absolute = path.toAbsolutePath().normalize();
+        return absolute.startsWith(base) && !absolute.equals(base) ? base.relativize(absolute).toString() : path.toString();
     }
 }
