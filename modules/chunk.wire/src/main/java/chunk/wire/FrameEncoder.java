@@ -2,15 +2,15 @@ package chunk.wire;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Turns frames into bytes. A {@link Frame.ChunkReply} is encoded as its header alone: the
  * sender writes it once, then moves the file data straight from the file to the socket with
- * {@link FileChannel#transferTo} (zero-copy where the platform allows), as
- * {@link #writeChunk} does; the data never passes through a heap array here.
+ * {@link java.nio.channels.FileChannel#transferTo} (zero-copy where the platform allows);
+ * the data never passes through this class. (How to keep sending when the socket is full
+ * depends on the caller's threads, so that loop belongs to the server, not here.)
  */
 public final class FrameEncoder {
 
@@ -70,41 +70,5 @@ public final class FrameEncoder {
 
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /**
-     * Sends a chunk: writes the reply header, then transfers exactly {@code reply.range()}
-     * of {@code file} to {@code out} with {@link FileChannel#transferTo}, so the data goes
-     * from the file to the socket without being copied through the Java heap.
-     *
-     * <p>The range must lie inside the file (see {@link ByteRange#clampTo}). If the file
-     * shrinks while it is sent, the promised bytes cannot all follow: this method fails
-     * rather than loop, and the caller must close the connection so the client sees a short
-     * chunk instead of waiting for bytes that never come.
-     *
-     * @param reply the header to send; its range says which bytes of the file follow
-     * @param file the file, open for reading
-     * @param out a blocking channel, such as a connected {@link java.nio.channels.SocketChannel}
-     * @throws IOException if a channel fails, or the file ends before the range does
-     * @throws IllegalArgumentException if {@code out} accepts nothing (it is non-blocking)
-     */
-    public static void writeChunk(Frame.ChunkReply reply, FileChannel file, WritableByteChannel out) throws IOException {
-        write(reply, out);
-        ByteRange range = reply.range();
-        long sent = 0;
-        while (sent < range.length()) {
-            long position = range.offset() + sent;
-            long n = file.transferTo(position, range.length() - sent, out);
-            if (n == 0) {
-                // transferTo sends nothing at the end of the file (or to a full non-blocking
-                // channel): either way, looping again would spin forever.
-                if (file.size() <= position) {
-                    throw new IOException("the file ended at byte " + file.size() + ", " + (range.length() - sent)
-                            + " bytes short of the chunk " + range + " announced to the client");
-                }
-                throw new IllegalArgumentException("chunks are written to blocking channels only");
-            }
-            sent += n;
-        }
     }
 }

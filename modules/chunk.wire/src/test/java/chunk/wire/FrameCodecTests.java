@@ -6,18 +6,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import chunk.wire.MalformedFrameException.Problem;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -30,7 +22,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -599,123 +590,6 @@ class FrameCodecTests {
             Stream<String> frames = asRequest ? Stream.of("SizeRequest", "ChunkRequest") : Stream.of("SizeReply", "ChunkReply", "ErrorReply");
             Stream<String> problems = Arrays.stream(Problem.values()).map(Problem::name);
             assertThat(outcomes.keySet()).containsExactlyInAnyOrderElementsOf(Stream.concat(frames, problems).toList());
-        }
-    }
-
-    @Nested
-    class OverLoopback {
-
-        @TempDir
-        Path directory;
-
-        /** A connected pair of blocking socket channels on the loopback interface. */
-        record Connection(ServerSocketChannel listener, SocketChannel client, SocketChannel server) implements AutoCloseable {
-            static Connection open() throws IOException {
-                ServerSocketChannel listener = ServerSocketChannel.open()
-                        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                try {
-                    SocketChannel client = SocketChannel.open(listener.getLocalAddress());
-                    return new Connection(listener, client, listener.accept());
-                } catch (IOException | RuntimeException e) {
-                    listener.close();
-                    throw e;
-                }
-            }
-
-            @Override
-            public void close() throws IOException {
-                try (listener; client; server) {
-                    // closes all three, even if one fails
-                }
-            }
-        }
-
-        static byte[] readToEnd(ReadableByteChannel in) throws IOException {
-            var all = new java.io.ByteArrayOutputStream();
-            ByteBuffer buffer = ByteBuffer.allocate(256);
-            while (in.read(buffer) >= 0) {
-                all.write(buffer.array(), 0, buffer.position());
-                buffer.clear();
-            }
-            return all.toByteArray();
-        }
-
-        @Test
-        void aChunkIsServedAsItsHeaderThenTheDataStraightFromTheFile() throws IOException {
-            Path file = Files.writeString(directory.resolve("hello.txt"), "hello, chunked world!\n");
-
-            try (Connection connection = Connection.open()) {
-                FrameEncoder.write(new Frame.ChunkRequest("hello.txt", new ByteRange(7, 7)), connection.client());
-
-                var request = (Frame.ChunkRequest) FrameDecoder.readRequest(connection.server());
-                try (FileChannel data = FileChannel.open(file, StandardOpenOption.READ)) {
-                    FrameEncoder.writeChunk(new Frame.ChunkReply(request.range()), data, connection.server());
-                }
-                connection.server().shutdownOutput();
-
-                byte[] received = readToEnd(connection.client());
-                WireVector captured = WireVector.loadAll().stream()
-                        .filter(v -> v.key().equals("chunk-ok response")).findFirst().orElseThrow();
-                assertThat(received).isEqualTo(captured.bytes());
-                var in = new ByteChannels.Source(received);
-                assertThat(FrameDecoder.readReply(in)).isEqualTo(new Frame.ChunkReply(new ByteRange(7, 7)));
-                assertThat(new String(in.remainingBytes(), StandardCharsets.US_ASCII)).isEqualTo("chunked");
-            }
-        }
-
-        @Test
-        void aLargeChunkArrivesWhole() throws IOException {
-            byte[] content = new byte[3 << 20];
-            new Random(7).nextBytes(content);
-            Path file = Files.write(directory.resolve("big.bin"), content);
-            ByteRange range = new ByteRange(12_345, content.length - 20_000);
-
-            try (Connection connection = Connection.open();
-                    FileChannel data = FileChannel.open(file, StandardOpenOption.READ)) {
-                // The server sends on its own thread, as it would: the socket buffers hold less than the chunk.
-                Thread sender = Thread.ofVirtual().start(() -> {
-                    try {
-                        FrameEncoder.writeChunk(new Frame.ChunkReply(range), data, connection.server());
-                        connection.server().shutdownOutput();
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
-                try {
-                    assertThat(FrameDecoder.readReply(connection.client())).isEqualTo(new Frame.ChunkReply(range));
-                    byte[] received = readToEnd(connection.client());
-                    assertThat(received).isEqualTo(Arrays.copyOfRange(content, (int) range.offset(), (int) range.end()));
-                } finally {
-                    connection.close(); // unblocks the sender if the client side failed
-                    joinUninterruptibly(sender);
-                }
-            }
-        }
-
-        static void joinUninterruptibly(Thread thread) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        @Test
-        void aFileShorterThanTheAnnouncedChunkFailsInsteadOfSpinning() throws IOException {
-            Path file = Files.writeString(directory.resolve("short.txt"), "0123456789");
-
-            try (Connection connection = Connection.open();
-                    FileChannel data = FileChannel.open(file, StandardOpenOption.READ)) {
-                assertThatThrownBy(() -> FrameEncoder.writeChunk(new Frame.ChunkReply(new ByteRange(4, 10)), data, connection.server()))
-                        .isInstanceOf(IOException.class)
-                        .hasMessageContaining("ended at byte 10")
-                        .hasMessageContaining("4 bytes short");
-                connection.server().shutdownOutput();
-
-                // What the client sees: the header, then fewer bytes than it promised.
-                assertThat(FrameDecoder.readReply(connection.client())).isEqualTo(new Frame.ChunkReply(new ByteRange(4, 10)));
-                assertThat(readToEnd(connection.client())).asString(StandardCharsets.US_ASCII).isEqualTo("456789");
-            }
         }
     }
 }
