@@ -49,11 +49,11 @@ public final class FrameDecoder {
                 yield new Frame.SizeRequest(fileName(text));
             }
             case Frame.TYPE_CHUNK -> {
-                ByteRange range = header.range("a chunk request");
+                ByteRange range = header.range();
                 yield new Frame.ChunkRequest(fileName(text), range);
             }
             default -> throw new MalformedFrameException(
-                    Problem.UNKNOWN_TYPE, "unknown request packet type " + Integer.toUnsignedString(header.packetType()));
+                    Problem.UNKNOWN_TYPE, "unknown packet type " + Integer.toUnsignedString(header.packetType()));
         };
     }
 
@@ -81,7 +81,7 @@ public final class FrameDecoder {
             case Frame.TYPE_CHUNK -> {
                 // Checked before anything else is read: the bytes after this header are file data.
                 header.requireNoText("a chunk reply");
-                yield new Frame.ChunkReply(header.range("a chunk reply"));
+                yield new Frame.ChunkReply(header.range());
             }
             case Frame.TYPE_ERROR -> {
                 byte[] text = readText(in, header.textLength());
@@ -90,7 +90,7 @@ public final class FrameDecoder {
                 yield new Frame.ErrorReply(utf8(text, "the error reason"));
             }
             default -> throw new MalformedFrameException(
-                    Problem.UNKNOWN_TYPE, "unknown reply packet type " + Integer.toUnsignedString(header.packetType()));
+                    Problem.UNKNOWN_TYPE, "unknown packet type " + Integer.toUnsignedString(header.packetType()));
         };
     }
 
@@ -108,10 +108,15 @@ public final class FrameDecoder {
             }
         }
 
-        ByteRange range(String what) throws MalformedFrameException {
+        /** The message says what is wrong in words a server can send back as its error reason. */
+        ByteRange range() throws MalformedFrameException {
             if (startOffset < 0 || transferSize < 0 || startOffset + transferSize < 0) {
-                throw new MalformedFrameException(
-                        Problem.BAD_RANGE, "bad range in " + what + ": offset " + startOffset + ", size " + transferSize);
+                String wrong = startOffset < 0 && transferSize < 0 ? "negative offset and size"
+                        : startOffset < 0 ? "negative offset"
+                        : transferSize < 0 ? "negative size"
+                        : "ends past the largest file offset";
+                throw new MalformedFrameException(Problem.BAD_RANGE,
+                        "bad range: " + wrong + " (offset " + startOffset + ", size " + transferSize + ")");
             }
             return new ByteRange(startOffset, transferSize);
         }
