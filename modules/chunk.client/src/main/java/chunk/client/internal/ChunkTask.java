@@ -22,47 +22,47 @@ final class ChunkTask implements Callable<ChunkOutcome> {
     private final ByteRange range;
     private final List<ServerAddress> servers;
     private final ChunkFetcher fetcher;
-    private final int bufferSize;
+    private final BufferPool buffers;
     private final Semaphore connections;
     private final DownloadListener listener;
 
-    ChunkTask(int index, ByteRange range, List<ServerAddress> servers, ChunkFetcher fetcher, int bufferSize,
+    ChunkTask(int index, ByteRange range, List<ServerAddress> servers, ChunkFetcher fetcher, BufferPool buffers,
             Semaphore connections, DownloadListener listener) {
         this.index = index;
         this.range = range;
         this.servers = servers;
         this.fetcher = fetcher;
-        this.bufferSize = bufferSize;
+        this.buffers = buffers;
         this.connections = connections;
         this.listener = listener;
     }
 
     @Override
     public ChunkOutcome call() throws LocalWriteException, InterruptedException {
-        // Allocated once per chunk, and only now, so that waiting chunks hold no memory.
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(bufferSize, Math.max(range.length(), 1)));
         List<ServerAddress> delivered = new ArrayList<>();
         List<ServerFailure> failures = new ArrayList<>();
         long received = 0;
-        for (int tried = 0; tried < servers.size() && received < range.length(); tried++) {
-            ServerAddress server = servers.get((index + tried) % servers.size());
-            ByteRange rest = range.remainderAfter(received);
-            ChunkFetcher.Attempt attempt;
-            connections.acquire();
-            try {
-                attempt = fetcher.fetch(index, server, rest, buffer);
-            } finally {
-                connections.release();
+        // The permit comes first and the buffer only then, so that chunks waiting for a
+        // connection hold no memory: there are never more buffers than permits.
+        connections.acquire();
+        ByteBuffer buffer = buffers.take();
+        try {
+            for (int tried = 0; tried < servers.size() && received < range.length(); tried++) {
+                ServerAddress server = servers.get((index + tried) % servers.size());
+                ChunkFetcher.Attempt attempt = fetcher.fetch(index, server, range.remainderAfter(received), buffer);
+                received += attempt.received();
+                if (attempt.received() > 0) {
+                    delivered.add(server);
+                }
+                if (attempt instanceof ChunkFetcher.Attempt.Failed(long _, String reason)) {
+                    ServerFailure failure = new ServerFailure(server, reason);
+                    failures.add(failure);
+                    listener.serverFailed(failure);
+                }
             }
-            received += attempt.received();
-            if (attempt.received() > 0) {
-                delivered.add(server);
-            }
-            if (attempt instanceof ChunkFetcher.Attempt.Failed(long _, String reason)) {
-                ServerFailure failure = new ServerFailure(server, reason);
-                failures.add(failure);
-                listener.serverFailed(failure);
-            }
+        } finally {
+            buffers.give(buffer);
+            connections.release();
         }
         ChunkOutcome outcome = received == range.length()
                 ? new ChunkOutcome.Completed(index, range, delivered, failures)

@@ -92,10 +92,10 @@ public final class ParallelDownloader implements Downloader {
         try (part) {
             var fetcher = new ChunkFetcher(fileName, part, options.connectTimeout(), watchdog, listener);
             var connections = new Semaphore(MAX_CONNECTIONS);
-            int bufferSize = bufferSize(plan.size());
+            var buffers = new BufferPool(bufferSize(plan.size()));
             List<ChunkTask> tasks = new ArrayList<>(plan.size());
             for (int i = 0; i < plan.size(); i++) {
-                tasks.add(new ChunkTask(i, plan.get(i), servers, fetcher, bufferSize, connections, listener));
+                tasks.add(new ChunkTask(i, plan.get(i), servers, fetcher, buffers, connections, listener));
             }
             List<ChunkOutcome> outcomes = ChunkScheduler.runAll("chunks of " + fileName, tasks);
             List<ChunkOutcome.Failed> failed = new ArrayList<>();
