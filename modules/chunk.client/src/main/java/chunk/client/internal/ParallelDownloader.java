@@ -26,7 +26,12 @@ public final class ParallelDownloader implements Downloader {
     /** Direct buffer memory shared by all chunks of a download, whatever their number. */
     static final long BUFFER_BUDGET = 64L << 20;
     static final int MIN_BUFFER = 64 << 10;
-    static final int MAX_BUFFER = 4 << 20;
+    /**
+     * Small enough to stay in the CPU cache between the socket read and the file write:
+     * measured on 1 GiB over loopback, 4 MiB buffers cost twice the CPU of 256 KiB ones,
+     * most of it in the kernel's copy into the page cache.
+     */
+    static final int MAX_BUFFER = 256 << 10;
     /**
      * Connections open at once, over all servers. More chunks than this wait their turn, so
      * that a thousand chunks do not open a thousand sockets and buffers at the same time.
