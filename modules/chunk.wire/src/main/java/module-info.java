@@ -1,12 +1,20 @@
 /**
  * The chunk wire protocol, byte-compatible with the original C {@code myserver} and
  * {@code myclient}: one request and one reply per TCP connection, each a 24-byte
- * little-endian header followed by text (and, after a chunk reply, file data).
+ * little-endian header ({@code startOffset} i64, {@code transferSize} i64,
+ * {@code packetType} u32, {@code textLength} u32) followed by at most 4095 bytes of UTF-8
+ * text (a file name or an error reason) and, after a chunk reply, the file data.
  *
- * <p>{@link chunk.wire.Frame} models every message; {@link chunk.wire.FrameEncoder} and
- * {@link chunk.wire.FrameDecoder} move frames over blocking channels; malformed input is
- * reported as a {@link chunk.wire.MalformedFrameException} that names the problem. The
- * protocol itself is described in {@code docs/PROTOCOL.md}.
+ * <p>{@link chunk.wire.Frame} models every message, one record per packet type, with the
+ * protocol's constants; {@link chunk.wire.ByteRange} is a validated range of a file.
+ * {@link chunk.wire.FrameEncoder} and {@link chunk.wire.FrameDecoder} move frames over
+ * blocking channels; malformed input is reported as a
+ * {@link chunk.wire.MalformedFrameException} whose {@link chunk.wire.MalformedFrameException.Problem}
+ * names the rule that was broken. Chunk data never passes through this module: a sender
+ * writes the encoded reply header and then transfers the data straight from the file.
+ *
+ * <p>The protocol, its error replies, limits and extension rule are described for users in
+ * the project's {@code docs/PROTOCOL.md}.
  */
 module chunk.wire {
     requires static org.jspecify;

@@ -1,14 +1,19 @@
 package chunk.wire;
 
 /**
- * A range of bytes in a file: {@code length} bytes starting at {@code offset}.
+ * A range of bytes in a file: {@code length} bytes starting at {@code offset}. A range that
+ * exists is valid on the wire: both parts are non-negative and its end fits in a {@code long}.
  *
  * @param offset the first byte, zero or more
- * @param length how many bytes, zero or more; {@code offset + length} fits in a {@code long}
+ * @param length how many bytes, zero or more; {@code offset + length} is at most 2^63-1
  */
 public record ByteRange(long offset, long length) {
 
-    /** @throws IllegalArgumentException if either part is negative or the end overflows */
+    /**
+     * Checks the range.
+     *
+     * @throws IllegalArgumentException if either part is negative or the end overflows
+     */
     public ByteRange {
         if (offset < 0 || length < 0) {
             throw new IllegalArgumentException(
@@ -19,21 +24,43 @@ public record ByteRange(long offset, long length) {
         }
     }
 
-    /** The range from {@code offset} (inclusive) to {@code end} (exclusive). */
+    /**
+     * The range from {@code offset} (inclusive) to {@code end} (exclusive).
+     *
+     * @param offset the first byte
+     * @param end the byte just past the last one, at least {@code offset}
+     * @return the range
+     * @throws IllegalArgumentException if {@code offset} is negative or {@code end} is before it
+     */
     public static ByteRange between(long offset, long end) {
         return new ByteRange(offset, end - offset);
     }
 
-    /** The offset just past the last byte. */
+    /**
+     * The offset just past the last byte.
+     *
+     * @return {@code offset + length}
+     */
     public long end() {
         return offset + length;
     }
 
+    /**
+     * Whether the range holds no bytes.
+     *
+     * @return {@code true} if {@code length} is 0
+     */
     public boolean isEmpty() {
         return length == 0;
     }
 
-    /** What is left of this range once its first {@code received} bytes have arrived. */
+    /**
+     * What is left of this range once its first {@code received} bytes have arrived.
+     *
+     * @param received bytes already received, from 0 to {@code length}
+     * @return the rest, empty when everything arrived
+     * @throws IllegalArgumentException if {@code received} is negative or more than {@code length}
+     */
     public ByteRange remainderAfter(long received) {
         if (received < 0 || received > length) {
             throw new IllegalArgumentException(received + " bytes received of a " + length + "-byte range");
@@ -41,14 +68,25 @@ public record ByteRange(long offset, long length) {
         return new ByteRange(offset + received, length - received);
     }
 
-    /** This range cut to a file of {@code fileSize} bytes: empty if it starts at or past the end. */
+    /**
+     * This range cut to a file of {@code fileSize} bytes: what a server can actually send.
+     *
+     * @param fileSize the file's length, zero or more
+     * @return the part of this range inside the file; empty (at the same offset) if the
+     *     range starts at or past the end
+     * @throws IllegalArgumentException if {@code fileSize} is negative
+     */
     public ByteRange clampTo(long fileSize) {
+        if (fileSize < 0) {
+            throw new IllegalArgumentException("a file size cannot be negative: " + fileSize);
+        }
         if (offset >= fileSize) {
             return new ByteRange(offset, 0);
         }
         return new ByteRange(offset, Math.min(length, fileSize - offset));
     }
 
+    /** The range as a half-open interval, {@code [offset, end)}. */
     @Override
     public String toString() {
         return "[" + offset + ", " + end() + ")";

@@ -3,8 +3,6 @@ package chunk.wire;
 import chunk.wire.MalformedFrameException.Problem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.CharBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -13,31 +11,46 @@ import java.nio.charset.StandardCharsets;
 /**
  * Reads frames from blocking channels, strictly: anything that is not exactly a frame of
  * the expected direction fails with a {@link MalformedFrameException} naming the problem.
- * The header is checked before any memory is allocated for the text, so an untrusted
- * length can never cost more than {@link Frame#MAX_TEXT_BYTES}. Reading stops right
- * after the frame: the data of a chunk reply is left in the channel for the caller.
+ *
+ * <p>The header's {@code textLength} is checked before any memory is allocated for the
+ * text, so an untrusted length can never cost more than {@link Frame#MAX_TEXT_BYTES}
+ * bytes, and no call reads more than {@link Frame#HEADER_BYTES} {@code +}
+ * {@link Frame#MAX_TEXT_BYTES} bytes. Reading stops right after the frame: the data of a
+ * chunk reply is left in the channel for the caller, who may move it without copying.
+ * Text (file names and error reasons) must be valid UTF-8, so a decoded frame always
+ * encodes back to exactly the bytes it was read from.
+ *
+ * <p>A stream can be read through {@link java.nio.channels.Channels#newChannel(java.io.InputStream)}.
  */
 public final class FrameDecoder {
 
     private FrameDecoder() {}
 
     /**
-     * Reads the request a client sent.
+     * Reads the request a client sent: exactly one frame, header and text, and nothing more.
      *
+     * @param in a blocking channel, such as a connected {@link java.nio.channels.SocketChannel}
+     * @return the size or chunk request
      * @throws MalformedFrameException if the bytes are not a size or chunk request
+     * @throws IllegalArgumentException if the channel returns no bytes (it is non-blocking)
      * @throws IOException if the channel fails
      */
     public static Frame.Request readRequest(ReadableByteChannel in) throws IOException {
         Header header = readHeader(in);
+        // The framing (header, then textLength bytes) is the same for every packet type, so
+        // the whole frame is read before it is judged: a server that rejects a request has
+        // then consumed all of it, and closing the socket sends FIN rather than a RST that
+        // could destroy its ERROR reply on the way to the client.
+        byte[] text = readText(in, header.textLength());
         return switch (header.packetType()) {
             case Frame.TYPE_SIZE -> {
                 header.requireZero(header.startOffset(), "startOffset", "a size request");
                 header.requireZero(header.transferSize(), "transferSize", "a size request");
-                yield new Frame.SizeRequest(readFileName(in, header));
+                yield new Frame.SizeRequest(fileName(text));
             }
             case Frame.TYPE_CHUNK -> {
                 ByteRange range = header.range("a chunk request");
-                yield new Frame.ChunkRequest(readFileName(in, header), range);
+                yield new Frame.ChunkRequest(fileName(text), range);
             }
             default -> throw new MalformedFrameException(
                     Problem.UNKNOWN_TYPE, "unknown request packet type " + Integer.toUnsignedString(header.packetType()));
@@ -45,32 +58,36 @@ public final class FrameDecoder {
     }
 
     /**
-     * Reads the reply a server sent. For a {@link Frame.ChunkReply} the data is not read.
+     * Reads the reply a server sent. For a {@link Frame.ChunkReply} only the header is
+     * read: the {@code range().length()} bytes of data that follow stay in the channel.
      *
+     * @param in a blocking channel, such as a connected {@link java.nio.channels.SocketChannel}
+     * @return the size, chunk or error reply
      * @throws MalformedFrameException if the bytes are not a size, chunk or error reply
+     * @throws IllegalArgumentException if the channel returns no bytes (it is non-blocking)
      * @throws IOException if the channel fails
      */
     public static Frame.Reply readReply(ReadableByteChannel in) throws IOException {
         Header header = readHeader(in);
         return switch (header.packetType()) {
             case Frame.TYPE_SIZE -> {
-                header.requireZero(header.startOffset(), "startOffset", "a size reply");
                 header.requireNoText("a size reply");
+                header.requireZero(header.startOffset(), "startOffset", "a size reply");
                 if (header.transferSize() < 0) {
                     throw new MalformedFrameException(Problem.BAD_RANGE, "negative file size " + header.transferSize());
                 }
                 yield new Frame.SizeReply(header.transferSize());
             }
             case Frame.TYPE_CHUNK -> {
+                // Checked before anything else is read: the bytes after this header are file data.
                 header.requireNoText("a chunk reply");
                 yield new Frame.ChunkReply(header.range("a chunk reply"));
             }
             case Frame.TYPE_ERROR -> {
+                byte[] text = readText(in, header.textLength());
                 header.requireZero(header.startOffset(), "startOffset", "an error reply");
                 header.requireZero(header.transferSize(), "transferSize", "an error reply");
-                // A reason is for people: be lenient with its encoding, strict with its size.
-                byte[] text = readText(in, header.textLength());
-                yield new Frame.ErrorReply(new String(text, StandardCharsets.UTF_8));
+                yield new Frame.ErrorReply(utf8(text, "the error reason"));
             }
             default -> throw new MalformedFrameException(
                     Problem.UNKNOWN_TYPE, "unknown reply packet type " + Integer.toUnsignedString(header.packetType()));
@@ -101,7 +118,7 @@ public final class FrameDecoder {
     }
 
     private static Header readHeader(ReadableByteChannel in) throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(Frame.HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer header = ByteBuffer.allocate(Frame.HEADER_BYTES).order(Frame.BYTE_ORDER);
         int read = readFully(in, header);
         if (read < Frame.HEADER_BYTES) {
             throw new MalformedFrameException(Problem.TRUNCATED_HEADER,
@@ -119,25 +136,28 @@ public final class FrameDecoder {
         return new Header(startOffset, transferSize, packetType, (int) textLength);
     }
 
-    private static String readFileName(ReadableByteChannel in, Header header) throws IOException {
-        if (header.textLength() == 0) {
+    private static String fileName(byte[] text) throws MalformedFrameException {
+        if (text.length == 0) {
             throw new MalformedFrameException(Problem.BAD_TEXT, "the request names no file");
         }
-        byte[] text = readText(in, header.textLength());
-        String name;
-        try {
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(text));
-            name = chars.toString();
-        } catch (CharacterCodingException e) {
-            throw new MalformedFrameException(Problem.BAD_TEXT, "the file name is not valid UTF-8");
-        }
+        String name = utf8(text, "the file name");
         if (name.indexOf('\0') >= 0) {
             throw new MalformedFrameException(Problem.BAD_TEXT, "the file name contains a NUL byte");
         }
         return name;
+    }
+
+    /** Strict decoding: text that would not encode back to the same bytes is rejected. */
+    private static String utf8(byte[] text, String what) throws MalformedFrameException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(text))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new MalformedFrameException(Problem.BAD_TEXT, what + " is not valid UTF-8");
+        }
     }
 
     private static byte[] readText(ReadableByteChannel in, int length) throws IOException {

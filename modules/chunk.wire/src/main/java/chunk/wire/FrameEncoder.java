@@ -2,20 +2,26 @@ package chunk.wire;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Turns frames into bytes. A {@link Frame.ChunkReply} is encoded as its header alone: the
- * sender writes it, then moves the file data straight from the file to the socket (for
- * example with {@link java.nio.channels.FileChannel#transferTo}), never through this class.
+ * sender writes it once, then moves the file data straight from the file to the socket with
+ * {@link java.nio.channels.FileChannel#transferTo} (zero-copy where the platform allows);
+ * the data never passes through this class. (How to keep sending when the socket is full
+ * depends on the caller's threads, so that loop belongs to the server, not here.)
  */
 public final class FrameEncoder {
 
     private FrameEncoder() {}
 
-    /** The frame's bytes, in a buffer positioned at 0 and limited to their end. */
+    /**
+     * The frame's bytes: the header and the text, never a chunk's data.
+     *
+     * @param frame any frame (every frame that exists is valid)
+     * @return a new heap buffer positioned at 0 and limited to the frame's end
+     */
     public static ByteBuffer encode(Frame frame) {
         byte[] text = switch (frame) {
             case Frame.SizeRequest request -> utf8(request.fileName());
@@ -34,7 +40,7 @@ public final class FrameEncoder {
             case Frame.SizeReply reply -> reply.fileSize();
             case Frame.SizeRequest _, Frame.ErrorReply _ -> 0;
         };
-        ByteBuffer bytes = ByteBuffer.allocate(Frame.HEADER_BYTES + text.length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bytes = ByteBuffer.allocate(Frame.HEADER_BYTES + text.length).order(Frame.BYTE_ORDER);
         bytes.putLong(startOffset)
                 .putLong(transferSize)
                 .putInt(frame.packetType())
@@ -47,12 +53,18 @@ public final class FrameEncoder {
     /**
      * Writes the whole frame to a blocking channel.
      *
+     * @param frame any frame
+     * @param out a blocking channel, such as a connected {@link java.nio.channels.SocketChannel}
+     * @throws IllegalArgumentException if the channel accepts nothing (it is non-blocking)
      * @throws IOException if the channel fails or closes first
      */
     public static void write(Frame frame, WritableByteChannel out) throws IOException {
         ByteBuffer bytes = encode(frame);
         while (bytes.hasRemaining()) {
-            out.write(bytes);
+            if (out.write(bytes) == 0) {
+                // A blocking channel never writes nothing; looping here would spin forever.
+                throw new IllegalArgumentException("frames are written to blocking channels only");
+            }
         }
     }
 

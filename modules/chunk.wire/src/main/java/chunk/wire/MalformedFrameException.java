@@ -21,7 +21,7 @@ public final class MalformedFrameException extends IOException {
         TRUNCATED_TEXT,
         /** {@code textLength} is above {@link Frame#MAX_TEXT_BYTES}. */
         TEXT_TOO_LONG,
-        /** The text is empty, not UTF-8, or has a NUL where a file name is expected. */
+        /** The text is not valid UTF-8, or a file name is empty or has a NUL byte. */
         BAD_TEXT,
         /** A negative offset or size, or a range whose end overflows. */
         BAD_RANGE,
@@ -31,13 +31,25 @@ public final class MalformedFrameException extends IOException {
         UNEXPECTED_FIELD
     }
 
+    /** The rule the input broke. */
     private final Problem problem;
 
+    /**
+     * Creates the exception.
+     *
+     * @param problem the rule the input broke
+     * @param message what exactly was wrong, for a log or a reply's reason
+     */
     public MalformedFrameException(Problem problem, String message) {
         super(message);
         this.problem = problem;
     }
 
+    /**
+     * The rule the input broke.
+     *
+     * @return the problem, never {@code null}
+     */
     public Problem problem() {
         return problem;
     }

@@ -1,8 +1,146 @@
 package chunk.server.internal;
 
+import chunk.server.FileServer;
+import chunk.server.ServerConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * {@code myserver <port> [options]}: see {@link CommandLine#USAGE}. Exit codes: 0 stopped by
+ * SIGINT or SIGTERM (or {@code --help}, {@code --version}), 2 usage error, 3 cannot listen,
+ * 1 any other fatal error.
+ */
 public final class Main {
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_FATAL = 1;
+    static final int EXIT_USAGE = 2;
+    static final int EXIT_CANNOT_LISTEN = 3;
+
+    private Main() {}
+
     public static void main(String[] args) {
-        System.err.println("scaffolding only");
-        System.exit(70);
+        int status = run(List.of(args), System.out, System.err);
+        if (status != EXIT_OK) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs the server until it stops; returns the exit code for a fatal error, or 0 after a signal. */
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        CommandLine.Command command = CommandLine.parse(args, Path.of("").toAbsolutePath());
+        return switch (command) {
+            case CommandLine.ShowHelp _ -> {
+                out.print(CommandLine.USAGE);
+                out.flush();
+                yield EXIT_OK;
+            }
+            case CommandLine.ShowVersion _ -> {
+                out.println("myserver " + version());
+                out.flush();
+                yield EXIT_OK;
+            }
+            case CommandLine.Invalid invalid -> {
+                err.println("myserver: " + invalid.message() + "; run myserver --help for usage");
+                yield EXIT_USAGE;
+            }
+            case CommandLine.Serve serve -> serve(serve, out, err);
+        };
+    }
+
+    private static int serve(CommandLine.Serve serve, PrintStream out, PrintStream err) {
+        if (serve.verbose()) {
+            // Read by the JDK's own console logger (the runtime image has no java.logging) when the first logger is made.
+            System.setProperty("jdk.system.logger.level", "DEBUG");
+        }
+        ServerConfig config = serve.config();
+        Consumer<String> accessLog = serve.quiet() ? _ -> {} : out::println;
+        FileServer server;
+        try {
+            server = FileServer.start(config, accessLog);
+        } catch (BindException e) {
+            err.println("myserver: cannot listen on " + where(config) + ": " + e.getMessage()
+                    + "; choose another port or address (is another server running?)");
+            trace(serve, err, e);
+            return EXIT_CANNOT_LISTEN;
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            err.println("myserver: cannot serve " + config.root() + ": no such folder; give an existing folder with --root");
+            return EXIT_USAGE;
+        } catch (IOException | RuntimeException e) {
+            err.println("myserver: cannot start: " + e.getMessage() + "; check the address, port and folder");
+            trace(serve, err, e);
+            return EXIT_FATAL;
+        }
+        out.println("myserver " + version() + " listening on " + hostAndPort(server.address())
+                + ", serving " + server.root());
+        out.flush();
+
+        Thread stopOnSignal = Thread.ofPlatform().name("chunk-server-shutdown").unstarted(() -> {
+            server.close();
+            out.flush();
+            // The JVM would report 143 (or 130) for the signal even after a clean stop: say 0, as promised.
+            Runtime.getRuntime().halt(EXIT_OK);
+        });
+        Runtime.getRuntime().addShutdownHook(stopOnSignal);
+        try {
+            server.join();
+            return EXIT_OK;
+        } catch (IOException e) {
+            removeHook(stopOnSignal);
+            err.println("myserver: stopped: " + e.getMessage() + "; check the folder and restart");
+            trace(serve, err, e);
+            return EXIT_FATAL;
+        } catch (InterruptedException e) {
+            removeHook(stopOnSignal);
+            server.close();
+            return EXIT_FATAL;
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // Already shutting down: the hook decides the exit code.
+        }
+    }
+
+    private static void trace(CommandLine.Serve serve, PrintStream err, Exception e) {
+        if (serve.verbose()) {
+            e.printStackTrace(err);
+        }
+    }
+
+    private static String where(ServerConfig config) {
+        InetAddress bind = config.bindAddress();
+        return (bind == null ? "0.0.0.0" : host(bind)) + ":" + config.port();
+    }
+
+    /** {@code host:port}, IPv6 in brackets, {@code 0.0.0.0} for all interfaces. */
+    static String hostAndPort(InetSocketAddress address) {
+        InetAddress inet = address.getAddress();
+        return (inet == null || inet.isAnyLocalAddress() ? "0.0.0.0" : host(inet)) + ":" + address.getPort();
+    }
+
+    private static String host(InetAddress inet) {
+        String host = inet.getHostAddress();
+        int zone = host.indexOf('%');
+        if (zone >= 0) {
+            host = host.substring(0, zone);
+        }
+        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    }
+
+    static String version() {
+        var descriptor = Main.class.getModule().getDescriptor();
+        return descriptor == null ? "dev" : descriptor.rawVersion().orElse("dev");
     }
 }

@@ -1,0 +1,146 @@
+package chunk.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The end-to-end check of what users run: the image's own {@code bin/myserver} and
+ * {@code bin/myclient}, as processes, with no JDK on the {@code PATH} and no
+ * {@code JAVA_HOME}, over loopback.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class ImageSmokeTests {
+
+    private static final Pattern LISTENING = Pattern.compile("listening on (\\S+):(\\d+),");
+
+    private final Path image = Path.of(System.getProperty("chunk.image", "target/image")).toAbsolutePath();
+    private final List<Process> servers = new ArrayList<>();
+
+    @TempDir
+    Path work;
+
+    private Path toolsOnly;
+
+    @BeforeEach
+    void pathWithoutAnyJdk() throws IOException {
+        // The launchers need only sh, dirname and readlink; a PATH with just those proves
+        // that nothing outside the image provides Java.
+        toolsOnly = Files.createDirectories(work.resolve("tools"));
+        for (String tool : List.of("dirname", "readlink")) {
+            Files.createSymbolicLink(toolsOnly.resolve(tool), Path.of("/usr/bin", tool));
+        }
+    }
+
+    @AfterEach
+    void stopServers() throws InterruptedException {
+        for (Process server : servers) {
+            server.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void twoServersAndTheClientMoveAFileIntact() throws Exception {
+        Path served = Files.createDirectories(work.resolve("served"));
+        byte[] data = new byte[5 * 1024 * 1024 + 17];
+        new Random(42).nextBytes(data);
+        Files.write(served.resolve("data.bin"), data);
+
+        int first = startServer(served, "first");
+        int second = startServer(served, "second");
+        Path serversFile = Files.writeString(work.resolve("servers.txt"),
+                "127.0.0.1 " + first + "\n127.0.0.1 " + second + "\n");
+        Path downloads = Files.createDirectories(work.resolve("downloads"));
+
+        Process client = launcher("myclient", serversFile.toString(), "4")
+                .directory(downloads.toFile())
+                .redirectOutput(work.resolve("client.out").toFile())
+                .redirectError(work.resolve("client.err").toFile())
+                .start();
+        client.getOutputStream().write("data.bin\n".getBytes());
+        client.getOutputStream().close();
+
+        assertThat(client.waitFor(60, TimeUnit.SECONDS)).as("client finished").isTrue();
+        assertThat(client.exitValue())
+                .as("client exit code; stderr: %s", Files.readString(work.resolve("client.err")))
+                .isZero();
+        assertThat(sha256(downloads.resolve("data.bin"))).isEqualTo(sha256(data));
+        assertThat(downloads.resolve("data.bin.part")).doesNotExist();
+
+        for (Process server : servers) {
+            server.destroy(); // SIGTERM: a graceful stop
+            assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("server stopped").isTrue();
+            assertThat(server.exitValue()).as("server exit code after SIGTERM").isZero();
+        }
+    }
+
+    @Test
+    void bothLaunchersReportTheirVersion() throws Exception {
+        for (String launcher : List.of("myserver", "myclient")) {
+            Process process = launcher(launcher, "--version").redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes());
+            assertThat(process.waitFor()).as("%s --version exit code", launcher).isZero();
+            assertThat(output).as("%s --version", launcher).contains(launcher).containsPattern("\\d+\\.\\d+");
+        }
+    }
+
+    private int startServer(Path root, String name) throws IOException, InterruptedException {
+        Path log = work.resolve(name + ".out");
+        Process server = launcher("myserver", "0", "--bind", "127.0.0.1", "--root", root.toString())
+                .redirectOutput(log.toFile())
+                .redirectError(work.resolve(name + ".err").toFile())
+                .start();
+        servers.add(server);
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (Instant.now().isBefore(deadline)) {
+            Matcher listening = LISTENING.matcher(Files.readString(log));
+            if (listening.find()) {
+                return Integer.parseInt(listening.group(2));
+            }
+            assertThat(server.isAlive()).as("server %s is running; stderr: %s", name,
+                    Files.readString(work.resolve(name + ".err"))).isTrue();
+            Thread.sleep(20);
+        }
+        throw new AssertionError("server " + name + " printed no 'listening on' line within 30 s");
+    }
+
+    private ProcessBuilder launcher(String name, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(image.resolve("bin").resolve(name).toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> environment = builder.environment();
+        environment.remove("JAVA_HOME");
+        environment.remove("JAVA_TOOL_OPTIONS");
+        environment.remove("JDK_JAVA_OPTIONS");
+        environment.put("PATH", toolsOnly.toString());
+        return builder;
+    }
+
+    private static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
+        return sha256(Files.readAllBytes(file));
+    }
+
+    private static String sha256(byte[] data) throws NoSuchAlgorithmException {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+}

@@ -1,0 +1,31 @@
+package chunk.client;
+
+import chunk.wire.ByteRange;
+
+/**
+ * Hears what a download is doing, for progress displays and logs. Methods are called from
+ * many threads at once and must return quickly; every method does nothing by default.
+ */
+public interface DownloadListener {
+
+    /** A listener that ignores everything. */
+    DownloadListener NONE = new DownloadListener() {};
+
+    /** A connection to {@code server} is being opened, for the size ({@code range} null) or a range. */
+    default void connecting(ServerAddress server, String fileName, @org.jspecify.annotations.Nullable ByteRange range) {}
+
+    /** A server failed a request; the download goes on with the next server if there is one. */
+    default void serverFailed(ServerFailure failure) {}
+
+    /** The size is known and the download of {@code chunks} chunks starts. */
+    default void started(String fileName, long size, int chunks) {}
+
+    /** {@code server} began sending data for chunk {@code index}. */
+    default void receiving(int index, ServerAddress server) {}
+
+    /** {@code bytes} more bytes of chunk {@code index} were written to the file. */
+    default void received(int index, long bytes) {}
+
+    /** Chunk {@code index} is done, completed or not. */
+    default void finished(ChunkOutcome outcome) {}
+}

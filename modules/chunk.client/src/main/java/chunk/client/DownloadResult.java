@@ -1,0 +1,64 @@
+package chunk.client;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** How one download ended. Only {@link Completed} leaves a file under the final name. */
+public sealed interface DownloadResult
+        permits DownloadResult.Completed, DownloadResult.Unavailable, DownloadResult.Incomplete,
+                DownloadResult.LocalFailure {
+
+    /** The name that was asked of the servers. */
+    String fileName();
+
+    /**
+     * The whole file is on disk under its final name.
+     *
+     * @param file where it was saved
+     * @param size its length in bytes
+     * @param elapsed from the first size request to the rename
+     * @param servers the servers that delivered data, in the order of the server list
+     */
+    record Completed(String fileName, Path file, long size, Duration elapsed, List<ServerAddress> servers)
+            implements DownloadResult {
+        public Completed {
+            servers = List.copyOf(servers);
+        }
+    }
+
+    /**
+     * No server told the size of the file, so nothing was downloaded or created.
+     *
+     * @param failures each server's reason, in the order they were asked
+     */
+    record Unavailable(String fileName, List<ServerFailure> failures) implements DownloadResult {
+        public Unavailable {
+            failures = List.copyOf(failures);
+        }
+    }
+
+    /**
+     * Some chunks could not be downloaded from any server. The bytes that did arrive are kept
+     * in {@code partFile}; nothing was written under the final name.
+     *
+     * @param size the file's length as the server reported it
+     * @param failed the chunks that are missing, by index
+     */
+    record Incomplete(String fileName, Path partFile, long size, List<ChunkOutcome.Failed> failed)
+            implements DownloadResult {
+        public Incomplete {
+            failed = List.copyOf(failed);
+        }
+    }
+
+    /**
+     * The file could not be written here: the output cannot be created or written (disk
+     * full, permission), the name has no usable base name, or the file exists and replacing
+     * it was not allowed.
+     *
+     * @param target the file it was to be saved as (or the folder, if no name could be made)
+     * @param message what went wrong and what to do, for a person to read
+     */
+    record LocalFailure(String fileName, Path target, String message) implements DownloadResult {}
+}

@@ -1,0 +1,43 @@
+package chunk.client;
+
+import chunk.client.internal.ParallelDownloader;
+import java.util.List;
+
+/**
+ * Downloads files from a fixed list of chunk servers. The size is asked of the servers first
+ * to last until one answers; the file is then split into {@link DownloadOptions#chunks()}
+ * ranges fetched in parallel, chunk {@code i} from server {@code i mod n} first, then from the
+ * next servers in turn, each retry asking only for the bytes not yet received. Every reply is
+ * checked against its request. Data goes to {@code <name>.part}, which is renamed to the final
+ * name only once complete.
+ *
+ * <p>A downloader holds no connections between downloads; it may be used for several files
+ * in turn, and from several threads.
+ */
+public interface Downloader {
+
+    /**
+     * A downloader for these servers.
+     *
+     * @param servers the servers to ask, in order; at least one
+     * @param options how to download
+     * @param listener hears progress; {@link DownloadListener#NONE} for none
+     * @throws IllegalArgumentException if there is no server
+     */
+    static Downloader create(List<ServerAddress> servers, DownloadOptions options, DownloadListener listener) {
+        return new ParallelDownloader(servers, options, listener);
+    }
+
+    /** A downloader for these servers that reports nothing while it works. */
+    static Downloader create(List<ServerAddress> servers, DownloadOptions options) {
+        return create(servers, options, DownloadListener.NONE);
+    }
+
+    /**
+     * Downloads one file. Server and local failures are results, not exceptions.
+     *
+     * @param fileName the name to ask the servers for; it is saved under its base name
+     * @throws InterruptedException if the thread is interrupted; the {@code .part} file is kept
+     */
+    DownloadResult download(String fileName) throws InterruptedException;
+}

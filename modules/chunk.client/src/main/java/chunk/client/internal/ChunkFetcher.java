@@ -1,0 +1,107 @@
+package chunk.client.internal;
+
+import chunk.client.DownloadListener;
+import chunk.client.ServerAddress;
+import chunk.wire.ByteRange;
+import chunk.wire.Frame;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+/**
+ * One attempt at one range: one connection to one server. The reply header must echo the
+ * request exactly; data is written at the position computed from the request, never from
+ * what the server says, and a connection that ends early is a failure.
+ */
+final class ChunkFetcher {
+
+    /** How an attempt ended. */
+    sealed interface Attempt {
+        /** How many bytes at the start of the range were written. */
+        long received();
+
+        /** The whole range was written. */
+        record Delivered(long received) implements Attempt {}
+
+        /** The server failed after delivering the first {@code received} bytes of the range. */
+        record Failed(long received, String reason) implements Attempt {}
+    }
+
+    private final String fileName;
+    private final PartFile file;
+    private final Duration connectTimeout;
+    private final StallWatchdog watchdog;
+    private final DownloadListener listener;
+
+    ChunkFetcher(String fileName, PartFile file, Duration connectTimeout, StallWatchdog watchdog, DownloadListener listener) {
+        this.fileName = fileName;
+        this.file = file;
+        this.connectTimeout = connectTimeout;
+        this.watchdog = watchdog;
+        this.listener = listener;
+    }
+
+    /**
+     * Asks {@code server} for {@code range} and writes what arrives into the part file.
+     *
+     * @param index the chunk's index, for the listener
+     * @param buffer where data passes from the socket to the file; its capacity is the read size
+     * @throws LocalWriteException if the part file cannot be written: not the server's fault
+     */
+    Attempt fetch(int index, ServerAddress server, ByteRange range, ByteBuffer buffer) throws LocalWriteException {
+        listener.connecting(server, fileName, range);
+        ServerConnection connection;
+        try {
+            connection = ServerConnection.open(server, connectTimeout, watchdog);
+        } catch (IOException e) {
+            return new Attempt.Failed(0, ServerConnection.explainFailure(e));
+        }
+        long received = 0;
+        try (connection) {
+            connection.send(new Frame.ChunkRequest(fileName, range));
+            Frame.Reply reply = connection.readReply();
+            String refusal = refusal(reply, range);
+            if (refusal != null) {
+                return new Attempt.Failed(0, refusal);
+            }
+            listener.receiving(index, server);
+            while (received < range.length()) {
+                buffer.clear();
+                buffer.limit((int) Math.min(buffer.capacity(), range.length() - received));
+                // Fill the buffer before writing: fewer, larger writes.
+                boolean ended = false;
+                while (buffer.hasRemaining()) {
+                    if (connection.read(buffer) < 0) {
+                        ended = true;
+                        break;
+                    }
+                }
+                int filled = buffer.position();
+                buffer.flip();
+                file.write(buffer, range.offset() + received);
+                received += filled;
+                if (filled > 0) {
+                    listener.received(index, filled);
+                }
+                if (ended && received < range.length()) {
+                    return new Attempt.Failed(received,
+                            "connection closed after " + received + " of " + range.length() + " bytes");
+                }
+            }
+            return new Attempt.Delivered(received);
+        } catch (IOException e) {
+            // Bytes read before the failure but not yet written are read again from the next server.
+            return new Attempt.Failed(received, connection.explain(e));
+        }
+    }
+
+    /** Why {@code reply} is not the start of {@code range}'s data, or null if it is. */
+    private static @org.jspecify.annotations.Nullable String refusal(Frame.Reply reply, ByteRange range) {
+        return switch (reply) {
+            case Frame.ChunkReply chunk when chunk.range().equals(range) -> null;
+            case Frame.ChunkReply chunk -> "sent a header for bytes " + chunk.range() + " instead of " + range;
+            case Frame.ErrorReply error -> "server says \"" + error.reason() + "\"";
+            case Frame.SizeReply _ -> "answered a chunk request with a size";
+        };
+    }
+}

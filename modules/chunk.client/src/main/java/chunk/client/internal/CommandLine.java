@@ -1,0 +1,186 @@
+package chunk.client.internal;
+
+import java.math.BigDecimal;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** What the command line asks for. Options may stand before, between or after the positional arguments. */
+sealed interface CommandLine {
+
+    String USAGE = "Usage: myclient [options] <servers-file> <chunks> [file-name...]";
+
+    String HELP = USAGE + """
+
+            Downloads files from several chunk servers at once, in <chunks> parallel byte ranges.
+            The names of the files come after <chunks>, or from standard input, one a line.
+
+              <servers-file>           'host port' lines: host name, IPv4 or IPv6 address;
+                                       '#' starts a comment; the first 20 servers are used
+              <chunks>                 how many ranges to download in parallel (1 or more)
+              -o, --output <path>      save as this file, or in this existing folder
+                                       (default: the file's base name in the current folder)
+                  --force              replace an existing file (at the very end, atomically)
+                  --no-fsync           do not flush the file to disk before renaming it
+                  --connect-timeout <s>  seconds to wait for a connection (default 5)
+                  --timeout <s>        seconds a server may send nothing (default 30)
+                  --quiet              print nothing but errors
+                  --verbose            show every connection attempt
+              -h, --help               show this help
+                  --version            show the version
+
+            Exit codes: 0 all files complete, 1 internal error, 2 usage error,
+            3 bad servers file, 4 no server could provide a file, 5 incomplete download,
+            6 local I/O error (cannot write, or the file exists and --force is not given).
+            """;
+
+    /** Show the help. */
+    record Help() implements CommandLine {}
+
+    /** Show the version. */
+    record Version() implements CommandLine {}
+
+    /** How loud to be. */
+    enum Verbosity { QUIET, NORMAL, VERBOSE }
+
+    /** Download: everything the options and arguments say. */
+    record Download(
+            Path serversFile,
+            int chunks,
+            List<String> fileNames,
+            @Nullable Path output,
+            boolean force,
+            boolean fsync,
+            Duration connectTimeout,
+            Duration stallTimeout,
+            Verbosity verbosity) implements CommandLine {
+        public Download {
+            fileNames = List.copyOf(fileNames);
+        }
+    }
+
+    /**
+     * Reads the arguments.
+     *
+     * @throws UsageException with one line saying what is wrong and what to do
+     */
+    static CommandLine parse(String... args) throws UsageException {
+        List<String> positional = new ArrayList<>();
+        Path output = null;
+        boolean force = false;
+        boolean fsync = true;
+        Duration connectTimeout = Duration.ofSeconds(5);
+        Duration stallTimeout = Duration.ofSeconds(30);
+        boolean quiet = false;
+        boolean verbose = false;
+        boolean onlyPositional = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            // "-1" is a (bad) chunk count, not an option: it gets the chunk count's message.
+            if (onlyPositional || arg.equals("-") || !arg.startsWith("-") || arg.matches("-[0-9].*")) {
+                positional.add(arg);
+                continue;
+            }
+            String name = arg;
+            String inlineValue = null;
+            int equals = arg.indexOf('=');
+            if (arg.startsWith("--") && equals > 0) {
+                name = arg.substring(0, equals);
+                inlineValue = arg.substring(equals + 1);
+            }
+            switch (name) {
+                case "--" -> onlyPositional = true;
+                case "-h", "--help" -> {
+                    return new Help();
+                }
+                case "--version" -> {
+                    return new Version();
+                }
+                case "--force" -> force = true;
+                case "--no-fsync" -> fsync = false;
+                case "--quiet" -> quiet = true;
+                case "--verbose" -> verbose = true;
+                case "-o", "--output" -> {
+                    String value = inlineValue != null ? inlineValue : valueOf(args, ++i, name);
+                    try {
+                        output = Path.of(value);
+                    } catch (InvalidPathException e) {
+                        throw new UsageException(name + " needs a path, not '" + value + "'");
+                    }
+                    if (value.isEmpty()) {
+                        throw new UsageException(name + " needs a path, not an empty string");
+                    }
+                }
+                case "--connect-timeout" -> connectTimeout =
+                        seconds(name, inlineValue != null ? inlineValue : valueOf(args, ++i, name));
+                case "--timeout" -> stallTimeout =
+                        seconds(name, inlineValue != null ? inlineValue : valueOf(args, ++i, name));
+                default -> throw new UsageException("unknown option '" + arg + "'; see myclient --help");
+            }
+            if (inlineValue != null && !List.of("-o", "--output", "--connect-timeout", "--timeout").contains(name)) {
+                throw new UsageException(name + " takes no value");
+            }
+        }
+        if (quiet && verbose) {
+            throw new UsageException("--quiet and --verbose cannot be used together; choose one");
+        }
+        if (positional.size() < 2) {
+            throw new UsageException(positional.isEmpty()
+                    ? "missing <servers-file> and <chunks>"
+                    : "missing <chunks> after the servers file");
+        }
+        Path serversFile;
+        try {
+            serversFile = Path.of(positional.get(0));
+        } catch (InvalidPathException e) {
+            throw new UsageException("'" + positional.get(0) + "' cannot be a servers file path");
+        }
+        int chunks = chunks(positional.get(1));
+        Verbosity verbosity = quiet ? Verbosity.QUIET : verbose ? Verbosity.VERBOSE : Verbosity.NORMAL;
+        return new Download(serversFile, chunks, positional.subList(2, positional.size()), output, force, fsync,
+                connectTimeout, stallTimeout, verbosity);
+    }
+
+    private static String valueOf(String[] args, int index, String option) throws UsageException {
+        if (index >= args.length) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args[index];
+    }
+
+    private static int chunks(String text) throws UsageException {
+        String problem = "<chunks> must be a positive integer, not '" + text + "'";
+        if (!text.matches("\\+?[0-9]+")) {
+            throw new UsageException(problem);
+        }
+        try {
+            int chunks = Integer.parseInt(text);
+            if (chunks < 1) {
+                throw new UsageException(problem);
+            }
+            return chunks;
+        } catch (NumberFormatException e) {
+            throw new UsageException("<chunks> is at most " + Integer.MAX_VALUE + ", not " + text);
+        }
+    }
+
+    private static Duration seconds(String option, String text) throws UsageException {
+        String problem = option + " needs a positive number of seconds, not '" + text + "'";
+        try {
+            BigDecimal seconds = new BigDecimal(text);
+            if (seconds.signum() <= 0 || seconds.compareTo(BigDecimal.valueOf(86_400L * 365)) > 0) {
+                throw new UsageException(problem);
+            }
+            Duration duration = Duration.ofNanos(seconds.movePointRight(9).longValue());
+            if (duration.toMillis() < 1) {
+                throw new UsageException(problem);
+            }
+            return duration;
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new UsageException(problem);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package chunk.client.internal;
+
+import chunk.client.ChunkOutcome;
+import chunk.client.DownloadListener;
+import chunk.client.DownloadOptions;
+import chunk.client.DownloadResult;
+import chunk.client.Downloader;
+import chunk.client.ServerAddress;
+import chunk.wire.ByteRange;
+import chunk.wire.Frame;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+
+/** The {@link Downloader}: size probe, chunk plan, parallel chunks, atomic commit. */
+public final class ParallelDownloader implements Downloader {
+
+    /** Direct buffer memory shared by all chunks of a download, whatever their number. */
+    static final long BUFFER_BUDGET = 64L << 20;
+    static final int MIN_BUFFER = 64 << 10;
+    static final int MAX_BUFFER = 4 << 20;
+    /**
+     * Connections open at once, over all servers. More chunks than this wait their turn, so
+     * that a thousand chunks do not open a thousand sockets and buffers at the same time.
+     */
+    static final int MAX_CONNECTIONS = 256;
+
+    private final List<ServerAddress> servers;
+    private final DownloadOptions options;
+    private final DownloadListener listener;
+
+    public ParallelDownloader(List<ServerAddress> servers, DownloadOptions options, DownloadListener listener) {
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("a download needs at least one server");
+        }
+        this.servers = List.copyOf(servers);
+        this.options = options;
+        this.listener = listener;
+    }
+
+    /** The read size of each chunk: a share of the budget, within sensible bounds. */
+    static int bufferSize(int chunks) {
+        int concurrent = Math.clamp(chunks, 1, MAX_CONNECTIONS);
+        return (int) Math.clamp(BUFFER_BUDGET / concurrent, MIN_BUFFER, MAX_BUFFER);
+    }
+
+    @Override
+    public DownloadResult download(String fileName) throws InterruptedException {
+        new Frame.SizeRequest(fileName); // fails early, with the wire format's message, on a name no server can get
+        long start = System.nanoTime();
+        Path target;
+        try {
+            target = OutputTarget.resolve(fileName, options);
+        } catch (OutputTarget.RefusedException e) {
+            return new DownloadResult.LocalFailure(fileName, options.directory(), e.getMessage());
+        }
+        if (Files.isDirectory(target)) {
+            return new DownloadResult.LocalFailure(fileName, target, shown(target) + " is a folder; name a file with --output <file>");
+        }
+        if (!options.force() && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            return refusedToReplace(fileName, target);
+        }
+        try (StallWatchdog watchdog = new StallWatchdog(options.stallTimeout())) {
+            var probe = new SizeProbe(options.connectTimeout(), watchdog, listener);
+            return switch (probe.ask(servers, fileName)) {
+                case SizeProbe.Answer.Unknown(var failures) -> new DownloadResult.Unavailable(fileName, failures);
+                case SizeProbe.Answer.Known(long size, var _, var _) -> fetch(fileName, target, size, watchdog, start);
+            };
+        }
+    }
+
+    private DownloadResult fetch(String fileName, Path target, long size, StallWatchdog watchdog, long start)
+            throws InterruptedException {
+        List<ByteRange> plan = ChunkPlanner.plan(size, options.chunks());
+        Path partPath = PartFile.partPathFor(target);
+        PartFile part;
+        try {
+            part = PartFile.create(partPath, size);
+        } catch (IOException e) {
+            return new DownloadResult.LocalFailure(fileName, partPath,
+                    "cannot create " + shown(partPath) + ": " + ServerConnection.explainFailure(e));
+        }
+        listener.started(fileName, size, plan.size());
+        try (part) {
+            var fetcher = new ChunkFetcher(fileName, part, options.connectTimeout(), watchdog, listener);
+            var connections = new Semaphore(MAX_CONNECTIONS);
+            int bufferSize = bufferSize(plan.size());
+            List<ChunkTask> tasks = new ArrayList<>(plan.size());
+            for (int i = 0; i < plan.size(); i++) {
+                tasks.add(new ChunkTask(i, plan.get(i), servers, fetcher, bufferSize, connections, listener));
+            }
+            List<ChunkOutcome> outcomes = ChunkScheduler.runAll("chunks of " + fileName, tasks);
+            List<ChunkOutcome.Failed> failed = new ArrayList<>();
+            Set<ServerAddress> used = new LinkedHashSet<>();
+            for (ChunkOutcome outcome : outcomes) {
+                switch (outcome) {
+                    case ChunkOutcome.Failed f -> failed.add(f);
+                    case ChunkOutcome.Completed c -> used.addAll(c.servers());
+                }
+            }
+            if (!failed.isEmpty()) {
+                return new DownloadResult.Incomplete(fileName, partPath, size, failed);
+            }
+            try {
+                part.commit(target, options.fsync(), options.force());
+            } catch (FileAlreadyExistsException e) {
+                return refusedToReplace(fileName, target);
+            }
+            List<ServerAddress> inOrder = servers.stream().filter(used::contains).distinct().toList();
+            return new DownloadResult.Completed(fileName, target, size, Duration.ofNanos(System.nanoTime() - start), inOrder);
+        } catch (LocalWriteException e) {
+            return new DownloadResult.LocalFailure(fileName, partPath, e.getMessage() + "; the bytes received are kept in " + shown(partPath));
+        } catch (IOException e) {
+            return new DownloadResult.LocalFailure(fileName, target,
+                    "cannot save " + shown(target) + ": " + ServerConnection.explainFailure(e) + "; the data is kept in " + shown(partPath));
+        }
+    }
+
+    private DownloadResult refusedToReplace(String fileName, Path target) {
+        return new DownloadResult.LocalFailure(fileName, target, shown(target) + " already exists; use --force to replace it");
+    }
+
+    /** A path in a message: relative to the working folder when it is inside it, as the user thinks of it. */
+    private String shown(Path path) {
+        Path base = options.directory().toAbsolutePath().normalize();
+        Path absolute = path.toAbsolutePath().normalize();
+        return absolute.startsWith(base) && !absolute.equals(base) ? base.relativize(absolute).toString() : path.toString();
+    }
+}

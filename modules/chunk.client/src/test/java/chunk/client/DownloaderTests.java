@@ -1,0 +1,367 @@
+package chunk.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chunk.client.internal.TestServer;
+import chunk.wire.ByteRange;
+import chunk.wire.Frame;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@Timeout(60)
+class DownloaderTests {
+
+    private static final int FILE_SIZE = (1 << 20) + 12_345;
+
+    @TempDir
+    Path served;
+    @TempDir
+    Path saved;
+
+    private final List<TestServer> servers = new ArrayList<>();
+    private Path original;
+
+    @BeforeEach
+    void createTheServedFile() throws IOException {
+        original = randomFile("data.bin", FILE_SIZE);
+    }
+
+    @AfterEach
+    void stopTheServers() throws IOException {
+        for (TestServer server : servers) {
+            server.close();
+        }
+    }
+
+    private Path randomFile(String name, int size) throws IOException {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        return Files.write(served.resolve(name), bytes);
+    }
+
+    private TestServer start(TestServer.Fault fault) throws IOException {
+        TestServer server = TestServer.serving(served, fault);
+        servers.add(server);
+        return server;
+    }
+
+    private TestServer start() throws IOException {
+        return start(TestServer.honest());
+    }
+
+    private DownloadOptions options(int chunks) {
+        return DownloadOptions.defaults(chunks).withDirectory(saved).withFsync(false)
+                .withConnectTimeout(Duration.ofSeconds(2)).withStallTimeout(Duration.ofSeconds(1));
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    private static List<ServerAddress> addresses(TestServer... servers) {
+        return java.util.Arrays.stream(servers).map(TestServer::address).toList();
+    }
+
+    @Nested
+    class TheHappyPath {
+
+        @ParameterizedTest(name = "{0} chunks from {1} servers")
+        @CsvSource({"1,1", "2,1", "4,1", "64,1", "1,3", "2,3", "4,3", "64,3", "1,20", "2,20", "4,20", "64,20"})
+        void givesTheSameBytesAsTheServedFile(int chunks, int serverCount) throws Exception {
+            List<ServerAddress> addresses = new ArrayList<>();
+            for (int i = 0; i < serverCount; i++) {
+                addresses.add(start().address());
+            }
+
+            DownloadResult result = Downloader.create(addresses, options(chunks)).download("data.bin");
+
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.Completed.class, done -> {
+                assertThat(done.file()).isEqualTo(saved.resolve("data.bin"));
+                assertThat(done.size()).isEqualTo(FILE_SIZE);
+                assertThat(done.servers()).hasSize(Math.min(chunks, serverCount));
+            });
+            assertThat(sha256(saved.resolve("data.bin"))).isEqualTo(sha256(original));
+            assertThat(saved.resolve("data.bin.part")).doesNotExist();
+        }
+
+        @Test
+        void spreadsTheChunksOverTheServersRoundRobin() throws Exception {
+            TestServer first = start();
+            TestServer second = start();
+
+            Downloader.create(addresses(first, second), options(4)).download("data.bin");
+
+            assertThat(first.chunkRequests()).extracting(r -> r.range().offset()).containsExactlyInAnyOrder(0L, 2L * (FILE_SIZE / 4));
+            assertThat(second.chunkRequests()).extracting(r -> r.range().offset()).containsExactlyInAnyOrder(1L * (FILE_SIZE / 4), 3L * (FILE_SIZE / 4));
+        }
+
+        @Test
+        void createsAnEmptyFileForAnEmptyOne() throws Exception {
+            Files.write(served.resolve("empty.txt"), new byte[0]);
+
+            DownloadResult result = Downloader.create(addresses(start()), options(4)).download("empty.txt");
+
+            assertThat(result).isInstanceOf(DownloadResult.Completed.class);
+            assertThat(saved.resolve("empty.txt")).exists().isEmptyFile();
+        }
+
+        @Test
+        void usesOneByteChunksWhenThereAreMoreChunksThanBytes() throws Exception {
+            Path small = randomFile("small.txt", 10);
+            TestServer server = start();
+
+            DownloadResult result = Downloader.create(addresses(server), options(64)).download("small.txt");
+
+            assertThat(result).isInstanceOf(DownloadResult.Completed.class);
+            assertThat(saved.resolve("small.txt")).hasSameBinaryContentAs(small);
+            assertThat(server.chunkRequests()).hasSize(10).allSatisfy(r -> assertThat(r.range().length()).isOne());
+        }
+
+        @Test
+        void savesAPathUnderItsBaseNameInTheWorkingFolder() throws Exception {
+            Files.createDirectories(served.resolve("sub"));
+            Files.copy(original, served.resolve("sub/inner.bin"));
+
+            DownloadResult result = Downloader.create(addresses(start()), options(2)).download("sub/inner.bin");
+
+            assertThat(result).isInstanceOf(DownloadResult.Completed.class);
+            assertThat(saved.resolve("inner.bin")).hasSameBinaryContentAs(original);
+        }
+
+        @Test
+        void savesWhereTheOutputOptionSays() throws Exception {
+            Path folder = Files.createDirectories(saved.resolve("downloads"));
+            Downloader.create(addresses(start()), options(2).withOutput(Path.of("downloads"))).download("data.bin");
+            Downloader.create(addresses(start()), options(2).withOutput(Path.of("copy.bin"))).download("data.bin");
+
+            assertThat(folder.resolve("data.bin")).hasSameBinaryContentAs(original);
+            assertThat(saved.resolve("copy.bin")).hasSameBinaryContentAs(original);
+        }
+    }
+
+    @Nested
+    class AServerThat {
+
+        @Test
+        void isDownIsSkipped() throws Exception {
+            TestServer good = start();
+
+            DownloadResult result = Downloader.create(List.of(TestServer.down(), good.address()), options(4)).download("data.bin");
+
+            assertThat(result).isInstanceOf(DownloadResult.Completed.class);
+            assertThat(saved.resolve("data.bin")).hasSameBinaryContentAs(original);
+        }
+
+        @Test
+        void hasAnUnknownHostIsSkipped() throws Exception {
+            TestServer good = start();
+            var unknown = new ServerAddress("no-such-host.invalid", 4000);
+
+            DownloadResult result = Downloader.create(List.of(unknown, good.address()), options(2)).download("data.bin");
+
+            assertThat(result).isInstanceOf(DownloadResult.Completed.class);
+        }
+
+        @Test
+        void answersErrorIsSkipped() throws Exception {
+            TestServer failing = start(TestServer.error("fopen error"));
+            TestServer good = start();
+
+            DownloadResult result = Downloader.create(addresses(failing, good), options(4)).download("data.bin");
+
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.Completed.class,
+                    done -> assertThat(done.servers()).containsExactly(good.address()));
+            assertThat(saved.resolve("data.bin")).hasSameBinaryContentAs(original);
+        }
+
+        @Test
+        void closesMidChunkIsFollowedByAnotherAskedOnlyForTheRest() throws Exception {
+            TestServer breaking = start(TestServer.closesMidChunk(0.5));
+            TestServer good = start();
+
+            DownloadResult result = Downloader.create(addresses(breaking, good), options(2)).download("data.bin");
+
+            assertThat(result).isInstanceOf(DownloadResult.Completed.class);
+            assertThat(saved.resolve("data.bin")).hasSameBinaryContentAs(original);
+            ByteRange firstChunk = new ByteRange(0, FILE_SIZE / 2);
+            assertThat(breaking.chunkRequests()).extracting(Frame.ChunkRequest::range).containsExactly(firstChunk);
+            assertThat(good.chunkRequests()).extracting(Frame.ChunkRequest::range)
+                    .contains(firstChunk.remainderAfter(FILE_SIZE / 4))
+                    .doesNotContain(firstChunk);
+        }
+
+        @Test
+        void hangsIsGivenUpAfterTheStallTimeout() throws Exception {
+            TestServer hanging = start(TestServer.hangsOnChunks());
+            TestServer good = start();
+
+            DownloadResult result = Downloader.create(addresses(hanging, good), options(2)).download("data.bin");
+
+            assertThat(result).isInstanceOf(DownloadResult.Completed.class);
+            assertThat(saved.resolve("data.bin")).hasSameBinaryContentAs(original);
+        }
+
+        @Test
+        void hangsOnTheSizeRequestIsGivenUpAfterTheStallTimeout() throws Exception {
+            TestServer hanging = start(TestServer.hangsOnEverything());
+            TestServer good = start();
+
+            DownloadResult result = Downloader.create(addresses(hanging, good), options(1)).download("data.bin");
+
+            assertThat(result).isInstanceOf(DownloadResult.Completed.class);
+        }
+
+        @Test
+        void sendsAHeaderForTheWrongRangeIsNotWrittenFrom() throws Exception {
+            TestServer wrong = start(TestServer.wrongRange());
+            TestServer good = start();
+
+            DownloadResult result = Downloader.create(addresses(wrong, good), options(4)).download("data.bin");
+
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.Completed.class,
+                    done -> assertThat(done.servers()).containsExactly(good.address()));
+            assertThat(saved.resolve("data.bin")).hasSameBinaryContentAs(original);
+        }
+
+        @Test
+        void isTheOnlyOneAndSendsTheWrongRangeLeavesNoFile() throws Exception {
+            TestServer wrong = start(TestServer.wrongRange());
+
+            DownloadResult result = Downloader.create(addresses(wrong), options(2)).download("data.bin");
+
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.Incomplete.class, incomplete -> {
+                assertThat(incomplete.failed()).hasSize(2);
+                assertThat(incomplete.failed().getFirst().failures().getFirst().reason())
+                        .isEqualTo("sent a header for bytes [1, " + (FILE_SIZE / 2 + 1) + ") instead of [0, " + FILE_SIZE / 2 + ")");
+            });
+            assertThat(saved.resolve("data.bin")).doesNotExist();
+        }
+
+        @Test
+        void isTheOnlyOneAndSendsShortChunksLeavesOnlyAPartFile() throws Exception {
+            TestServer breaking = start(TestServer.closesMidChunk(0.25));
+
+            DownloadResult result = Downloader.create(addresses(breaking), options(2)).download("data.bin");
+
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.Incomplete.class, incomplete -> {
+                assertThat(incomplete.partFile()).isEqualTo(saved.resolve("data.bin.part")).exists();
+                assertThat(incomplete.failed()).extracting(ChunkOutcome.Failed::index).containsExactly(0, 1);
+                assertThat(incomplete.failed().getFirst().received()).isEqualTo(FILE_SIZE / 2 / 4);
+                assertThat(incomplete.failed().getFirst().failures().getFirst().reason()).startsWith("connection closed after");
+            });
+            assertThat(saved.resolve("data.bin")).doesNotExist();
+        }
+
+        @Test
+        void liesAboutTheSizeCausesAReportedFailureNotAWrongFile() throws Exception {
+            TestServer liar = start(TestServer.liesAboutSize(1000));
+            TestServer honest = start();
+
+            DownloadResult result = Downloader.create(addresses(liar, honest), options(4)).download("data.bin");
+
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.Incomplete.class,
+                    incomplete -> assertThat(incomplete.failed()).extracting(ChunkOutcome.Failed::index).containsExactly(3));
+            assertThat(saved.resolve("data.bin")).doesNotExist();
+        }
+    }
+
+    @Nested
+    class NoServer {
+
+        @Test
+        void thatHasTheFileMeansUnavailableWithEachServersReason() throws Exception {
+            TestServer first = start();
+            TestServer second = start(TestServer.error("stat error"));
+            ServerAddress down = TestServer.down();
+
+            DownloadResult result = Downloader.create(List.of(first.address(), second.address(), down), options(2))
+                    .download("missing.bin");
+
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.Unavailable.class, unavailable ->
+                    assertThat(unavailable.failures()).containsExactly(
+                            new ServerFailure(first.address(), "server says \"stat error\""),
+                            new ServerFailure(second.address(), "server says \"stat error\""),
+                            new ServerFailure(down, "connection refused")));
+            assertThat(saved).isEmptyDirectory();
+        }
+    }
+
+    @Nested
+    class TheLocalFile {
+
+        @Test
+        void isNotReplacedWithoutForce() throws Exception {
+            Path existing = Files.writeString(saved.resolve("data.bin"), "precious");
+
+            DownloadResult result = Downloader.create(addresses(start()), options(2)).download("data.bin");
+
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.LocalFailure.class,
+                    failure -> assertThat(failure.message()).endsWith("already exists; use --force to replace it"));
+            assertThat(existing).hasContent("precious");
+        }
+
+        @Test
+        void isReplacedWithForce() throws Exception {
+            Files.writeString(saved.resolve("data.bin"), "old");
+
+            DownloadResult result = Downloader.create(addresses(start()), options(2).withForce(true)).download("data.bin");
+
+            assertThat(result).isInstanceOf(DownloadResult.Completed.class);
+            assertThat(saved.resolve("data.bin")).hasSameBinaryContentAs(original);
+        }
+
+        @Test
+        void isNotReplacedWhenTheDownloadFailsEvenWithForce() throws Exception {
+            Path existing = Files.writeString(saved.resolve("data.bin"), "precious");
+
+            DownloadResult result = Downloader.create(addresses(start(TestServer.closesMidChunk(0.5))),
+                    options(2).withForce(true)).download("data.bin");
+
+            assertThat(result).isInstanceOf(DownloadResult.Incomplete.class);
+            assertThat(existing).hasContent("precious");
+        }
+
+        @Test
+        void isNeverOutsideTheWorkingFolder() throws Exception {
+            Files.copy(original, saved.getParent().resolve("escape-" + saved.getFileName()));
+            Path inServed = Files.copy(original, served.resolve("x.bin"));
+
+            DownloadResult result = Downloader.create(addresses(start()), options(1)).download("../" + served.getFileName() + "/x.bin");
+
+            assertThat(result).isInstanceOf(DownloadResult.Completed.class);
+            assertThat(saved.resolve("x.bin")).hasSameBinaryContentAs(inServed);
+        }
+
+        @Test
+        void cannotBeNamedAfterADotDotName() throws Exception {
+            DownloadResult result = Downloader.create(addresses(start()), options(1)).download("sub/..");
+
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.LocalFailure.class,
+                    failure -> assertThat(failure.message()).contains("has no file name to save under"));
+        }
+
+        @Test
+        void thatCannotBeCreatedIsALocalFailure() throws Exception {
+            DownloadResult result = Downloader.create(addresses(start()), options(1).withOutput(Path.of("no/such/folder/x")))
+                    .download("data.bin");
+
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.LocalFailure.class,
+                    failure -> assertThat(failure.message()).startsWith("cannot create "));
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package chunk.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CommandLineTests {
+
+    private static CommandLine.Download download(String... args) throws UsageException {
+        return (CommandLine.Download) CommandLine.parse(args);
+    }
+
+    @Nested
+    class TheOriginalArguments {
+
+        @Test
+        void areTheServersFileAndTheChunkCount() throws Exception {
+            var command = download("servers.txt", "4");
+
+            assertThat(command.serversFile()).isEqualTo(Path.of("servers.txt"));
+            assertThat(command.chunks()).isEqualTo(4);
+            assertThat(command.fileNames()).isEmpty();
+            assertThat(command.fsync()).isTrue();
+            assertThat(command.force()).isFalse();
+            assertThat(command.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(command.stallTimeout()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(command.verbosity()).isEqualTo(CommandLine.Verbosity.NORMAL);
+        }
+
+        @Test
+        void mayBeFollowedByFileNames() throws Exception {
+            assertThat(download("servers.txt", "4", "a.txt", "b.txt").fileNames()).containsExactly("a.txt", "b.txt");
+        }
+    }
+
+    @Nested
+    class Options {
+
+        @Test
+        void mayStandBeforeBetweenOrAfterTheArguments() throws Exception {
+            var command = download("--force", "servers.txt", "-o", "out.bin", "4", "--no-fsync", "--timeout", "2.5",
+                    "--connect-timeout=1", "--quiet");
+
+            assertThat(command.output()).isEqualTo(Path.of("out.bin"));
+            assertThat(command.force()).isTrue();
+            assertThat(command.fsync()).isFalse();
+            assertThat(command.stallTimeout()).isEqualTo(Duration.ofMillis(2500));
+            assertThat(command.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+            assertThat(command.verbosity()).isEqualTo(CommandLine.Verbosity.QUIET);
+            assertThat(command.chunks()).isEqualTo(4);
+        }
+
+        @Test
+        void endAtADoubleDash() throws Exception {
+            assertThat(download("servers.txt", "2", "--", "--weird-name").fileNames()).containsExactly("--weird-name");
+        }
+
+        @Test
+        void includeHelpAndVersion() throws Exception {
+            assertThat(CommandLine.parse("--help")).isInstanceOf(CommandLine.Help.class);
+            assertThat(CommandLine.parse("servers.txt", "x", "-h")).isInstanceOf(CommandLine.Help.class);
+            assertThat(CommandLine.parse("--version")).isInstanceOf(CommandLine.Version.class);
+        }
+    }
+
+    @Nested
+    class Mistakes {
+
+        @ParameterizedTest(name = "<chunks> = ''{0}''")
+        @ValueSource(strings = {"0", "-1", "abc", "1.5", "", "0x10", " 4"})
+        void inTheChunkCountSayItMustBeAPositiveInteger(String chunks) {
+            assertThatExceptionOfType(UsageException.class)
+                    .isThrownBy(() -> CommandLine.parse("servers.txt", chunks))
+                    .withMessage("<chunks> must be a positive integer, not '" + chunks + "'");
+        }
+
+        @Test
+        void includeAChunkCountTooLargeForAnInt() {
+            assertThatExceptionOfType(UsageException.class)
+                    .isThrownBy(() -> CommandLine.parse("servers.txt", "99999999999"))
+                    .withMessageContaining("at most 2147483647");
+        }
+
+        @Test
+        void includeMissingArguments() {
+            assertThatExceptionOfType(UsageException.class).isThrownBy(CommandLine::parse)
+                    .withMessage("missing <servers-file> and <chunks>");
+            assertThatExceptionOfType(UsageException.class).isThrownBy(() -> CommandLine.parse("servers.txt"))
+                    .withMessage("missing <chunks> after the servers file");
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(strings = {"--timeout", "--connect-timeout", "-o", "--output"})
+        void includeAnOptionWithoutItsValue(String option) {
+            assertThatExceptionOfType(UsageException.class)
+                    .isThrownBy(() -> CommandLine.parse("servers.txt", "4", option))
+                    .withMessage(option + " needs a value");
+        }
+
+        @ParameterizedTest(name = "--timeout {0}")
+        @ValueSource(strings = {"0", "-3", "soon", "NaN"})
+        void includeATimeoutThatIsNotAPositiveNumber(String seconds) {
+            assertThatExceptionOfType(UsageException.class)
+                    .isThrownBy(() -> CommandLine.parse("servers.txt", "4", "--timeout", seconds))
+                    .withMessage("--timeout needs a positive number of seconds, not '" + seconds + "'");
+        }
+
+        @Test
+        void includeUnknownOptionsAndValuesForFlags() {
+            assertThatExceptionOfType(UsageException.class)
+                    .isThrownBy(() -> CommandLine.parse("servers.txt", "4", "--fast"))
+                    .withMessage("unknown option '--fast'; see myclient --help");
+            assertThatExceptionOfType(UsageException.class)
+                    .isThrownBy(() -> CommandLine.parse("servers.txt", "4", "--force=yes"))
+                    .withMessage("--force takes no value");
+        }
+
+        @Test
+        void includeQuietAndVerboseTogether() {
+            assertThatExceptionOfType(UsageException.class)
+                    .isThrownBy(() -> CommandLine.parse("servers.txt", "4", "--quiet", "--verbose"))
+                    .withMessageContaining("cannot be used together");
+        }
+    }
+}

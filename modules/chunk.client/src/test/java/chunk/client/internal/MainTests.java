@@ -1,0 +1,253 @@
+package chunk.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@Timeout(60)
+class MainTests {
+
+    @TempDir
+    Path served;
+    @TempDir
+    Path work;
+
+    private final List<TestServer> servers = new ArrayList<>();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private boolean stdinRead;
+
+    @AfterEach
+    void stopTheServers() throws IOException {
+        for (TestServer server : servers) {
+            server.close();
+        }
+    }
+
+    private int run(String stdin, String... args) {
+        InputStream in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                stdinRead = true;
+                return super.read(b, off, len);
+            }
+        };
+        return Main.run(args, in, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), work);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private Path serversFile(TestServer.Fault... faults) throws IOException {
+        StringBuilder lines = new StringBuilder("# test servers\n\n");
+        for (TestServer.Fault fault : faults) {
+            TestServer server = TestServer.serving(served, fault);
+            servers.add(server);
+            lines.append(server.address().host()).append(' ').append(server.address().port()).append('\n');
+        }
+        return Files.writeString(work.resolve("servers.txt"), lines);
+    }
+
+    private Path servedFile(String name, int size) throws IOException {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        return Files.write(served.resolve(name), bytes);
+    }
+
+    @Nested
+    class ADownload {
+
+        @Test
+        void readsTheNameFromAPipeAndSaysWhatItDid() throws Exception {
+            Path original = servedFile("readme.txt", 100_000);
+            serversFile(TestServer.honest(), TestServer.honest());
+
+            int code = run("readme.txt\n", "servers.txt", "4", "--no-fsync");
+
+            assertThat(code).isZero();
+            assertThat(work.resolve("readme.txt")).hasSameBinaryContentAs(original);
+            assertThat(err()).matches("readme\\.txt: 97\\.7 KiB in [0-9.]+ s, [0-9.]+ MB/s, 4 chunks from 2 servers \\(127\\.0\\.0\\.1:\\d+, 127\\.0\\.0\\.1:\\d+\\)\n");
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        }
+
+        @Test
+        void downloadsEveryNameReadInOneRun() throws Exception {
+            Path first = servedFile("a.bin", 5_000);
+            Path second = servedFile("b.bin", 7_000);
+            serversFile(TestServer.honest());
+
+            int code = run("a.bin\n\nb.bin\n", "servers.txt", "3", "--quiet");
+
+            assertThat(code).isZero();
+            assertThat(work.resolve("a.bin")).hasSameBinaryContentAs(first);
+            assertThat(work.resolve("b.bin")).hasSameBinaryContentAs(second);
+            assertThat(err()).isEmpty();
+        }
+
+        @Test
+        void takesNamesFromTheCommandLineWithoutReadingStandardInput() throws Exception {
+            Path original = servedFile("a.bin", 5_000);
+            serversFile(TestServer.honest());
+
+            int code = run("", "--quiet", "servers.txt", "2", "a.bin", "-o", "copy.bin");
+
+            assertThat(code).isZero();
+            assertThat(work.resolve("copy.bin")).hasSameBinaryContentAs(original);
+            assertThat(stdinRead).isFalse();
+        }
+
+        @Test
+        void triesEveryNameAndExitsWithTheFirstFailure() throws Exception {
+            Path good = servedFile("good.bin", 1_000);
+            serversFile(TestServer.honest());
+
+            int code = run("missing.bin\ngood.bin\n", "servers.txt", "2");
+
+            assertThat(code).isEqualTo(4);
+            assertThat(work.resolve("good.bin")).hasSameBinaryContentAs(good);
+        }
+
+        @Test
+        void showsEachConnectionWhenVerbose() throws Exception {
+            servedFile("a.bin", 1_000);
+            serversFile(TestServer.honest());
+
+            run("a.bin\n", "servers.txt", "2", "--verbose");
+
+            assertThat(err()).contains("myclient: connecting to 127.0.0.1:", "for the size of a.bin", "for bytes [0, 500) of a.bin");
+        }
+    }
+
+    @Nested
+    class AFailedDownload {
+
+        @Test
+        void thatNoServerCanProvideSaysCannotTransferThisFileWithEachReason() throws Exception {
+            serversFile(TestServer.honest(), TestServer.error("fopen error"));
+
+            int code = run("nothing.bin\n", "servers.txt", "2");
+
+            assertThat(code).isEqualTo(4);
+            assertThat(err()).startsWith("Cannot transfer this file: nothing.bin\n")
+                    .containsPattern("  127\\.0\\.0\\.1:\\d+: server says \"stat error\"\n")
+                    .containsPattern("  127\\.0\\.0\\.1:\\d+: server says \"fopen error\"\n");
+        }
+
+        @Test
+        void thatMissesChunksSaysNotAllChunksAreDownloadedAndKeepsThePartFile() throws Exception {
+            servedFile("a.bin", 1_000);
+            serversFile(TestServer.closesMidChunk(0.5));
+
+            int code = run("a.bin\n", "servers.txt", "2");
+
+            assertThat(code).isEqualTo(5);
+            assertThat(err()).startsWith("not all chunks are downloaded: a.bin (2 chunks missing)\n")
+                    .contains("  chunk 0, bytes [0, 500) (250 bytes received):\n")
+                    .containsPattern("    127\\.0\\.0\\.1:\\d+: connection closed after 250 of 500 bytes\n")
+                    .contains("  chunk 1, bytes [500, 1000) (250 bytes received):\n")
+                    .endsWith("  500 of 1000 bytes are missing; the bytes received are kept in a.bin.part\n");
+            assertThat(work.resolve("a.bin")).doesNotExist();
+            assertThat(work.resolve("a.bin.part")).exists();
+        }
+
+        @Test
+        void thatWouldReplaceAFileIsRefused() throws Exception {
+            servedFile("a.bin", 1_000);
+            Files.writeString(work.resolve("a.bin"), "mine");
+            serversFile(TestServer.honest());
+
+            int code = run("a.bin\n", "servers.txt", "2");
+
+            assertThat(code).isEqualTo(6);
+            assertThat(err()).isEqualTo("myclient: a.bin already exists; use --force to replace it\n");
+            assertThat(work.resolve("a.bin")).hasContent("mine");
+        }
+    }
+
+    @Nested
+    class BadInput {
+
+        @ParameterizedTest(name = "{0}")
+        @CsvSource(delimiter = '|', value = {
+            "servers.txt 0|myclient: <chunks> must be a positive integer, not '0'",
+            "servers.txt -4|myclient: <chunks> must be a positive integer, not '-4'",
+            "servers.txt four|myclient: <chunks> must be a positive integer, not 'four'",
+            "servers.txt|myclient: missing <chunks> after the servers file",
+            "servers.txt 4 --bogus|myclient: unknown option '--bogus'; see myclient --help",
+            "servers.txt 4 --timeout|myclient: --timeout needs a value",
+        })
+        void isAUsageErrorWithOneLineAndTheUsage(String args, String message) throws Exception {
+            serversFile(TestServer.honest());
+
+            int code = run("a.bin\n", args.split(" "));
+
+            assertThat(code).isEqualTo(2);
+            assertThat(err()).isEqualTo(message + "\n" + CommandLine.USAGE + "\n");
+            assertThat(stdinRead).as("standard input read").isFalse();
+        }
+
+        @Test
+        void isABadServersFileLineReportedAsFileLine() throws Exception {
+            Files.writeString(work.resolve("servers.txt"), "localhost 4000\n\nlocalhost\n");
+
+            int code = run("a.bin\n", "servers.txt", "4");
+
+            assertThat(code).isEqualTo(3);
+            assertThat(err()).isEqualTo("myclient: servers.txt:3: expected 'host port', found 'localhost'\n");
+            assertThat(stdinRead).isFalse();
+        }
+
+        @Test
+        void isAMissingServersFile() {
+            int code = run("a.bin\n", "nowhere.txt", "4");
+
+            assertThat(code).isEqualTo(3);
+            assertThat(err()).isEqualTo("myclient: cannot read servers file nowhere.txt: no such file\n");
+        }
+
+        @Test
+        void isAFileNameTooLongForTheProtocol() throws Exception {
+            serversFile(TestServer.honest());
+
+            int code = run("x".repeat(5000) + "\n", "servers.txt", "4");
+
+            assertThat(code).isEqualTo(2);
+            assertThat(err()).contains("a file name is limited to 4095 bytes");
+        }
+    }
+
+    @Nested
+    class HelpAndVersion {
+
+        @Test
+        void printTheUsageAndExitCodesOnStandardOutput() {
+            assertThat(run("", "--help")).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).startsWith(CommandLine.USAGE).contains("Exit codes:");
+        }
+
+        @Test
+        void printTheVersion() {
+            assertThat(run("", "--version")).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("myclient ");
+        }
+    }
+}

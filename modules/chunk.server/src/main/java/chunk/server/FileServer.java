@@ -1,0 +1,65 @@
+package chunk.server;
+
+import chunk.server.internal.RunningServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * A running chunk file server: it listens from {@link #start} until {@link #close}, serving
+ * one request per connection, each connection on its own virtual thread.
+ *
+ * <p>Only regular files under the root are served; absolute names, {@code ..}, hidden files
+ * (a name segment starting with {@code .}), directories, device files and symbolic links
+ * that lead outside the root are all answered "no such file".
+ */
+public sealed interface FileServer extends AutoCloseable permits RunningServer {
+
+    /**
+     * Binds and starts serving, without an access log.
+     *
+     * @throws java.nio.file.NoSuchFileException if the root does not exist
+     * @throws java.nio.file.NotDirectoryException if the root is not a folder
+     * @throws java.net.BindException if the address cannot be bound (in use, not local, no permission)
+     * @throws IOException if anything else fails before the server listens
+     */
+    static FileServer start(ServerConfig config) throws IOException {
+        return start(config, _ -> {});
+    }
+
+    /**
+     * Binds and starts serving; {@code accessLog} receives one line per connection (see the
+     * README for its fields). It is called from many threads at once and must be quick.
+     *
+     * @throws java.nio.file.NoSuchFileException if the root does not exist
+     * @throws java.nio.file.NotDirectoryException if the root is not a folder
+     * @throws java.net.BindException if the address cannot be bound (in use, not local, no permission)
+     * @throws IOException if anything else fails before the server listens
+     */
+    static FileServer start(ServerConfig config, Consumer<String> accessLog) throws IOException {
+        return RunningServer.start(config, accessLog);
+    }
+
+    /** The address and port the server listens on (the actual port when started with port 0). */
+    InetSocketAddress address();
+
+    /** The folder served, with all symbolic links resolved. */
+    Path root();
+
+    /**
+     * Waits until the server has stopped, by {@link #close()} or by a fatal error.
+     *
+     * @throws IOException the fatal error that stopped the server (for example, the root vanished)
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    void join() throws IOException, InterruptedException;
+
+    /**
+     * Stops gracefully: stops accepting, closes connections still waiting for their request,
+     * lets replies in flight finish for up to the grace period, then closes the rest.
+     * Idempotent; returns once the server has stopped.
+     */
+    @Override
+    void close();
+}

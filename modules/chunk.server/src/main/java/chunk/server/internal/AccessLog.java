@@ -1,0 +1,101 @@
+package chunk.server.internal;
+
+import chunk.wire.ByteRange;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes one line per connection, in this shape (fields separated by one space):
+ * <pre>
+ * 2026-11-25T10:00:00.123Z 127.0.0.1:51234 CHUNK hello.txt [7,14) ok 7 B 0.4 ms
+ * </pre>
+ * time (UTC, milliseconds), client address, request type ({@code SIZE}, {@code CHUNK}, or
+ * {@code -} when no valid request arrived), file name ({@code -} if none; in double quotes
+ * with escapes if it holds spaces, quotes or control characters), requested range
+ * ({@code [start,end)} for a chunk, {@code -} otherwise), outcome (one word, see
+ * {@link Outcome}), file bytes sent and the time the connection took.
+ */
+final class AccessLog {
+
+    /** The outcome of one connection, as one stable word in the log. */
+    enum Outcome {
+        OK("ok"),
+        NO_SUCH_FILE("no-such-file"),
+        CANNOT_READ("cannot-read"),
+        BAD_RANGE("bad-range"),
+        BAD_REQUEST("bad-request"),
+        NAME_TOO_LONG("name-too-long"),
+        UNKNOWN_TYPE("unknown-type"),
+        NO_REQUEST("no-request"),
+        IDLE_TIMEOUT("idle-timeout"),
+        CLIENT_GONE("client-gone"),
+        FILE_SHRANK("file-shrank"),
+        SHUTDOWN("shutdown"),
+        SERVER_ERROR("server-error");
+
+        private final String word;
+
+        Outcome(String word) {
+            this.word = word;
+        }
+
+        String word() {
+            return word;
+        }
+    }
+
+    /** What happened on one connection. */
+    record Entry(String client, String type, @Nullable String file, @Nullable ByteRange range,
+                 Outcome outcome, long bytesSent, long nanos) {}
+
+    // Always three digits of milliseconds (ISO_INSTANT drops them when zero), so that every line splits alike.
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private final Consumer<String> sink;
+
+    AccessLog(Consumer<String> sink) {
+        this.sink = sink;
+    }
+
+    void record(Entry entry) {
+        sink.accept(format(entry, Instant.now()));
+    }
+
+    static String format(Entry entry, Instant when) {
+        StringBuilder line = new StringBuilder(120);
+        line.append(TIME.format(when));
+        line.append(' ').append(entry.client());
+        line.append(' ').append(entry.type());
+        line.append(' ').append(entry.file() == null ? "-" : quoted(entry.file()));
+        ByteRange range = entry.range();
+        line.append(' ').append(range == null ? "-" : "[" + range.offset() + "," + range.end() + ")");
+        line.append(' ').append(entry.outcome().word());
+        line.append(' ').append(entry.bytesSent()).append(" B");
+        line.append(' ').append(String.format(Locale.ROOT, "%.1f", entry.nanos() / 1e6)).append(" ms");
+        return line.toString();
+    }
+
+    /** The name as is when it is one plain token, otherwise in quotes, so that a log line always splits the same way. */
+    static String quoted(String name) {
+        boolean plain = !name.isEmpty() && name.codePoints().allMatch(c -> c > ' ' && c != '"' && c != '\\' && c != 0x7f);
+        if (plain && !name.equals("-")) {
+            return name;
+        }
+        StringBuilder out = new StringBuilder(name.length() + 2).append('"');
+        name.codePoints().forEach(c -> {
+            if (c == '"' || c == '\\') {
+                out.append('\\').appendCodePoint(c);
+            } else if (c < ' ' || c == 0x7f) {
+                out.append(String.format(Locale.ROOT, "\\x%02x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.append('"').toString();
+    }
+}

@@ -1,0 +1,197 @@
+package chunk.server.internal;
+
+import chunk.server.FileServer;
+import chunk.server.ServerConfig;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/** The {@link FileServer} implementation: wires the accept loop, handler, watchdog and log together. */
+public final class RunningServer implements FileServer {
+
+    private static final System.Logger LOG = System.getLogger("chunk.server");
+
+    private final ServerConfig config;
+    private final FileResolver resolver;
+    private final ServerSocketChannel listener;
+    private final InetSocketAddress address;
+    private final ExecutorService connections = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("chunk-server-connection-", 1).factory());
+    private final IdleWatchdog watchdog;
+    private final RequestHandler handler;
+    private final AccessLog accessLog;
+    private final Thread acceptThread;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile @Nullable IOException failure;
+
+    private RunningServer(ServerConfig config, Path realRoot, ServerSocketChannel listener, Consumer<String> accessLog)
+            throws IOException {
+        this.config = config;
+        this.resolver = new FileResolver(realRoot);
+        this.listener = listener;
+        this.address = (InetSocketAddress) listener.getLocalAddress();
+        this.accessLog = new AccessLog(accessLog);
+        this.handler = new RequestHandler(resolver, config.rateLimit(), this::checkRoot);
+        this.watchdog = new IdleWatchdog(config.idleTimeout(), this::checkRoot);
+        AcceptLoop loop = new AcceptLoop(listener, config.maxClients(), connections, this::serve, this::fail);
+        this.acceptThread = Thread.ofPlatform().name("chunk-server-accept").unstarted(loop);
+    }
+
+    /** See {@link FileServer#start(ServerConfig, Consumer)}. */
+    public static FileServer start(ServerConfig config, Consumer<String> accessLog) throws IOException {
+        Path root = config.root().toAbsolutePath();
+        if (!Files.exists(root)) {
+            throw new NoSuchFileException(root.toString(), null, "no such folder");
+        }
+        if (!Files.isDirectory(root)) {
+            throw new NotDirectoryException(root.toString());
+        }
+        Path realRoot = root.toRealPath();
+        ServerSocketChannel listener = ServerSocketChannel.open();
+        RunningServer server;
+        try {
+            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            InetSocketAddress local = config.bindAddress() == null
+                    ? new InetSocketAddress(config.port())
+                    : new InetSocketAddress(config.bindAddress(), config.port());
+            listener.bind(local, config.backlog());
+            server = new RunningServer(config, realRoot, listener, accessLog);
+        } catch (IOException | RuntimeException e) {
+            listener.close();
+            throw e;
+        }
+        server.acceptThread.start();
+        return server;
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    @Override
+    public Path root() {
+        return resolver.root();
+    }
+
+    @Override
+    public void join() throws IOException, InterruptedException {
+        stopped.await();
+        IOException fatal = failure;
+        if (fatal != null) {
+            throw fatal;
+        }
+    }
+
+    private void serve(SocketChannel channel) {
+        Connection connection = new Connection(channel, config.idleTimeout().toNanos());
+        watchdog.watch(connection);
+        try (connection) {
+            if (stopping.get()) {
+                return;
+            }
+            AccessLog.Entry entry = handler.serve(connection);
+            connection.phase(Connection.Phase.CLOSING);
+            accessLog.record(entry);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "the access log failed: " + e);
+        } finally {
+            watchdog.unwatch(connection);
+        }
+    }
+
+    private void checkRoot() {
+        if (!stopping.get() && !resolver.rootExists()) {
+            fail(new NoSuchFileException(resolver.root().toString(), null, "the served folder is gone"));
+        }
+    }
+
+    /** Stops the server because of an error that is not one client's. */
+    private void fail(IOException error) {
+        if (failure == null) {
+            failure = error;
+        }
+        // Not on the watchdog's or accept thread: close() waits for them.
+        Thread.ofPlatform().name("chunk-server-stop").start(this::close);
+    }
+
+    @Override
+    public void close() {
+        if (!stopping.compareAndSet(false, true)) {
+            awaitStopped();
+            return;
+        }
+        try {
+            closeListener();
+            acceptThread.interrupt();
+            // Connections still waiting for their request have nothing in flight: close them now.
+            for (Connection connection : watchdog.connections()) {
+                if (connection.phase() == Connection.Phase.AWAITING_REQUEST) {
+                    connection.closeForShutdown();
+                }
+            }
+            connections.shutdown();
+            if (!awaitConnections(config.gracePeriod().toNanos())) {
+                LOG.log(Level.INFO, "grace period over: closing the connections still open");
+                watchdog.connections().forEach(Connection::closeForShutdown);
+                connections.shutdownNow();
+                awaitConnections(TimeUnit.SECONDS.toNanos(2));
+            }
+            joinAcceptThread();
+        } finally {
+            watchdog.close();
+            stopped.countDown();
+        }
+    }
+
+    private boolean awaitConnections(long nanos) {
+        try {
+            return connections.awaitTermination(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void joinAcceptThread() {
+        if (Thread.currentThread() == acceptThread) {
+            return;
+        }
+        try {
+            acceptThread.join(TimeUnit.SECONDS.toMillis(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitStopped() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeListener() {
+        try {
+            listener.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "closing the listener: " + e);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * The server's implementation: the command line, the accept loop, one request handler per
+ * connection, path confinement, idle watchdog, rate limiter and access log.
+ */
+@NullMarked
+package chunk.server.internal;
+
+import org.jspecify.annotations.NullMarked;

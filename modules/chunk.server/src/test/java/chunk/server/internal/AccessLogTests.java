@@ -1,0 +1,34 @@
+package chunk.server.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chunk.server.internal.AccessLog.Entry;
+import chunk.server.internal.AccessLog.Outcome;
+import chunk.wire.ByteRange;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class AccessLogTests {
+
+    static final Instant WHEN = Instant.parse("2026-11-25T10:00:00Z");
+
+    @Test
+    void aChunkLineHasEveryFieldInItsPlace() {
+        Entry entry = new Entry("127.0.0.1:51234", "CHUNK", "hello.txt", new ByteRange(7, 7), Outcome.OK, 7, 400_000);
+        assertThat(AccessLog.format(entry, WHEN)).isEqualTo("2026-11-25T10:00:00.000Z 127.0.0.1:51234 CHUNK hello.txt [7,14) ok 7 B 0.4 ms");
+    }
+
+    @Test
+    void missingFieldsAreDashes() {
+        Entry entry = new Entry("[::1]:5", "-", null, null, Outcome.NO_REQUEST, 0, 2_000_000);
+        assertThat(AccessLog.format(entry, WHEN)).isEqualTo("2026-11-25T10:00:00.000Z [::1]:5 - - - no-request 0 B 2.0 ms");
+    }
+
+    @Test
+    void namesThatWouldSplitTheLineAreQuotedAndEscaped() {
+        assertThat(AccessLog.quoted("a b.txt")).isEqualTo("\"a b.txt\"");
+        assertThat(AccessLog.quoted("say \"hi\"\n")).isEqualTo("\"say \\\"hi\\\"\\x0a\"");
+        assertThat(AccessLog.quoted("-")).isEqualTo("\"-\"");
+        assertThat(AccessLog.quoted("ünïcode.txt")).isEqualTo("ünïcode.txt");
+    }
+}

@@ -1,0 +1,122 @@
+package chunk.server.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chunk.wire.Frame;
+import chunk.wire.FrameDecoder;
+import chunk.wire.FrameEncoder;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs {@code myserver} as the real program, in its own JVM, as a user or a script would. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MainProcessTests {
+
+    static final Pattern STARTUP = Pattern.compile("myserver (\\S+) listening on 127\\.0\\.0\\.1:(\\d+), serving (.+)");
+
+    @TempDir
+    Path root;
+    @TempDir
+    Path logs;
+    final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() {
+        started.forEach(Process::destroyForcibly);
+    }
+
+    Process myserver(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElseThrow(), "--enable-preview",
+                "-p", System.getProperty("jdk.module.path"), "-m", "chunk.server/chunk.server.internal.Main"));
+        command.addAll(List.of(args));
+        // To a file: a pipe of a process that has exited may already be closed when the test reads it.
+        Process process = new ProcessBuilder(command).redirectError(logs.resolve("stderr-" + started.size()).toFile()).start();
+        started.add(process);
+        return process;
+    }
+
+    String stderrOf(Process process) throws IOException {
+        return Files.readString(logs.resolve("stderr-" + started.indexOf(process)));
+    }
+
+    @Test
+    void servesUntilSigtermThenExitsZero() throws Exception {
+        Files.writeString(root.resolve("hello.txt"), "hello, chunked world!\n");
+        Process server = myserver("0", "--bind", "127.0.0.1", "--root", root.toString());
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        Matcher startup = STARTUP.matcher(String.valueOf(out.readLine()));
+        assertThat(startup.matches()).as("the startup line").isTrue();
+        assertThat(Path.of(startup.group(3))).isEqualTo(root.toRealPath());
+
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(startup.group(2)));
+        try (SocketChannel client = SocketChannel.open(address)) {
+            FrameEncoder.write(new Frame.SizeRequest("hello.txt"), client);
+            assertThat(FrameDecoder.readReply(client)).isEqualTo(new Frame.SizeReply(22));
+        }
+        assertThat(out.readLine()).matches("\\S+ 127\\.0\\.0\\.1:\\d+ SIZE hello\\.txt - ok 0 B \\d+\\.\\d ms");
+
+        server.destroy(); // SIGTERM
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.exitValue()).isZero();
+        assertThat(stderrOf(server)).isEmpty();
+    }
+
+    @Test
+    void aBadPortIsOneLineOnStderrAndExitCode2() throws Exception {
+        Process server = myserver("70000");
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.exitValue()).isEqualTo(2);
+        assertThat(stderrOf(server))
+                .isEqualTo("myserver: bad port 70000: give a number from 0 to 65535; run myserver --help for usage" + System.lineSeparator());
+    }
+
+    @Test
+    void aMissingRootIsExitCode2() throws Exception {
+        Process server = myserver("0", "--root", root.resolve("nope").toString());
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.exitValue()).isEqualTo(2);
+        assertThat(stderrOf(server)).startsWith("myserver: no such folder: ");
+    }
+
+    @Test
+    void aPortInUseIsExitCode3() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Process server = myserver(String.valueOf(taken.getLocalPort()), "--bind", "127.0.0.1", "--root", root.toString());
+            assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.exitValue()).isEqualTo(3);
+            String stderr = stderrOf(server);
+            assertThat(stderr).startsWith("myserver: cannot listen on 127.0.0.1:" + taken.getLocalPort()).doesNotContain("\tat ");
+            assertThat(stderr.lines()).hasSize(1);
+        }
+    }
+
+    @Test
+    void helpAndVersionExitZero() throws Exception {
+        Process help = myserver("--help");
+        assertThat(help.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(help.exitValue()).isZero();
+        assertThat(new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).startsWith("usage: myserver <port>");
+        Process version = myserver("--version");
+        assertThat(version.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(version.exitValue()).isZero();
+        assertThat(new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).matches("myserver \\S+\\R");
+    }
+}

@@ -1,0 +1,595 @@
+package chunk.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import chunk.wire.MalformedFrameException.Problem;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@link FrameEncoder} and {@link FrameDecoder} against captured bytes, generated values and hostile input. */
+@Timeout(60) // a safety net: no test here should take more than a few seconds
+class FrameCodecTests {
+
+    static final long TWO_TO_31 = 1L << 31;
+
+    /** A header built by hand, independent of {@link FrameEncoder}, followed by {@code text}. */
+    static byte[] frame(long startOffset, long transferSize, int packetType, long textLength, byte[] text) {
+        return ByteBuffer.allocate(Frame.HEADER_BYTES + text.length).order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(startOffset)
+                .putLong(transferSize)
+                .putInt(packetType)
+                .putInt((int) textLength)
+                .put(text)
+                .array();
+    }
+
+    static byte[] frame(long startOffset, long transferSize, int packetType, String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return frame(startOffset, transferSize, packetType, bytes.length, bytes);
+    }
+
+    static byte[] bytes(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+
+    static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+
+    static MalformedFrameException requestFailure(byte[] input) {
+        return catchThrowableOfType(MalformedFrameException.class,
+                () -> FrameDecoder.readRequest(new ByteChannels.Source(input)));
+    }
+
+    static MalformedFrameException replyFailure(byte[] input) {
+        return catchThrowableOfType(MalformedFrameException.class,
+                () -> FrameDecoder.readReply(new ByteChannels.Source(input)));
+    }
+
+    @Nested
+    class Vectors {
+
+        /** What each captured message means; a request the decoder must reject maps to its problem. */
+        static final Map<String, Object> EXPECTED = Map.ofEntries(
+                Map.entry("size-ok request", new Frame.SizeRequest("hello.txt")),
+                Map.entry("size-ok response", new Frame.SizeReply(22)),
+                Map.entry("size-missing request", new Frame.SizeRequest("missing.txt")),
+                Map.entry("size-missing response", new Frame.ErrorReply("stat error")),
+                Map.entry("chunk-ok request", new Frame.ChunkRequest("hello.txt", new ByteRange(7, 7))),
+                Map.entry("chunk-ok response", new Frame.ChunkReply(new ByteRange(7, 7))),
+                Map.entry("chunk-missing request", new Frame.ChunkRequest("missing.txt", new ByteRange(0, 10))),
+                Map.entry("chunk-missing response", new Frame.ErrorReply("stat error")),
+                Map.entry("chunk-negative-offset request", Problem.BAD_RANGE),
+                Map.entry("chunk-negative-offset response", new Frame.ErrorReply("fseek error")),
+                Map.entry("unknown-type request", Problem.UNKNOWN_TYPE),
+                Map.entry("unknown-type response", new Frame.ErrorReply("bad packet type error")),
+                Map.entry("client-request-0 request", new Frame.SizeRequest("data.bin")),
+                Map.entry("client-request-1 request", new Frame.ChunkRequest("data.bin", new ByteRange(0, 10))),
+                Map.entry("client-request-2 request", new Frame.ChunkRequest("data.bin", new ByteRange(10, 10))));
+
+        static Stream<WireVector> vectors() {
+            return WireVector.loadAll().stream();
+        }
+
+        static Stream<WireVector> acceptedVectors() {
+            return vectors().filter(vector -> EXPECTED.get(vector.key()) instanceof Frame);
+        }
+
+        static Stream<WireVector> rejectedVectors() {
+            return vectors().filter(vector -> EXPECTED.get(vector.key()) instanceof Problem);
+        }
+
+        static Frame decode(WireVector vector, ReadableByteChannel in) throws IOException {
+            return switch (vector.direction()) {
+                case REQUEST -> FrameDecoder.readRequest(in);
+                case RESPONSE -> FrameDecoder.readReply(in);
+            };
+        }
+
+        @Test
+        void theCapturedFileAndThisTestListTheSameMessages() {
+            Map<String, WireVector> byKey = vectors()
+                    .collect(Collectors.toMap(WireVector::key, Function.identity()));
+            assertThat(byKey).hasSize(15);
+            assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(EXPECTED.keySet());
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("acceptedVectors")
+        void decodesToTheExpectedFrameAndEncodesBackToTheSameBytes(WireVector vector) throws IOException {
+            var in = new ByteChannels.Source(vector.bytes());
+
+            Frame decoded = decode(vector, in);
+
+            assertThat(decoded).isEqualTo(EXPECTED.get(vector.key()));
+            byte[] encoded = bytes(FrameEncoder.encode(decoded));
+            assertThat(encoded).isEqualTo(in.consumedBytes());
+            // Only a chunk reply is followed by anything: its data, left unread in the channel.
+            int data = decoded instanceof Frame.ChunkReply(ByteRange range) ? (int) range.length() : 0;
+            assertThat(in.remainingBytes()).hasSize(data);
+            assertThat(concat(encoded, in.remainingBytes())).isEqualTo(vector.bytes());
+        }
+
+        @Test
+        void leavesTheDataOfTheCapturedChunkReplyInTheChannel() throws IOException {
+            WireVector vector = vectors().filter(v -> v.key().equals("chunk-ok response")).findFirst().orElseThrow();
+            var in = new ByteChannels.Source(vector.bytes());
+
+            FrameDecoder.readReply(in);
+
+            assertThat(new String(in.remainingBytes(), StandardCharsets.US_ASCII)).isEqualTo("chunked");
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("rejectedVectors")
+        void rejectsTheRequestsTheOriginalServerAnsweredWithAnError(WireVector vector) {
+            var in = new ByteChannels.Source(vector.bytes());
+
+            var failure = catchThrowableOfType(MalformedFrameException.class, () -> FrameDecoder.readRequest(in));
+
+            assertThat(failure).isNotNull();
+            assertThat(failure.problem()).isEqualTo(EXPECTED.get(vector.key()));
+            // The whole request is consumed, so a server can answer and close cleanly.
+            assertThat(in.remainingBytes()).isEmpty();
+        }
+
+        @Test
+        void namesTheProblemOfEachRejectedRequestInItsMessage() {
+            WireVector negative = vectors().filter(v -> v.key().equals("chunk-negative-offset request")).findFirst().orElseThrow();
+            WireVector unknown = vectors().filter(v -> v.key().equals("unknown-type request")).findFirst().orElseThrow();
+
+            assertThat(requestFailure(negative.bytes())).hasMessageContaining("offset -5");
+            assertThat(requestFailure(unknown.bytes())).hasMessageContaining("packet type 2");
+        }
+    }
+
+    @Nested
+    class RoundTrips {
+
+        static final String ONE_BYTE_NAME = "a";
+        static final String LONGEST_ASCII_NAME = "n".repeat(Frame.MAX_TEXT_BYTES);
+        /** 1365 characters of three UTF-8 bytes each: exactly the limit. */
+        static final String LONGEST_CJK_NAME = "日".repeat(Frame.MAX_TEXT_BYTES / 3);
+        static final List<String> NAMES = List.of(
+                ONE_BYTE_NAME, "hello.txt", "dir/sub dir/file.bin", "données-été.txt", "日本語/ファイル.bin",
+                "📦 archive.tar", "é", LONGEST_ASCII_NAME, LONGEST_CJK_NAME);
+        static final List<ByteRange> RANGES = List.of(
+                new ByteRange(0, 0), new ByteRange(0, 1), new ByteRange(1, 0), new ByteRange(1, 1),
+                new ByteRange(0, TWO_TO_31), new ByteRange(TWO_TO_31, TWO_TO_31), new ByteRange(TWO_TO_31, 1),
+                new ByteRange(0, Long.MAX_VALUE), new ByteRange(Long.MAX_VALUE, 0), new ByteRange(Long.MAX_VALUE - 1, 1),
+                new ByteRange(1, Long.MAX_VALUE - 1));
+        static final List<Long> SIZES = List.of(0L, 1L, 2L, TWO_TO_31 - 1, TWO_TO_31, TWO_TO_31 + 1, Long.MAX_VALUE);
+        static final List<String> REASONS = List.of(
+                "", "no such file", "cannot read file", "bad range: offset -5", "unknown packet type 2",
+                "stat error", "nom trop long: ça dépasse", "r".repeat(Frame.MAX_TEXT_BYTES), LONGEST_CJK_NAME);
+
+        static Stream<Frame.Request> requests() {
+            return Stream.concat(
+                    NAMES.stream().map(Frame.SizeRequest::new),
+                    NAMES.stream().flatMap(name -> RANGES.stream().map(range -> new Frame.ChunkRequest(name, range))));
+        }
+
+        static Stream<Frame.Reply> replies() {
+            return Stream.of(
+                            SIZES.stream().map(Frame.SizeReply::new),
+                            RANGES.stream().map(Frame.ChunkReply::new),
+                            REASONS.stream().map(Frame.ErrorReply::new))
+                    .flatMap(Function.identity());
+        }
+
+        static String describe(Frame frame) {
+            String text = frame.toString();
+            return text.length() > 80 ? text.substring(0, 77) + "..." : text;
+        }
+
+        static Stream<Arguments> namedRequests() {
+            return requests().map(frame -> Arguments.argumentSet(describe(frame), frame));
+        }
+
+        static Stream<Arguments> namedReplies() {
+            return replies().map(frame -> Arguments.argumentSet(describe(frame), frame));
+        }
+
+        @ParameterizedTest
+        @MethodSource("namedRequests")
+        void aRequestComesBackEqualAndUsesExactlyItsOwnBytes(Frame.Request request) throws IOException {
+            byte[] encoded = bytes(FrameEncoder.encode(request));
+            // a byte of something else after the frame must stay unread
+            var in = new ByteChannels.Source(concat(encoded, new byte[] {42}), 7);
+
+            assertThat(FrameDecoder.readRequest(in)).isEqualTo(request);
+            assertThat(in.consumed()).isEqualTo(encoded.length);
+            assertThat(encoded.length).isEqualTo(Frame.HEADER_BYTES + request.fileName().getBytes(StandardCharsets.UTF_8).length);
+        }
+
+        @ParameterizedTest
+        @MethodSource("namedReplies")
+        void aReplyComesBackEqualAndUsesExactlyItsOwnBytes(Frame.Reply reply) throws IOException {
+            byte[] encoded = bytes(FrameEncoder.encode(reply));
+            var in = new ByteChannels.Source(concat(encoded, new byte[] {42}), 7);
+
+            assertThat(FrameDecoder.readReply(in)).isEqualTo(reply);
+            assertThat(in.consumed()).isEqualTo(encoded.length);
+        }
+
+        @ParameterizedTest
+        @MethodSource("namedRequests")
+        void writeSendsTheSameBytesAsEncodeEvenToAChannelThatTakesOneByteAtATime(Frame.Request request) throws IOException {
+            var out = new ByteChannels.Sink(1);
+
+            FrameEncoder.write(request, out);
+
+            assertThat(out.written()).isEqualTo(bytes(FrameEncoder.encode(request)));
+        }
+
+        @Test
+        void theHeaderIsLittleEndianWithTheFieldsInProtocolOrder() {
+            var frame = new Frame.ChunkRequest("é", new ByteRange(0x0102030405060708L, 0x1112131415161718L));
+
+            assertThat(HexFormat.of().formatHex(bytes(FrameEncoder.encode(frame))))
+                    .isEqualTo("0807060504030201" + "1817161514131211" + "01000000" + "02000000" + "c3a9");
+        }
+
+        @Test
+        void anErrorReplyCarriesTypeAllOnesAndZeroOffsetAndSize() {
+            assertThat(HexFormat.of().formatHex(bytes(FrameEncoder.encode(new Frame.ErrorReply("no")))))
+                    .isEqualTo("0000000000000000" + "0000000000000000" + "ffffffff" + "02000000" + "6e6f");
+        }
+
+        @Test
+        void encodeReturnsABufferThatStartsAtZeroAndEndsAtTheFrame() {
+            ByteBuffer buffer = FrameEncoder.encode(new Frame.SizeReply(5));
+
+            assertThat(buffer.position()).isZero();
+            assertThat(buffer.remaining()).isEqualTo(Frame.HEADER_BYTES);
+        }
+    }
+
+    @Nested
+    class Malformed {
+
+        static final byte[] VALID_REQUEST = frame(0, 0, Frame.TYPE_SIZE, "hello.txt");
+        static final byte[] VALID_ERROR = frame(0, 0, Frame.TYPE_ERROR, "stat error");
+
+        @ParameterizedTest(name = "{0} of 24 header bytes")
+        @ValueSource(ints = {0, 1, 7, 8, 15, 16, 20, 23})
+        void aHeaderCutShortIsATruncatedHeaderInEitherDirection(int length) {
+            byte[] cut = Arrays.copyOf(VALID_REQUEST, length);
+
+            assertThat(requestFailure(cut).problem()).isEqualTo(Problem.TRUNCATED_HEADER);
+            assertThat(replyFailure(cut).problem()).isEqualTo(Problem.TRUNCATED_HEADER);
+            assertThat(requestFailure(cut)).hasMessageContaining(length + " of 24 header bytes");
+        }
+
+        @Test
+        void everyLengthOfHeaderCutShortFailsTheSameWay() {
+            for (int length = 0; length < Frame.HEADER_BYTES; length++) {
+                assertThat(requestFailure(Arrays.copyOf(VALID_REQUEST, length)).problem())
+                        .as("%d header bytes", length)
+                        .isEqualTo(Problem.TRUNCATED_HEADER);
+            }
+        }
+
+        @ParameterizedTest(name = "{0} of 9 text bytes")
+        @ValueSource(ints = {0, 1, 8})
+        void aFileNameCutShortIsTruncatedText(int textBytes) {
+            byte[] cut = Arrays.copyOf(VALID_REQUEST, Frame.HEADER_BYTES + textBytes);
+
+            MalformedFrameException failure = requestFailure(cut);
+
+            assertThat(failure.problem()).isEqualTo(Problem.TRUNCATED_TEXT);
+            assertThat(failure).hasMessageContaining(textBytes + " of 9 text bytes");
+        }
+
+        @Test
+        void anErrorReasonCutShortIsTruncatedText() {
+            assertThat(replyFailure(Arrays.copyOf(VALID_ERROR, VALID_ERROR.length - 1)).problem())
+                    .isEqualTo(Problem.TRUNCATED_TEXT);
+        }
+
+        @ParameterizedTest(name = "textLength {0}")
+        @ValueSource(longs = {Frame.MAX_TEXT_BYTES + 1, 65_536, Integer.MAX_VALUE, 0x8000_0000L, 0xFFFF_FFFFL})
+        void aTextLengthOverTheLimitFailsFromTheHeaderAloneBeforeAnyTextIsRead(long textLength) {
+            // No text follows: if the decoder tried to read (or allocate) it first, it would
+            // report TRUNCATED_TEXT, or run out of memory, instead.
+            for (int type : new int[] {Frame.TYPE_SIZE, Frame.TYPE_CHUNK, 2}) {
+                byte[] header = frame(0, 0, type, textLength, new byte[0]);
+                assertThat(requestFailure(header).problem()).isEqualTo(Problem.TEXT_TOO_LONG);
+                assertThat(requestFailure(header)).hasMessageContaining(Long.toString(textLength));
+            }
+            assertThat(replyFailure(frame(0, 0, Frame.TYPE_ERROR, textLength, new byte[0])).problem())
+                    .isEqualTo(Problem.TEXT_TOO_LONG);
+        }
+
+        @Test
+        void aPeerThatNeverStopsSendingIsReadOnlyUpToTheHeaderWhenTheLengthIsTooLong() {
+            var endless = new ByteChannels.Endless(frame(0, 0, Frame.TYPE_SIZE, 0xFFFF_FFFFL, new byte[0]), (byte) 'x');
+
+            assertThatThrownBy(() -> FrameDecoder.readRequest(endless))
+                    .isInstanceOfSatisfying(MalformedFrameException.class,
+                            e -> assertThat(e.problem()).isEqualTo(Problem.TEXT_TOO_LONG));
+            assertThat(endless.delivered()).isEqualTo(Frame.HEADER_BYTES);
+        }
+
+        @Test
+        void aPeerThatNeverStopsSendingIsReadOnlyToTheEndOfTheLongestFrame() throws IOException {
+            var endless = new ByteChannels.Endless(frame(0, 0, Frame.TYPE_SIZE, Frame.MAX_TEXT_BYTES, new byte[0]), (byte) 'x');
+
+            Frame.Request request = FrameDecoder.readRequest(endless);
+
+            assertThat(request).isEqualTo(new Frame.SizeRequest("x".repeat(Frame.MAX_TEXT_BYTES)));
+            assertThat(endless.delivered()).isEqualTo(Frame.HEADER_BYTES + Frame.MAX_TEXT_BYTES);
+        }
+
+        @Test
+        void aChunkReplyIsReadOnlyToTheEndOfItsHeaderSoTheDataStaysInTheChannel() throws IOException {
+            var endless = new ByteChannels.Endless(frame(0, Long.MAX_VALUE, Frame.TYPE_CHUNK, 0, new byte[0]), (byte) 'd');
+
+            assertThat(FrameDecoder.readReply(endless)).isEqualTo(new Frame.ChunkReply(new ByteRange(0, Long.MAX_VALUE)));
+            assertThat(endless.delivered()).isEqualTo(Frame.HEADER_BYTES);
+        }
+
+        static Stream<Arguments> badRequestRanges() {
+            return Stream.of(
+                    Arguments.argumentSet("negative offset", -1L, 10L),
+                    Arguments.argumentSet("most negative offset", Long.MIN_VALUE, 0L),
+                    Arguments.argumentSet("negative size", 0L, -1L),
+                    Arguments.argumentSet("most negative size", 5L, Long.MIN_VALUE),
+                    Arguments.argumentSet("end past 2^63-1", Long.MAX_VALUE, 1L),
+                    Arguments.argumentSet("end far past 2^63-1", Long.MAX_VALUE / 2 + 1, Long.MAX_VALUE / 2 + 1));
+        }
+
+        @ParameterizedTest
+        @MethodSource("badRequestRanges")
+        void aChunkRequestWithANegativeOrOverflowingRangeIsABadRange(long offset, long size) {
+            MalformedFrameException failure = requestFailure(frame(offset, size, Frame.TYPE_CHUNK, "hello.txt"));
+
+            assertThat(failure.problem()).isEqualTo(Problem.BAD_RANGE);
+            assertThat(failure).hasMessageContaining("offset " + offset).hasMessageContaining("size " + size);
+        }
+
+        @ParameterizedTest
+        @MethodSource("badRequestRanges")
+        void aChunkReplyWithANegativeOrOverflowingRangeIsABadRange(long offset, long size) {
+            assertThat(replyFailure(frame(offset, size, Frame.TYPE_CHUNK, "")).problem()).isEqualTo(Problem.BAD_RANGE);
+        }
+
+        @Test
+        void aSizeReplyWithANegativeSizeIsABadRange() {
+            MalformedFrameException failure = replyFailure(frame(0, -22, Frame.TYPE_SIZE, ""));
+
+            assertThat(failure.problem()).isEqualTo(Problem.BAD_RANGE);
+            assertThat(failure).hasMessageContaining("-22");
+        }
+
+        @ParameterizedTest(name = "request type {0}")
+        @ValueSource(longs = {2, 3, 0x7FFF_FFFFL, 0x8000_0000L, 0xFFFF_FFFEL, 0xFFFF_FFFFL})
+        void aRequestOfATypeOtherThanSizeOrChunkIsAnUnknownType(long type) {
+            MalformedFrameException failure = requestFailure(frame(0, 0, (int) type, "hello.txt"));
+
+            assertThat(failure.problem()).isEqualTo(Problem.UNKNOWN_TYPE);
+            assertThat(failure).hasMessageEndingWith("packet type " + type);
+        }
+
+        @ParameterizedTest(name = "reply type {0}")
+        @ValueSource(longs = {2, 3, 0x8000_0000L, 0xFFFF_FFFEL})
+        void aReplyOfAnUnknownTypeIsAnUnknownType(long type) {
+            MalformedFrameException failure = replyFailure(frame(0, 0, (int) type, ""));
+
+            assertThat(failure.problem()).isEqualTo(Problem.UNKNOWN_TYPE);
+            assertThat(failure).hasMessageEndingWith("packet type " + type);
+        }
+
+        @Test
+        void anUnknownRequestIsConsumedWholeSoTheServerCanAnswerIt() {
+            var in = new ByteChannels.Source(concat(frame(0, 0, 7, "future text"), new byte[0]));
+
+            assertThat(catchThrowableOfType(MalformedFrameException.class, () -> FrameDecoder.readRequest(in)).problem())
+                    .isEqualTo(Problem.UNKNOWN_TYPE);
+            assertThat(in.remainingBytes()).isEmpty();
+        }
+
+        static Stream<Arguments> badNames() {
+            return Stream.of(
+                    Arguments.argumentSet("a lone continuation byte", new byte[] {'a', (byte) 0x80}),
+                    Arguments.argumentSet("0xFF", new byte[] {(byte) 0xFF}),
+                    Arguments.argumentSet("an overlong slash", new byte[] {(byte) 0xC0, (byte) 0xAF}),
+                    Arguments.argumentSet("an encoded surrogate", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}),
+                    Arguments.argumentSet("a character cut short", new byte[] {'x', (byte) 0xE6, (byte) 0x97}),
+                    Arguments.argumentSet("Latin-1", "données".getBytes(StandardCharsets.ISO_8859_1)),
+                    Arguments.argumentSet("beyond U+10FFFF", new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}));
+        }
+
+        @ParameterizedTest
+        @MethodSource("badNames")
+        void aFileNameThatIsNotUtf8IsBadText(byte[] name) {
+            for (int type : new int[] {Frame.TYPE_SIZE, Frame.TYPE_CHUNK}) {
+                MalformedFrameException failure = requestFailure(frame(0, 0, type, name.length, name));
+                assertThat(failure.problem()).isEqualTo(Problem.BAD_TEXT);
+                assertThat(failure).hasMessage("the file name is not valid UTF-8");
+            }
+        }
+
+        @ParameterizedTest
+        @MethodSource("badNames")
+        void anErrorReasonThatIsNotUtf8IsBadText(byte[] reason) {
+            MalformedFrameException failure = replyFailure(frame(0, 0, Frame.TYPE_ERROR, reason.length, reason));
+
+            assertThat(failure.problem()).isEqualTo(Problem.BAD_TEXT);
+            assertThat(failure).hasMessage("the error reason is not valid UTF-8");
+        }
+
+        @Test
+        void aFileNameWithANulByteIsBadText() {
+            MalformedFrameException failure = requestFailure(frame(0, 0, Frame.TYPE_SIZE, "hello.txt\0.jpg"));
+
+            assertThat(failure.problem()).isEqualTo(Problem.BAD_TEXT);
+            assertThat(failure).hasMessageContaining("NUL");
+        }
+
+        @Test
+        void aRequestWithoutAFileNameIsBadText() {
+            assertThat(requestFailure(frame(0, 0, Frame.TYPE_SIZE, "")).problem()).isEqualTo(Problem.BAD_TEXT);
+            assertThat(requestFailure(frame(0, 5, Frame.TYPE_CHUNK, "")).problem()).isEqualTo(Problem.BAD_TEXT);
+        }
+
+        static Stream<Arguments> fieldsThatMustBeZero() {
+            return Stream.of(
+                    Arguments.argumentSet("size request with an offset", frame(1, 0, Frame.TYPE_SIZE, "a"), true),
+                    Arguments.argumentSet("size request with a size", frame(0, -1, Frame.TYPE_SIZE, "a"), true),
+                    Arguments.argumentSet("size reply with an offset", frame(3, 22, Frame.TYPE_SIZE, ""), false),
+                    Arguments.argumentSet("size reply with text", frame(0, 22, Frame.TYPE_SIZE, "22"), false),
+                    Arguments.argumentSet("chunk reply with text", frame(0, 2, Frame.TYPE_CHUNK, "hi"), false),
+                    Arguments.argumentSet("error reply with an offset", frame(5, 0, Frame.TYPE_ERROR, "x"), false),
+                    Arguments.argumentSet("error reply with a size", frame(0, 5, Frame.TYPE_ERROR, "x"), false));
+        }
+
+        @ParameterizedTest
+        @MethodSource("fieldsThatMustBeZero")
+        void aFieldThatTheTypeDoesNotUseMustBeZero(byte[] input, boolean isRequest) {
+            MalformedFrameException failure = isRequest ? requestFailure(input) : replyFailure(input);
+
+            assertThat(failure.problem()).isEqualTo(Problem.UNEXPECTED_FIELD);
+        }
+
+        @Test
+        void aReplyIsNotAcceptedAsARequestNorARequestAsAReply() {
+            assertThat(requestFailure(bytes(FrameEncoder.encode(new Frame.ErrorReply("stat error")))).problem())
+                    .isEqualTo(Problem.UNKNOWN_TYPE);
+            assertThat(requestFailure(bytes(FrameEncoder.encode(new Frame.SizeReply(22)))).problem())
+                    .isEqualTo(Problem.UNEXPECTED_FIELD);
+            assertThat(requestFailure(bytes(FrameEncoder.encode(new Frame.SizeReply(0)))).problem())
+                    .isEqualTo(Problem.BAD_TEXT);
+            assertThat(replyFailure(bytes(FrameEncoder.encode(new Frame.SizeRequest("hello.txt")))).problem())
+                    .isEqualTo(Problem.UNEXPECTED_FIELD);
+        }
+
+        @Test
+        void aNonBlockingChannelThatReturnsNothingIsRefusedInsteadOfSpunOn() {
+            ReadableByteChannel nothingYet = new ReadableByteChannel() {
+                @Override
+                public int read(ByteBuffer destination) {
+                    return 0;
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return true;
+                }
+
+                @Override
+                public void close() {}
+            };
+
+            assertThatThrownBy(() -> FrameDecoder.readRequest(nothingYet))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("blocking");
+            assertThatThrownBy(() -> FrameEncoder.write(new Frame.SizeReply(1), new ByteChannels.Sink(0)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("blocking");
+        }
+    }
+
+    @Nested
+    class RandomInput {
+
+        static final int ROUNDS = 20_000;
+        static final int[] TYPES = {Frame.TYPE_SIZE, Frame.TYPE_CHUNK, Frame.TYPE_ERROR, 2, 0x8000_0000};
+        static final long[] NUMBERS = {0, 1, -1, 7, TWO_TO_31, Long.MAX_VALUE, Long.MIN_VALUE};
+
+        /**
+         * Inputs of every shape: pure noise, and headers whose fields are drawn from the
+         * interesting values, followed by text that is valid UTF-8, noise, or cut short.
+         */
+        static byte[] randomInput(Random random) {
+            if (random.nextInt(4) == 0) {
+                byte[] noise = new byte[random.nextInt(64)];
+                random.nextBytes(noise);
+                return noise;
+            }
+            long offset = random.nextBoolean() ? NUMBERS[random.nextInt(NUMBERS.length)] : random.nextLong();
+            long size = random.nextBoolean() ? NUMBERS[random.nextInt(NUMBERS.length)] : random.nextLong();
+            int type = random.nextInt(5) == 0 ? random.nextInt() : TYPES[random.nextInt(TYPES.length)];
+            byte[] text = switch (random.nextInt(3)) {
+                case 0 -> new byte[0];
+                case 1 -> IntStream.range(0, random.nextInt(12))
+                        .mapToObj(i -> Character.toString(random.nextInt(0x20, 0x3000)))
+                        .collect(Collectors.joining())
+                        .getBytes(StandardCharsets.UTF_8);
+                default -> {
+                    byte[] noise = new byte[random.nextInt(1, 20)];
+                    random.nextBytes(noise);
+                    yield noise;
+                }
+            };
+            long textLength = switch (random.nextInt(6)) {
+                case 0 -> Integer.toUnsignedLong(random.nextInt());
+                case 1 -> text.length + random.nextInt(-2, 3);
+                default -> text.length;
+            };
+            byte[] input = frame(offset, size, type, textLength, text);
+            return random.nextInt(5) == 0 ? Arrays.copyOf(input, random.nextInt(input.length + 1)) : input;
+        }
+
+        /** Either a specific failure, or a frame that is exactly the bytes it was decoded from. */
+        static String decodeAndCheck(byte[] input, boolean asRequest) throws IOException {
+            var in = new ByteChannels.Source(input);
+            String outcome;
+            try {
+                Frame frame = asRequest ? FrameDecoder.readRequest(in) : FrameDecoder.readReply(in);
+                assertThat(bytes(FrameEncoder.encode(frame)))
+                        .as("re-encoding of %s decoded from %s", frame, HexFormat.of().formatHex(input))
+                        .isEqualTo(in.consumedBytes());
+                outcome = frame.getClass().getSimpleName();
+            } catch (MalformedFrameException e) {
+                assertThat(e.problem()).isNotNull();
+                assertThat(e.getMessage()).isNotBlank();
+                outcome = e.problem().name();
+            }
+            assertThat(in.consumed()).isLessThanOrEqualTo(Frame.HEADER_BYTES + Frame.MAX_TEXT_BYTES);
+            return outcome;
+        }
+
+        @ParameterizedTest(name = "as {0}")
+        @ValueSource(strings = {"requests", "replies"})
+        void randomBytesEitherFailWithANamedProblemOrDecodeToExactlyTheBytesRead(String direction) throws IOException {
+            boolean asRequest = direction.equals("requests");
+            Random random = new Random(0x5EED_C0DEL + direction.hashCode());
+            Map<String, Integer> outcomes = new java.util.TreeMap<>();
+
+            for (int round = 0; round < ROUNDS; round++) {
+                outcomes.merge(decodeAndCheck(randomInput(random), asRequest), 1, Integer::sum);
+            }
+
+            // The generator must reach every branch, or this test would prove less than it claims.
+            Stream<String> frames = asRequest ? Stream.of("SizeRequest", "ChunkRequest") : Stream.of("SizeReply", "ChunkReply", "ErrorReply");
+            Stream<String> problems = Arrays.stream(Problem.values()).map(Problem::name);
+            assertThat(outcomes.keySet()).containsExactlyInAnyOrderElementsOf(Stream.concat(frames, problems).toList());
+        }
+    }
+}
