@@ -24,12 +24,11 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        ProcessExit.prepare();
         var console = System.console();
         boolean terminal = console != null && console.isTerminal();
         int code = run(args, System.in, System.out, System.err, Path.of(""), terminal);
-        System.out.flush();
-        System.err.flush();
-        System.exit(code);
+        ProcessExit.exit(code);
     }
 
     /** {@link #run(String[], InputStream, PrintStream, PrintStream, Path, boolean)} with no terminal. */
