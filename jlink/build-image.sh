@@ -21,16 +21,50 @@ rm -rf "$image" # jlink will not write into an existing folder
 
 # jlink's own launchers neither exec nor quote, so a signal would stop the shell and not
 # the JVM, and a path with a space would break them. Ours do both, and follow symlinks.
+# $3 is more JVM options, as launcher text (so it may refer to $bin).
 write_launcher() {
   cat >"$image/bin/$1" <<LAUNCHER
 #!/bin/sh
 # $1: runs the module $2 on the Java runtime in this image. JAVA_OPTS adds JVM options.
 bin=\$(dirname "\$(readlink -f "\$0")")
-exec "\$bin/java" \${JAVA_OPTS-} -m $2 "\$@"
+exec "\$bin/java" $3\${JAVA_OPTS-} -m $2 "\$@"
 LAUNCHER
   chmod 755 "$image/bin/$1"
 }
-write_launcher myserver chunk.server
-write_launcher myclient chunk.client
+write_launcher myserver chunk.server ""
+# Native access lets myclient end the process without HotSpot's exit wait (ProcessExit).
+client_options="--enable-native-access=chunk.client "
+write_launcher myclient chunk.client "$client_options"
+
+# An ahead-of-time cache for myclient (JEP 483, 514, 515): classes loaded and linked, method
+# profiles, from a training run that downloads a file from a myserver on loopback. It makes
+# a short myclient run about a third faster (docs/BENCHMARKS.md, scenario 3). The JVM uses
+# the cache only with the options it was made with, so the training run goes through the
+# launcher; -Dchunk.client.exit=system lets that JVM exit the slow way, which writes the cache.
+# -Xlog:aot*=off keeps the JVM quiet if JAVA_OPTS make the cache unusable (it then runs without).
+train=$(mktemp -d)
+server_pid=
+stop_training() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$train"
+}
+trap stop_training EXIT
+fail_training() { echo "AOT training run failed: $1 (log: $image.log)" >&2; exit 1; }
+head -c 3000000 /dev/urandom >"$train/sample.bin" # a few MB: enough for the copy loop to be profiled
+"$image/bin/myserver" 0 --bind 127.0.0.1 --root "$train" --quiet >"$train/server.out" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do
+  grep -q 'listening on' "$train/server.out" && break
+  kill -0 "$server_pid" 2>/dev/null || fail_training "myserver did not start: $(cat "$train/server.out")"
+  sleep 0.1
+done
+port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$train/server.out")
+[ -n "$port" ] || fail_training "myserver did not say where it listens"
+echo "127.0.0.1 $port" >"$train/servers.txt"
+(cd "$train" && echo sample.bin | JAVA_OPTS="-XX:AOTCacheOutput=$image/lib/myclient.aot -Dchunk.client.exit=system" \
+  "$image/bin/myclient" servers.txt 4 -o copy.bin --quiet --no-fsync) >>"$image.log" 2>&1 || fail_training "myclient failed"
+cmp -s "$train/sample.bin" "$train/copy.bin" || fail_training "the copy differs from the original"
+[ -s "$image/lib/myclient.aot" ] || fail_training "no cache written"
+write_launcher myclient chunk.client "$client_options-XX:AOTCache=\"\$bin/../lib/myclient.aot\" -Xlog:aot*=off "
 
 echo "chunk image: $image ($(du -sh "$image" | cut -f1))"

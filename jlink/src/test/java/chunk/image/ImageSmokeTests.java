@@ -52,9 +52,13 @@ class ImageSmokeTests {
     }
 
     @AfterEach
-    void stopServers() throws InterruptedException {
+    void stopServersAndRemoveTools() throws InterruptedException, IOException {
         for (Process server : servers) {
             server.destroyForcibly().waitFor();
+        }
+        // Removed here, so that JUnit does not warn about links that lead out of its temporary folder.
+        for (String tool : List.of("dirname", "readlink")) {
+            Files.deleteIfExists(toolsOnly.resolve(tool));
         }
     }
 
@@ -85,12 +89,46 @@ class ImageSmokeTests {
                 .isZero();
         assertThat(sha256(downloads.resolve("data.bin"))).isEqualTo(sha256(data));
         assertThat(downloads.resolve("data.bin.part")).doesNotExist();
+        assertThat(Files.readString(work.resolve("client.err"))).as("the summary line").contains("data.bin");
 
         for (Process server : servers) {
             server.destroy(); // SIGTERM: a graceful stop
             assertThat(server.waitFor(30, TimeUnit.SECONDS)).as("server stopped").isTrue();
             assertThat(server.exitValue()).as("server exit code after SIGTERM").isZero();
         }
+    }
+
+    /**
+     * myclient ends its process through the C library's {@code _exit} (ProcessExit): its exit
+     * code and its last words must survive that.
+     */
+    @Test
+    void theClientsExitCodeAndLastMessageSurviveItsQuickExit() throws Exception {
+        Path served = Files.createDirectories(work.resolve("served"));
+        int port = startServer(served, "only");
+        Path serversFile = Files.writeString(work.resolve("servers.txt"), "127.0.0.1 " + port + "\n");
+
+        Process client = launcher("myclient", serversFile.toString(), "4", "missing.bin")
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(client.getInputStream().readAllBytes());
+
+        assertThat(client.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(client.exitValue()).as("exit code for a file no server has; output: %s", output).isEqualTo(4);
+        assertThat(output).contains("Cannot transfer this file");
+        assertThat(work.resolve("missing.bin")).doesNotExist();
+    }
+
+    @Test
+    void theClientLauncherUsesTheAotCacheMadeWhenTheImageWasBuilt() throws Exception {
+        ProcessBuilder builder = launcher("myclient", "--version").redirectErrorStream(true);
+        builder.environment().put("JAVA_OPTS", "-Xlog:aot");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes());
+
+        assertThat(process.waitFor()).as("exit code; output: %s", output).isZero();
+        assertThat(output).contains("Opened AOT cache").doesNotContain("[error");
     }
 
     @Test
