@@ -33,7 +33,11 @@ LAUNCHER
 }
 write_launcher myserver chunk.server ""
 # Native access lets myclient end the process without HotSpot's exit wait (ProcessExit).
-client_options="--enable-native-access=chunk.client "
+# TieredStopAtLevel=1 keeps to the quick C1 compiler: a run lasts seconds and its time is in
+# the kernel's copies, so C2's optimising compilations never pay for themselves. Measured
+# with 1000 chunks of 1 GiB: 1.37-1.44 s to 1.15-1.16 s, user CPU 0.64 s to 0.39 s; a 1 KiB
+# download 10 % faster; 4 chunks the same time with a third less user CPU.
+client_options="--enable-native-access=chunk.client -XX:TieredStopAtLevel=1 "
 write_launcher myclient chunk.client "$client_options"
 
 # An ahead-of-time cache for myclient (JEP 483, 514, 515): classes loaded and linked, method
