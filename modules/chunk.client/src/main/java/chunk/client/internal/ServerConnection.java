@@ -15,6 +15,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 
 /**
@@ -93,6 +96,10 @@ final class ServerConnection implements AutoCloseable {
             case NoRouteToHostException _ -> "no route to host";
             case MalformedFrameException m -> "malformed reply: " + m.getMessage();
             case ClosedChannelException _ -> "connection closed";
+            // Local files: the message of these is only the path, which the caller already says.
+            case NoSuchFileException _ -> "no such file or folder";
+            case AccessDeniedException _ -> "permission denied";
+            case FileSystemException f -> lower(f.getReason(), f.getClass().getSimpleName());
             default -> lower(e.getMessage(), e.getClass().getSimpleName());
         };
     }

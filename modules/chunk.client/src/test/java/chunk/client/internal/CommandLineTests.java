@@ -34,6 +34,12 @@ class CommandLineTests {
         }
 
         @Test
+        void allowUpToTenThousandChunks() throws Exception {
+            assertThat(download("servers.txt", "10000").chunks()).isEqualTo(10_000);
+            assertThat(download("servers.txt", "+1").chunks()).isEqualTo(1);
+        }
+
+        @Test
         void mayBeFollowedByFileNames() throws Exception {
             assertThat(download("servers.txt", "4", "a.txt", "b.txt").fileNames()).containsExactly("a.txt", "b.txt");
         }
@@ -80,11 +86,12 @@ class CommandLineTests {
                     .withMessage("<chunks> must be a positive integer, not '" + chunks + "'");
         }
 
-        @Test
-        void includeAChunkCountTooLargeForAnInt() {
+        @ParameterizedTest(name = "<chunks> = {0}")
+        @ValueSource(strings = {"10001", "100000000", "99999999999", "99999999999999999999999"})
+        void includeMoreChunksThanTheLimit(String chunks) {
             assertThatExceptionOfType(UsageException.class)
-                    .isThrownBy(() -> CommandLine.parse("servers.txt", "99999999999"))
-                    .withMessageContaining("at most 2147483647");
+                    .isThrownBy(() -> CommandLine.parse("servers.txt", chunks))
+                    .withMessage("<chunks> is at most 10000 (each chunk is a connection), not " + chunks);
         }
 
         @Test

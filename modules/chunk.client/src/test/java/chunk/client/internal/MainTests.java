@@ -181,6 +181,18 @@ class MainTests {
             assertThat(err()).isEqualTo("myclient: a.bin already exists; use --force to replace it\n");
             assertThat(work.resolve("a.bin")).hasContent("mine");
         }
+
+        @Test
+        void intoAFolderThatDoesNotExistSaysSo() throws Exception {
+            servedFile("a.bin", 1_000);
+            serversFile(TestServer.honest());
+
+            int code = run("a.bin\n", "servers.txt", "2", "-o", "nodir/a.bin");
+
+            assertThat(code).isEqualTo(6);
+            assertThat(err()).isEqualTo("myclient: cannot create nodir/a.bin.part: no such file or folder\n");
+            assertThat(work.resolve("nodir")).doesNotExist();
+        }
     }
 
     @Nested
@@ -191,6 +203,7 @@ class MainTests {
             "servers.txt 0|myclient: <chunks> must be a positive integer, not '0'",
             "servers.txt -4|myclient: <chunks> must be a positive integer, not '-4'",
             "servers.txt four|myclient: <chunks> must be a positive integer, not 'four'",
+            "servers.txt 100000000|myclient: <chunks> is at most 10000 (each chunk is a connection), not 100000000",
             "servers.txt|myclient: missing <chunks> after the servers file",
             "servers.txt 4 --bogus|myclient: unknown option '--bogus'; see myclient --help",
             "servers.txt 4 --timeout|myclient: --timeout needs a value",
