@@ -3,6 +3,8 @@ package chunk.client.internal;
 import chunk.client.ChunkOutcome;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Joiner;
 import java.util.concurrent.StructuredTaskScope.Subtask;
@@ -15,23 +17,43 @@ import java.util.concurrent.StructuredTaskScope.Subtask;
  * <p>A chunk that no server could deliver is an outcome, not an error, and does not disturb
  * the others; a chunk that cannot write to the local file stops them all, since every other
  * chunk would fail the same way.
+ *
+ * <p>Only {@code atOnce} chunks run at a time, and a chunk's thread is started only when one
+ * of them ends, so that a download of many chunks holds a list of waiting tasks rather than
+ * thousands of parked threads.
  */
 final class ChunkScheduler {
 
     private ChunkScheduler() {}
 
     /**
-     * Runs every task and returns their outcomes in the order of {@code tasks}.
+     * Runs every task, at most {@code atOnce} at a time, and returns their outcomes in the
+     * order of {@code tasks}.
      *
      * @throws LocalWriteException if a task could not write the part file; the others are cancelled
      * @throws InterruptedException if this thread is interrupted; the tasks are cancelled
      */
-    static List<ChunkOutcome> runAll(String name, List<ChunkTask> tasks) throws LocalWriteException, InterruptedException {
+    static List<ChunkOutcome> runAll(String name, List<? extends Callable<ChunkOutcome>> tasks, int atOnce)
+            throws LocalWriteException, InterruptedException {
+        var places = new Semaphore(atOnce);
         try (var scope = StructuredTaskScope.open(
                 Joiner.<ChunkOutcome>awaitAllSuccessfulOrThrow(), config -> config.withName(name))) {
             List<Subtask<ChunkOutcome>> subtasks = new ArrayList<>(tasks.size());
-            for (ChunkTask task : tasks) {
-                subtasks.add(scope.fork(task));
+            for (Callable<ChunkOutcome> task : tasks) {
+                places.acquire();
+                subtasks.add(scope.fork(() -> {
+                    try {
+                        return task.call();
+                    } finally {
+                        places.release();
+                    }
+                }));
+                // Once a task has failed the download, fork no more. (A fork after the scope
+                // was cancelled starts no thread and so never gives its place back: without
+                // this check the next acquire could wait forever.)
+                if (scope.isCancelled()) {
+                    break;
+                }
             }
             try {
                 scope.join();
@@ -42,6 +64,9 @@ final class ChunkScheduler {
                     case Error error -> throw error;
                     case Throwable other -> throw new IllegalStateException("a chunk failed unexpectedly", other);
                 }
+            }
+            if (subtasks.size() != tasks.size()) {
+                throw new IllegalStateException("forked " + subtasks.size() + " of " + tasks.size() + " chunks, yet none failed");
             }
             List<ChunkOutcome> outcomes = new ArrayList<>(subtasks.size());
             for (Subtask<ChunkOutcome> subtask : subtasks) {

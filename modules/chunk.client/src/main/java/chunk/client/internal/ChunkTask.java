@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Semaphore;
 
 /**
  * Downloads one chunk: from server {@code index mod n} first, then from the next servers in
@@ -23,17 +22,15 @@ final class ChunkTask implements Callable<ChunkOutcome> {
     private final List<ServerAddress> servers;
     private final ChunkFetcher fetcher;
     private final BufferPool buffers;
-    private final Semaphore connections;
     private final DownloadListener listener;
 
     ChunkTask(int index, ByteRange range, List<ServerAddress> servers, ChunkFetcher fetcher, BufferPool buffers,
-            Semaphore connections, DownloadListener listener) {
+            DownloadListener listener) {
         this.index = index;
         this.range = range;
         this.servers = servers;
         this.fetcher = fetcher;
         this.buffers = buffers;
-        this.connections = connections;
         this.listener = listener;
     }
 
@@ -42,9 +39,8 @@ final class ChunkTask implements Callable<ChunkOutcome> {
         List<ServerAddress> delivered = new ArrayList<>();
         List<ServerFailure> failures = new ArrayList<>();
         long received = 0;
-        // The permit comes first and the buffer only then, so that chunks waiting for a
-        // connection hold no memory: there are never more buffers than permits.
-        connections.acquire();
+        // A task runs only while it has one of ChunkScheduler's places, so there are never
+        // more buffers (or connections) than places.
         ByteBuffer buffer = buffers.take();
         try {
             for (int tried = 0; tried < servers.size() && received < range.length(); tried++) {
@@ -62,7 +58,6 @@ final class ChunkTask implements Callable<ChunkOutcome> {
             }
         } finally {
             buffers.give(buffer);
-            connections.release();
         }
         ChunkOutcome outcome = received == range.length()
                 ? new ChunkOutcome.Completed(index, range, delivered, failures)

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
 
 /** The {@link Downloader}: size probe, chunk plan, parallel chunks, atomic commit. */
 public final class ParallelDownloader implements Downloader {
@@ -90,13 +89,12 @@ public final class ParallelDownloader implements Downloader {
         listener.started(fileName, size, plan.size());
         try (part) {
             var fetcher = new ChunkFetcher(fileName, part, options.connectTimeout(), watchdog, listener);
-            var connections = new Semaphore(MAX_CONNECTIONS);
             var buffers = new BufferPool(BUFFER_SIZE);
             List<ChunkTask> tasks = new ArrayList<>(plan.size());
             for (int i = 0; i < plan.size(); i++) {
-                tasks.add(new ChunkTask(i, plan.get(i), servers, fetcher, buffers, connections, listener));
+                tasks.add(new ChunkTask(i, plan.get(i), servers, fetcher, buffers, listener));
             }
-            List<ChunkOutcome> outcomes = ChunkScheduler.runAll("chunks of " + fileName, tasks);
+            List<ChunkOutcome> outcomes = ChunkScheduler.runAll("chunks of " + fileName, tasks, MAX_CONNECTIONS);
             List<ChunkOutcome.Failed> failed = new ArrayList<>();
             Set<ServerAddress> used = new LinkedHashSet<>();
             for (ChunkOutcome outcome : outcomes) {
