@@ -33,7 +33,8 @@ public final class ParallelDownloader implements Downloader {
      * only this many buffers ever exist (16 MiB). Measured with 1000 chunks of a 1 GiB file
      * from 4 servers on loopback: 256 at once took 1.6-2.5 s and 128 MB of memory, 64 took
      * 1.2-1.7 s and 80 MB, 32 the same time and 71 MB. 64 leaves room for 20 servers on real
-     * networks, where each server is worth a few connections.
+     * networks, where each server is worth a few connections; to one server, at most
+     * {@link ChunkFetcher#MAX_CONNECTIONS_PER_SERVER}.
      */
     static final int MAX_CONNECTIONS = 64;
 
