@@ -111,11 +111,17 @@ public final class Main {
             try {
                 NameSource names = command.fileNames().isEmpty() ? new NameSource.Lines(in, terminal ? err : null)
                         : new NameSource.Given(command.fileNames());
+                int asked = 0;
                 for (String name = names.next(); name != null; name = names.next()) {
+                    asked++;
                     int code = downloadOne(downloader, name, command, quiet, progress);
                     if (exitCode == ExitCode.OK) {
                         exitCode = code;
                     }
+                }
+                if (asked == 0) {
+                    err.println("myclient: no file name given; name the file after <chunks>, or on standard input");
+                    return ExitCode.USAGE;
                 }
             } catch (IOException e) {
                 err.println("myclient: cannot read file names from standard input: " + ServerConnection.explainFailure(e));

@@ -230,6 +230,16 @@ class MainTests {
         }
 
         @Test
+        void isNoFileNameAtAll() throws Exception {
+            serversFile(TestServer.honest());
+
+            int code = run("\n  \n", "servers.txt", "2");
+
+            assertThat(code).isEqualTo(2);
+            assertThat(err()).isEqualTo("myclient: no file name given; name the file after <chunks>, or on standard input\n");
+        }
+
+        @Test
         void isAMissingServersFile() {
             int code = run("a.bin\n", "nowhere.txt", "4");
 
