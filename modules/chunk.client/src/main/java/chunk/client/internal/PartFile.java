@@ -85,10 +85,9 @@ final class PartFile implements AutoCloseable {
             long at = position;
             int end = data.limit();
             try {
-                while (data.hasRemaining()) {
+                while (data.position() < end) {
                     data.limit(Math.min(end, data.position() + WRITE_SLICE));
                     at += channel.write(data, at);
-                    data.limit(end);
                 }
             } finally {
                 data.limit(end);
