@@ -31,7 +31,7 @@ class ChunkSchedulerTests {
             int index = i;
             tasks.add(() -> {
                 mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
-                Thread.yield();
+                Thread.sleep(1); // long enough for the others to start, were they not held back
                 running.decrementAndGet();
                 return done(index);
             });
