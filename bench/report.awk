@@ -2,7 +2,14 @@
 # Input: scenarios.tsv (id, title) then results.tsv (scenario, tool, kind, run, ok, wall s,
 # user s, sys s, peak RSS KiB, file bytes). Run 0 is the warm-up and is not counted; a run
 # with ok != 1 (bad exit code or wrong SHA-256) is not counted either.
-BEGIN { FS = "\t" }
+# -v notes_file=FILE: lines (scenario, text) printed under that scenario's table (why it was
+# skipped, what chunk said); -v mixed_sum=B: scenario 8's mirrors together, bytes per second.
+BEGIN {
+  FS = "\t"
+  if (notes_file != "") while ((getline line < notes_file) > 0) {
+    split(line, part, "\t"); notes[part[1]] = notes[part[1]] "\n" substr(line, length(part[1]) + 2)
+  }
+}
 
 FNR == NR { title[$1] = $2; order[++scenario_count] = $1; next }
 
@@ -43,6 +50,8 @@ function ratio(a, b) { return (a < 0 || b <= 0) ? -1 : a / b }
 function scenario_table(s,    i, t, k, n, med, lo, hi) {
   print "### Scenario " s ": " title[s]
   print ""
+  if (s in notes) print substr(notes[s], 2) "\n"
+  if (!tool_count[s]) return
   print "| Tool | Runs ok | Median wall s | Min s | Max s | MB/s | CPU s (user+sys) | Peak RSS MiB |"
   print "|---|---:|---:|---:|---:|---:|---:|---:|"
   for (i = 1; i <= tool_count[s]; i++) {
@@ -116,6 +125,29 @@ function targets(    v, a, b) {
   v = (a < 0 || b < 0) ? -1 : (b / bytes[5, "chunk 4 chunks"]) / (a / bytes[1, "chunk 4 chunks"])
   target("S5: time per byte at 4 GiB no worse than at scenario 1's size (within 10%)", v, v <= 1.1,
     fmt(v, 2) "x")
+  v = ratio(wall_median(6, "chunk 4 chunks, --no-verify"), wall_median(6, "chunk 4 chunks, verified"))
+  target("S6: verified (digests known) at least 0.8 of the speed of --no-verify", v, v >= 0.8, fmt(v, 2) "x")
+  v = ratio(wall_median(6, "curl"), wall_median(6, "chunk 4 chunks, verified"))
+  target("S6: verified (digests known) ahead of curl", v, v > 1, fmt(v, 2) "x")
+  v = ratio(wall_median(6, "chunk 4 chunks, verified, servers just started"), wall_median(6, "chunk 4 chunks, verified"))
+  target("S6: verified, servers just started, at most 1.6x the time with digests known", v, v <= 1.6, fmt(v, 2) "x")
+  v = ratio(wall_median(6, "aria2c -s4, 4 mirrors, --checksum"), wall_median(6, "chunk 4 chunks, verified"))
+  target("S6: verified at least 2x as fast as aria2c --checksum", v, v >= 2, fmt(v, 2) "x")
+  v = ratio(wall_median(7, "chunk 4 chunks"), wall_median(7, "chunk 4 chunks, 3 mirrors alone"))
+  target("S7: one 10 MB/s mirror among four at most 1.3x the time of the three fast alone (4 chunks)", v,
+    v >= 0 && v <= 1.3, fmt(v, 2) "x")
+  a = wall_median(8, "chunk 4 chunks")
+  v = (a <= 0 || mixed_sum <= 0) ? -1 : bytes[8, "chunk 4 chunks"] / a / mixed_sum
+  target("S8: mirrors at 10/20/40/80 MB/s: at least 90% of their sum (4 chunks)", v, v >= 0.9,
+    (v < 0 ? "" : mbps(bytes[8, "chunk 4 chunks"] / a / 1e6) " MB/s, ") fmt(100 * v, 0) "%")
+  v = ratio(wall_median(8, "aria2c -s4, 4 mirrors"), wall_median(8, "chunk 4 chunks"))
+  target("S8: at least 1.5x aria2c (4 chunks)", v, v >= 1.5, fmt(v, 2) "x")
+  v = ratio(wall_median(8, "axel -n 4, 4 mirrors"), wall_median(8, "chunk 4 chunks"))
+  target("S8: at least 1.5x axel (4 chunks)", v, v >= 1.5, fmt(v, 2) "x")
+  a = wall_median(9, "chunk 4 chunks"); b = wall_median(9, "chunk 4 chunks, 3 mirrors alone")
+  v = (a < 0 || b < 0) ? -1 : 1
+  target("S9: a stalled mirror costs at most 3 s with the default --timeout (4 chunks, vs the 3 others alone)", v,
+    a - b <= 3, sprintf("%+.2f s", a - b))
   print ""
 }
 
