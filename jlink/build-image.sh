@@ -33,11 +33,14 @@ LAUNCHER
 }
 write_launcher myserver chunk.server ""
 # Native access lets myclient end the process without HotSpot's exit wait (ProcessExit).
-# TieredStopAtLevel=1 keeps to the quick C1 compiler: a run lasts seconds and its time is in
-# the kernel's copies, so C2's optimising compilations never pay for themselves. Measured
-# with 1000 chunks of 1 GiB: 1.37-1.44 s to 1.15-1.16 s, user CPU 0.64 s to 0.39 s; a 1 KiB
-# download 10 % faster; 4 chunks the same time with a third less user CPU.
-client_options="--enable-native-access=chunk.client -XX:TieredStopAtLevel=1 "
+# The JIT stays the default tiered one (C1, then C2 for hot code), because the client hashes
+# every byte it downloads, and HotSpot's fast SHA-256 (the CPU's SHA instructions) comes only
+# with C2: JDK 25 hashed 1 GiB in 0.49-0.58 s tiered and 5.4-5.5 s with C1 alone
+# (-XX:TieredStopAtLevel=1, which this launcher had while the client did no hashing;
+# bench/ShaSpeed.java). What C2 costs a client that does not hash, measured on this image:
+# user CPU 0.16 to 0.22 s for 1 GiB in 4 chunks, 0.25-0.28 to 0.34-0.38 s in 1000 chunks,
+# 0.06-0.07 to 0.08 s for 1 KiB (docs/BENCHMARKS.md, "The JIT compiler of the launcher").
+client_options="--enable-native-access=chunk.client "
 write_launcher myclient chunk.client "$client_options"
 
 # An ahead-of-time cache for myclient (JEP 483, 514, 515): classes loaded and linked, method
