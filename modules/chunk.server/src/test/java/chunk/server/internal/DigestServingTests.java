@@ -15,12 +15,17 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -208,6 +213,51 @@ class DigestServingTests {
         }
     }
 
+    /** The examples of docs/PROTOCOL.md ({@code digests.txt}, a copy of chunk.wire's): this server's replies, byte for byte. */
+    @Nested
+    class DocumentedExamples {
+
+        static Map<String, byte[]> vectors() throws IOException {
+            Map<String, byte[]> vectors = new LinkedHashMap<>();
+            try (var in = DigestServingTests.class.getResourceAsStream("/digests.txt")) {
+                assertThat(in).as("digests.txt in the test resources").isNotNull();
+                String name = null;
+                for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
+                    if (line.startsWith("# ")) {
+                        name = line.substring(2, line.indexOf(':'));
+                    } else if (!line.isBlank() && !line.startsWith("##")) {
+                        vectors.put(name, HexFormat.of().parseHex(line.strip()));
+                    }
+                }
+            }
+            return vectors;
+        }
+
+        @Test
+        void everyRequestGetsExactlyTheDocumentedReply() throws IOException {
+            Files.write(root.resolve("hello.txt"), "hello, chunked world!\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] pieces = new byte[10_000];
+            for (int i = 0; i < pieces.length; i++) {
+                pieces[i] = (byte) (i % 251);
+            }
+            Files.write(root.resolve("pieces.bin"), pieces);
+            Files.write(root.resolve("empty.txt"), new byte[0]);
+            var vectors = vectors();
+            List<String> names = vectors.keySet().stream().filter(key -> key.endsWith(" request")).toList();
+            assertThat(names).hasSize(8);
+
+            for (String request : names) {
+                byte[] expected = vectors.get(request.replace(" request", " response"));
+                try (Socket socket = new Socket()) {
+                    socket.connect(address, 20_000);
+                    socket.setSoTimeout(20_000);
+                    socket.getOutputStream().write(vectors.get(request));
+                    assertThat(socket.getInputStream().readAllBytes()).as(request).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
     @Nested
     class Refusals {
 
@@ -224,7 +274,7 @@ class DigestServingTests {
         @Test
         void aBadPieceLengthOrANegativeFirstPieceIsABadDigestRequest() throws Exception {
             Files.write(root.resolve("a.bin"), random(10, 8));
-            byte[] name = "a.bin".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] name = "a.bin".getBytes(StandardCharsets.US_ASCII);
 
             assertThat(refusal(exchange(concat(header(0, 1000, Frame.TYPE_DIGESTS, name.length), name))))
                     .isEqualTo("bad digest request: piece length 1000 is not a power of two from 4096 to 1073741824");
@@ -321,7 +371,7 @@ class DigestServingTests {
 
             byte[] next = random(7 * PIECE + 3, 14);
             Path temporary = Files.write(root.resolve("replaced.bin.tmp"), next);
-            Files.move(temporary, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 
             Frame.DigestReply reply = digests("replaced.bin", 0, PIECE);
             assertThat(reply.fileSize()).isEqualTo(next.length);
