@@ -58,7 +58,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Nothing is hashed before it is asked for, and nothing is kept across restarts: a client
  * chooses the piece length per download, and digests at one length say nothing about another,
- * so work done in advance would be a guess. Hashing runs at about 1.3 GB/s (see docs/PROTOCOL.md).
+ * so work done in advance would be a guess (docs/PROTOCOL.md gives the measured cost of a pass).
  */
 final class DigestService {
 
