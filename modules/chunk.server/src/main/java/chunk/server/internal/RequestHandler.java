@@ -207,7 +207,7 @@ final class RequestHandler {
      * by the watchdog and the rate limit holds. On a virtual thread the socket is non-blocking
      * underneath, so {@code transferTo} returns 0 when the client's buffer is full instead of
      * waiting; an ordinary write of a small piece then parks the thread until the client
-     * reads, instead of spinning. Every {@link #VERSION_CHECK_BYTES} and at the end, the file
+     * reads, instead of spinning. After each slice (at most {@link #VERSION_CHECK_BYTES}) and at the end, the file
      * must still be the version whose range the header announced: if it changed, the reply
      * stops there and the connection is reset, so that the client sees a short chunk and
      * what of the last slice is still unsent is dropped.
@@ -225,6 +225,8 @@ final class RequestHandler {
         long position = range.offset();
         long end = range.end();
         long checked = position;
+        // Each slice when they are small (rate limits), else every 256 KiB: the spill path's 16 KiB writes are not each worth a stat.
+        long checkEvery = Math.min(slice, VERSION_CHECK_BYTES);
         while (position < end) {
             limiter.awaitTurn(position - range.offset());
             long count = Math.min(slice, end - position);
@@ -252,7 +254,7 @@ final class RequestHandler {
             position += sent;
             exchange.bytesSent += sent;
             connection.progress();
-            if (position - checked >= VERSION_CHECK_BYTES || position >= end) {
+            if (position - checked >= checkEvery || position >= end) {
                 checked = position;
                 if (!version.isCurrent()) {
                     socket.setOption(StandardSocketOptions.SO_LINGER, 0);
