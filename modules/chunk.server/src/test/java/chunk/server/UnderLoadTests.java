@@ -161,6 +161,19 @@ class UnderLoadTests {
         }
 
         @Test
+        void aRequestWaitsForAPlaceThatComesFreeWithinTheHeaderTimeout() throws Exception {
+            Files.write(root.resolve("slow.bin"), new byte[32 * 1024]);
+            // One place, held for about half a second by a slow transfer.
+            InetSocketAddress address = start(loopback().withMaxClients(1).withRateLimit(64 * 1024)
+                    .withHeaderTimeout(Duration.ofSeconds(20)));
+            try (Socket slow = TestClient.connect(address)) {
+                slow.getOutputStream().write(TestClient.bytes(new Frame.ChunkRequest("slow.bin", new ByteRange(0, 32 * 1024))));
+                assertThat(slow.getInputStream().readNBytes(Frame.HEADER_BYTES + 1)).hasSize(Frame.HEADER_BYTES + 1);
+                assertThat(TestClient.size(address, "one.bin").reply()).isEqualTo(new Frame.SizeReply(mebibyte.length));
+            }
+        }
+
+        @Test
         void aRequestThatFindsEveryPlaceTakenIsToldTheServerIsBusy() throws Exception {
             Files.write(root.resolve("slow.bin"), new byte[64 * 1024]);
             // One place, held for about 4 s by a slow transfer; a request waits for a place as long as the header timeout.

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Admission {
 
+    private static final long STEP_NANOS = 50_000_000;
+
     private final Semaphore places;
     private final long placeWaitNanos;
     private final int maxWaitingPerAddress;
@@ -68,12 +70,23 @@ final class Admission {
         if (!places.tryAcquire()) {
             connection.phase(Connection.Phase.AWAITING_PLACE);
             connection.progress();
-            if (!places.tryAcquire(placeWaitNanos, TimeUnit.NANOSECONDS)) {
+            if (!awaitPlace(connection)) {
                 return false;
             }
         }
         connection.holdsPlace = true;
         return true;
+    }
+
+    /** Waits in short steps, so that a connection closed meanwhile (shutdown) stops waiting at once. */
+    private boolean awaitPlace(Connection connection) throws InterruptedException {
+        long deadline = System.nanoTime() + placeWaitNanos;
+        for (long left = placeWaitNanos; left > 0 && connection.channel().isOpen(); left = deadline - System.nanoTime()) {
+            if (places.tryAcquire(Math.min(left, STEP_NANOS), TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Gives back whatever the connection holds; called once it is done, in {@code finally}. */
