@@ -207,10 +207,10 @@ final class RequestHandler {
      * by the watchdog and the rate limit holds. On a virtual thread the socket is non-blocking
      * underneath, so {@code transferTo} returns 0 when the client's buffer is full instead of
      * waiting; an ordinary write of a small piece then parks the thread until the client
-     * reads, instead of spinning. After each slice (at most {@link #VERSION_CHECK_BYTES}) and at the end, the file
-     * must still be the version whose range the header announced: if it changed, the reply
-     * stops there and the connection is reset, so that the client sees a short chunk and
-     * what of the last slice is still unsent is dropped.
+     * reads, instead of spinning. After each slice (at most {@link #VERSION_CHECK_BYTES}) and
+     * at the end, the file must still be the version whose range the header announced: if it
+     * changed, the reply stops there and the connection is reset, so that the client sees a
+     * short chunk and what of the last slice is still unsent is dropped.
      *
      * @return {@link Outcome#OK}, {@link Outcome#FILE_SHRANK} if the file ended before the
      *     range did, or {@link Outcome#FILE_CHANGED}
@@ -225,7 +225,7 @@ final class RequestHandler {
         long position = range.offset();
         long end = range.end();
         long checked = position;
-        // Each slice when they are small (rate limits), else every 256 KiB: the spill path's 16 KiB writes are not each worth a stat.
+        // Each slice when slices are small (rate limits), else every 256 KiB: a 16 KiB spill write is not worth a stat.
         long checkEvery = Math.min(slice, VERSION_CHECK_BYTES);
         while (position < end) {
             limiter.awaitTurn(position - range.offset());
