@@ -41,9 +41,13 @@ final class IdleWatchdog implements AutoCloseable {
         timers.compute(connection, (_, _) -> schedule(connection));
     }
 
-    /** Sets the timer again after the deadline moved earlier (a shorter limit, a new phase). */
+    /**
+     * Sets the timer again if the deadline moved earlier (a shorter limit, a new phase); a
+     * later deadline needs nothing, since a timer that fires early sets itself again.
+     */
     void rearm(Connection connection) {
-        timers.computeIfPresent(connection, (_, old) -> replace(old, connection));
+        timers.computeIfPresent(connection, (_, old) ->
+                old.getDelay(TimeUnit.NANOSECONDS) <= connection.deadlineNanos() - System.nanoTime() ? old : replace(old, connection));
     }
 
     void unwatch(Connection connection) {
