@@ -25,17 +25,20 @@ final class OpenFileLimit {
     /** {@code config.maxConnections()}, lowered to what the open file limit allows (at least 1). */
     static int maxConnections(ServerConfig config) {
         OptionalLong limit = current();
+        int fitted = fit(config.maxConnections(), config.maxClients(), limit);
+        if (fitted < config.maxConnections()) {
+            LOG.log(Level.INFO, "at most " + fitted + " connections at once, not " + config.maxConnections()
+                    + ": the open file limit is " + limit.getAsLong() + " (raise it with ulimit -n)");
+        }
+        return fitted;
+    }
+
+    /** The connections that fit in {@code limit} open files, at most {@code maxConnections} and at least 1. */
+    static int fit(int maxConnections, int maxClients, OptionalLong limit) {
         if (limit.isEmpty()) {
-            return config.maxConnections();
+            return maxConnections;
         }
-        long fits = limit.getAsLong() - config.maxClients() - RESERVED;
-        if (fits >= config.maxConnections()) {
-            return config.maxConnections();
-        }
-        int lowered = (int) Math.max(1, fits);
-        LOG.log(Level.INFO, "at most " + lowered + " connections at once, not " + config.maxConnections()
-                + ": the open file limit is " + limit.getAsLong() + " (raise it with ulimit -n)");
-        return lowered;
+        return (int) Math.clamp(limit.getAsLong() - maxClients - RESERVED, 1, maxConnections);
     }
 
     /** The soft limit on open files, if this system says ({@code /proc/self/limits} on Linux). */
