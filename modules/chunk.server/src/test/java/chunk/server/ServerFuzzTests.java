@@ -105,7 +105,7 @@ class ServerFuzzTests {
     }
 
     /** One input, and the answer it must get if it is a valid request ({@code null}: anything but a leak). */
-    record Input(byte[] bytes, Frame.Request valid) {}
+    record Input(byte[] bytes, String expected) {}
 
     Path createFiles() throws IOException {
         Path root = Files.createDirectories(tmp.resolve("root"));
@@ -133,12 +133,9 @@ class ServerFuzzTests {
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
         return switch (random.nextInt(8)) {
             case 0 -> new Input(randomBytes(random, random.nextInt(100)), null);
-            case 1, 2 -> {
-                Frame.Request request = validRequest(random);
-                yield new Input(TestClient.bytes(request), request);
-            }
+            case 1, 2 -> validInput(random);
             case 3 -> {
-                byte[] bytes = TestClient.bytes(validRequest(random));
+                byte[] bytes = validInput(random).bytes().clone();
                 for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
                     int bit = random.nextInt(bytes.length * 8);
                     bytes[bit / 8] ^= (byte) (1 << (bit % 8));
@@ -155,7 +152,7 @@ class ServerFuzzTests {
                 yield new Input(concat(header(random.nextInt(64) - 8, random.nextInt(64) - 8, random.nextInt(2), text.length), text), null);
             }
             case 6 -> {
-                byte[] bytes = TestClient.bytes(validRequest(random));
+                byte[] bytes = validInput(random).bytes();
                 yield new Input(Arrays.copyOf(bytes, random.nextInt(bytes.length)), null);
             }
             default -> new Input(concat(header(random.nextInt(5000), random.nextInt(5000), random.nextInt(2), nameBytes.length),
@@ -163,12 +160,18 @@ class ServerFuzzTests {
         };
     }
 
-    Frame.Request validRequest(Random random) {
+    /** A SIZE or CHUNK request for a served file, with the reply and data it must get, as {@link #decode} shows them. */
+    Input validInput(Random random) {
         List<String> names = new ArrayList<>(served.keySet());
         String name = names.get(random.nextInt(names.size()));
-        int size = served.get(name).length;
-        return random.nextInt(3) == 0 ? new Frame.SizeRequest(name)
-                : new Frame.ChunkRequest(name, new ByteRange(random.nextInt(size + 10), random.nextInt(size + 10)));
+        byte[] file = served.get(name);
+        if (random.nextInt(3) == 0) {
+            return new Input(TestClient.bytes(new Frame.SizeRequest(name)), new Frame.SizeReply(file.length) + " []");
+        }
+        ByteRange asked = new ByteRange(random.nextInt(file.length + 10), random.nextInt(file.length + 10));
+        ByteRange sent = asked.clampTo(file.length);
+        byte[] data = sent.length() == 0 ? new byte[0] : Arrays.copyOfRange(file, (int) sent.offset(), (int) sent.end());
+        return new Input(TestClient.bytes(new Frame.ChunkRequest(name, asked)), new Frame.ChunkReply(sent) + " " + Arrays.toString(data));
     }
 
     /** Sends one input and checks what comes back; true if it was a valid request answered right. */
@@ -179,14 +182,14 @@ class ServerFuzzTests {
             socket.shutdownOutput();
             response = socket.getInputStream().readAllBytes();
         } catch (SocketException reset) {
-            assertThat(input.valid()).as("a valid request was reset").isNull();
+            assertThat(input.expected()).as("a valid request was reset").isNull();
             return false; // an acceptable end for garbage
         }
         assertThat(indexOf(response, SECRET)).as("a reply leaked a file from outside the served files").isNegative();
-        if (input.valid() == null) {
+        if (input.expected() == null) {
             return false;
         }
-        assertThat(decode(response)).isEqualTo(expected(input.valid()));
+        assertThat(decode(response)).isEqualTo(input.expected());
         return true;
     }
 
@@ -199,18 +202,6 @@ class ServerFuzzTests {
         } catch (MalformedFrameException e) {
             return "malformed: " + e.getMessage();
         }
-    }
-
-    String expected(Frame.Request request) {
-        byte[] file = served.get(request.fileName());
-        return switch (request) {
-            case Frame.SizeRequest _ -> new Frame.SizeReply(file.length) + " []";
-            case Frame.ChunkRequest chunk -> {
-                ByteRange sent = chunk.range().clampTo(file.length);
-                byte[] data = sent.length() == 0 ? new byte[0] : Arrays.copyOfRange(file, (int) sent.offset(), (int) sent.end());
-                yield new Frame.ChunkReply(sent) + " " + Arrays.toString(data);
-            }
-        };
     }
 
     Map<String, Long> outcomes() {
