@@ -60,7 +60,7 @@ public sealed interface FileServer extends AutoCloseable permits RunningServer {
     void join() throws IOException, InterruptedException;
 
     /**
-     * Stops gracefully: stops accepting, closes connections still waiting for their request,
+     * Stops gracefully: stops accepting, closes connections still waiting for their request or a place,
      * lets replies in flight finish for up to the grace period, then closes the rest.
      * Idempotent; returns once the server has stopped.
      */

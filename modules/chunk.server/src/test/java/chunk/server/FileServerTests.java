@@ -317,7 +317,7 @@ class FileServerTests {
 
         @Test
         void anIdleConnectionAndAHalfSentRequestDoNotDelayADownload() throws IOException {
-            InetSocketAddress address = start(loopback().withIdleTimeout(Duration.ofMinutes(5)));
+            InetSocketAddress address = start(loopback().withHeaderTimeout(Duration.ofMinutes(5)));
             try (Socket idle = TestClient.connect(address); Socket half = TestClient.connect(address)) {
                 half.getOutputStream().write(header(0, 0, Frame.TYPE_SIZE, 9));
                 half.getOutputStream().write('h');
@@ -327,15 +327,15 @@ class FileServerTests {
         }
 
         @Test
-        void anIdleConnectionAndAHalfSentRequestAreClosedAfterTheIdleTimeout() throws IOException {
-            InetSocketAddress address = start(loopback().withIdleTimeout(Duration.ofMillis(300)));
+        void anIdleConnectionAndAHalfSentRequestAreClosedAfterTheHeaderTimeout() throws IOException {
+            InetSocketAddress address = start(loopback().withHeaderTimeout(Duration.ofMillis(300)));
             try (Socket idle = TestClient.connect(address); Socket half = TestClient.connect(address)) {
                 half.getOutputStream().write(header(0, 0, Frame.TYPE_SIZE, 9));
                 assertThat(idle.getInputStream().read()).isEqualTo(-1);
                 assertThat(half.getInputStream().read()).isEqualTo(-1);
             }
             server.close();
-            assertThat(log).hasSize(2).allMatch(line -> line.contains(" idle-timeout "));
+            assertThat(log).hasSize(2).allMatch(line -> line.contains(" header-timeout "));
         }
 
         @Test
@@ -359,13 +359,14 @@ class FileServerTests {
         }
 
         @Test
-        void withOneClientAtATimeTheNextWaitsUntilTheIdleOneIsGone() throws IOException {
-            InetSocketAddress address = start(loopback().withMaxClients(1).withIdleTimeout(Duration.ofMillis(300)));
+        void withOneClientAtATimeAnIdleConnectionHoldsNoPlace() throws IOException {
+            InetSocketAddress address = start(loopback().withMaxClients(1).withHeaderTimeout(Duration.ofMinutes(5)));
             try (Socket idle = TestClient.connect(address)) {
                 Answer answer = TestClient.size(address, "hello.txt");
                 assertThat(answer.reply()).isEqualTo(new Frame.SizeReply(22));
-                idle.setSoTimeout(1);
-                assertThat(idle.getInputStream().read()).as("the idle client was closed before the next was served").isEqualTo(-1);
+                idle.setSoTimeout(200);
+                assertThatThrownBy(() -> idle.getInputStream().read()).as("the idle client is still open")
+                        .isInstanceOf(java.net.SocketTimeoutException.class);
             }
         }
     }
@@ -376,7 +377,7 @@ class FileServerTests {
         @Test
         @Timeout(value = 120, unit = TimeUnit.SECONDS)
         void hundredsOfMalformedAndRandomRequestsLeaveTheServerServing() throws Exception {
-            InetSocketAddress address = start(loopback().withIdleTimeout(Duration.ofSeconds(1)));
+            InetSocketAddress address = start(loopback().withHeaderTimeout(Duration.ofSeconds(1)).withIdleTimeout(Duration.ofSeconds(1)));
             Random random = new Random(2026);
             List<byte[]> requests = new ArrayList<>();
             for (int i = 0; i < 400; i++) {
@@ -449,7 +450,7 @@ class FileServerTests {
 
         @Test
         void closeDropsConnectionsStillWaitingForTheirRequestAtOnce() throws Exception {
-            InetSocketAddress address = start(loopback().withIdleTimeout(Duration.ofMinutes(5)).withGracePeriod(Duration.ofMinutes(5)));
+            InetSocketAddress address = start(loopback().withHeaderTimeout(Duration.ofMinutes(5)).withGracePeriod(Duration.ofMinutes(5)));
             try (Socket idle = TestClient.connect(address)) {
                 TestClient.size(address, "hello.txt"); // the idle connection has surely been accepted by now
                 server.close(); // would wait 5 minutes (and time out the test) for an idle client otherwise

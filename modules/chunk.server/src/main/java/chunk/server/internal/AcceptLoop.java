@@ -12,9 +12,10 @@ import java.util.function.Consumer;
 
 /**
  * Accepts connections one at a time and hands each to its own virtual thread. A permit is
- * taken before {@code accept}, so above the cap connections wait in the operating system's
- * backlog, as with the original single-threaded server when the cap is 1. The permit is
- * given back, and the socket closed, in {@code finally}.
+ * taken before {@code accept}, so above the cap on open connections ({@code --max-connections},
+ * thousands: a connection waiting for its request is only a parked virtual thread) new ones
+ * wait in the operating system's backlog. Transfer places are the {@link Admission}'s.
+ * The permit is given back, and the socket closed, in {@code finally}.
  */
 final class AcceptLoop implements Runnable {
 
@@ -27,13 +28,14 @@ final class AcceptLoop implements Runnable {
     private final Consumer<IOException> onFatal;
 
     /**
+     * @param maxConnections connections open at once; above it, new ones wait in the backlog
      * @param handler serves one connection; it owns the channel and must close it
      * @param onFatal told when the listener itself fails
      */
-    AcceptLoop(ServerSocketChannel listener, int maxClients, ExecutorService connections,
+    AcceptLoop(ServerSocketChannel listener, int maxConnections, ExecutorService connections,
                Consumer<SocketChannel> handler, Consumer<IOException> onFatal) {
         this.listener = listener;
-        this.permits = new Semaphore(maxClients);
+        this.permits = new Semaphore(maxConnections);
         this.connections = connections;
         this.handler = handler;
         this.onFatal = onFatal;

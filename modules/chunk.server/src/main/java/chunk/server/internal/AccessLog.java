@@ -32,6 +32,12 @@ final class AccessLog {
         NAME_TOO_LONG("name-too-long"),
         UNKNOWN_TYPE("unknown-type"),
         NO_REQUEST("no-request"),
+        /** The whole request did not arrive within the header timeout. */
+        HEADER_TIMEOUT("header-timeout"),
+        /** Its address already had as many connections waiting for their request as allowed: closed at once. */
+        TOO_MANY_WAITING("too-many-waiting"),
+        /** Every transfer place stayed taken for as long as a request may wait for one: answered "server busy". */
+        BUSY("busy"),
         IDLE_TIMEOUT("idle-timeout"),
         CLIENT_GONE("client-gone"),
         FILE_SHRANK("file-shrank"),

@@ -19,10 +19,19 @@ final class CommandLine {
               <port>                  TCP port to listen on, 0 to 65535 (0 picks a free one)
               --root <dir>            folder to serve (default: the current directory)
               --bind <address>        local address to listen on (default: all interfaces)
-              --backlog <n>           connections queued before they are accepted (default: 20)
-              --max-clients <n>       connections served at once, more wait (default: 256; 1 = one at a time)
-              --idle-timeout <s>      seconds a client may stall before it is disconnected (default: 30)
+              --backlog <n>           connections queued before they are accepted (default: the system's
+                                      largest, /proc/sys/net/core/somaxconn, at least 1024)
+              --max-clients <n>       transfers served at once (default: 256; 1 = one at a time); a request
+                                      waits for a place up to the header timeout, then gets "server busy"
+              --max-connections <n>   connections open at once, served or waiting for their request
+                                      (default: 10000, lowered to fit the open file limit)
+              --max-waiting-per-address <n>
+                                      connections from one address waiting for their request (default: 256)
+              --header-timeout <s>    seconds a client may take to send its whole request (default: 5)
+              --idle-timeout <s>      seconds a transfer may stall before it is disconnected (default: 30)
               --rate-limit <bytes/s>  per connection; suffixes k, M, G (powers of 1024); 0 = none (default)
+              --total-rate-limit <bytes/s>
+                                      the whole server, shared by all transfers; same suffixes; 0 = none (default)
               --quiet                 no access log lines
               --verbose               debug messages and stack traces on stderr
               --help                  this text
@@ -68,6 +77,10 @@ final class CommandLine {
         String maxClients = null;
         String idleTimeout = null;
         String rateLimit = null;
+        String maxConnections = null;
+        String maxWaitingPerAddress = null;
+        String headerTimeout = null;
+        String totalRateLimit = null;
         boolean quiet = false;
         boolean verbose = false;
         boolean optionsEnded = false;
@@ -93,7 +106,8 @@ final class CommandLine {
                 case "-V", "--version" -> { return new ShowVersion(); }
                 case "-q", "--quiet" -> quiet = true;
                 case "-v", "--verbose" -> verbose = true;
-                case "--root", "--bind", "--backlog", "--max-clients", "--idle-timeout", "--rate-limit" -> {
+                case "--root", "--bind", "--backlog", "--max-clients", "--idle-timeout", "--rate-limit",
+                     "--max-connections", "--max-waiting-per-address", "--header-timeout", "--total-rate-limit" -> {
                     String value;
                     if (inlineValue != null) {
                         value = inlineValue;
@@ -108,6 +122,10 @@ final class CommandLine {
                         case "--backlog" -> backlog = value;
                         case "--max-clients" -> maxClients = value;
                         case "--idle-timeout" -> idleTimeout = value;
+                        case "--max-connections" -> maxConnections = value;
+                        case "--max-waiting-per-address" -> maxWaitingPerAddress = value;
+                        case "--header-timeout" -> headerTimeout = value;
+                        case "--total-rate-limit" -> totalRateLimit = value;
                         default -> rateLimit = value;
                     }
                 }
@@ -128,11 +146,23 @@ final class CommandLine {
         if (maxClients != null) {
             config = config.withMaxClients(parseCount("--max-clients", maxClients));
         }
+        if (maxConnections != null) {
+            config = config.withMaxConnections(parseCount("--max-connections", maxConnections));
+        }
+        if (maxWaitingPerAddress != null) {
+            config = config.withMaxWaitingPerAddress(parseCount("--max-waiting-per-address", maxWaitingPerAddress));
+        }
+        if (headerTimeout != null) {
+            config = config.withHeaderTimeout(parseSeconds("--header-timeout", headerTimeout));
+        }
         if (idleTimeout != null) {
-            config = config.withIdleTimeout(parseSeconds(idleTimeout));
+            config = config.withIdleTimeout(parseSeconds("--idle-timeout", idleTimeout));
         }
         if (rateLimit != null) {
-            config = config.withRateLimit(parseRate(rateLimit));
+            config = config.withRateLimit(parseRate("--rate-limit", rateLimit));
+        }
+        if (totalRateLimit != null) {
+            config = config.withTotalRateLimit(parseRate("--total-rate-limit", totalRateLimit));
         }
         return new Serve(config, quiet, verbose);
     }
@@ -200,7 +230,7 @@ final class CommandLine {
         throw new BadArgument("bad " + option + " '" + text + "': give a whole number of at least 1");
     }
 
-    static Duration parseSeconds(String text) throws BadArgument {
+    static Duration parseSeconds(String option, String text) throws BadArgument {
         try {
             BigDecimal seconds = new BigDecimal(text);
             if (seconds.signum() > 0 && seconds.compareTo(BigDecimal.valueOf(1_000_000_000L)) <= 0) {
@@ -212,10 +242,10 @@ final class CommandLine {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new BadArgument("bad --idle-timeout '" + text + "': give a positive number of seconds");
+        throw new BadArgument("bad " + option + " '" + text + "': give a positive number of seconds");
     }
 
-    static long parseRate(String text) throws BadArgument {
+    static long parseRate(String option, String text) throws BadArgument {
         String number = text;
         long unit = 1;
         if (!text.isEmpty()) {
@@ -237,6 +267,6 @@ final class CommandLine {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new BadArgument("bad --rate-limit '" + text + "': give bytes per second, like 500k or 10M (0 = no limit)");
+        throw new BadArgument("bad " + option + " '" + text + "': give bytes per second, like 500k or 10M (0 = no limit)");
     }
 }

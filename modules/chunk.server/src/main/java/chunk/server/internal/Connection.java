@@ -1,40 +1,60 @@
 package chunk.server.internal;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
- * One client connection and what the {@link IdleWatchdog} needs to know about it. Blocking
- * channels have no read or write timeout, so every read and every slice of a reply marks
- * progress here, and the watchdog closes the channel (which unblocks its thread) when
- * progress stops for longer than the connection's idle limit.
+ * One client connection and what the {@link IdleWatchdog} and the {@link Admission} need to
+ * know about it. Blocking channels have no read or write timeout, so every read and every
+ * slice of a reply marks progress here, and the watchdog closes the channel (which unblocks
+ * its thread) when the connection's deadline passes: while the request is due, a fixed time
+ * after the connection was accepted (the header timeout); after that, a time after the last
+ * progress (the idle timeout).
  */
 final class Connection implements AutoCloseable {
 
     private static final AtomicLong NEXT_ID = new AtomicLong(1);
 
-    /** Where the connection is: a connection still waiting for its request is closed at once on shutdown. */
-    enum Phase { AWAITING_REQUEST, RESPONDING, CLOSING }
+    /**
+     * Where the connection is. A connection waiting for its request or for a place has
+     * nothing in flight and is closed at once on shutdown.
+     */
+    enum Phase { AWAITING_REQUEST, AWAITING_PLACE, RESPONDING, CLOSING }
+
+    /** Why the watchdog closed a connection. */
+    enum Timeout { NONE, HEADER, IDLE }
 
     private final long id = NEXT_ID.getAndIncrement();
     private final SocketChannel channel;
+    private final @Nullable InetAddress address;
     private final String client;
-    private volatile long lastProgressNanos = System.nanoTime();
+    private final long acceptedNanos = System.nanoTime();
+    private final long headerLimitNanos;
+    private volatile long lastProgressNanos = acceptedNanos;
     private volatile long idleLimitNanos;
-    private volatile boolean timedOut;
+    private volatile Timeout timedOut = Timeout.NONE;
     private volatile boolean shutDown;
     private volatile Phase phase = Phase.AWAITING_REQUEST;
     private long bytesRead;
+    private Runnable deadlineMoved = () -> {};
+    /** Owned by the {@link Admission}, touched only on this connection's own thread. */
+    boolean countedAsWaiting;
+    boolean holdsPlace;
 
-    Connection(SocketChannel channel, long idleLimitNanos) {
+    Connection(SocketChannel channel, long headerLimitNanos, long idleLimitNanos) {
         this.channel = channel;
+        this.headerLimitNanos = headerLimitNanos;
         this.idleLimitNanos = idleLimitNanos;
-        this.client = describe(remoteAddressOf(channel));
+        SocketAddress remote = remoteAddressOf(channel);
+        this.address = remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        this.client = describe(remote);
     }
 
     long id() {
@@ -43,6 +63,11 @@ final class Connection implements AutoCloseable {
 
     SocketChannel channel() {
         return channel;
+    }
+
+    /** The client's address, or {@code null} if the socket was already broken when accepted. */
+    @Nullable InetAddress address() {
+        return address;
     }
 
     /** The client as {@code host:port} ({@code [v6]:port} for IPv6), for the access log. */
@@ -56,6 +81,12 @@ final class Connection implements AutoCloseable {
 
     void phase(Phase newPhase) {
         phase = newPhase;
+        deadlineMoved.run(); // from the header deadline to the idle one, which may be sooner
+    }
+
+    /** Told when the deadline may have moved earlier, so that the watchdog sets its timer again. */
+    void onDeadlineMoved(Runnable action) {
+        deadlineMoved = action;
     }
 
     void progress() {
@@ -66,15 +97,19 @@ final class Connection implements AutoCloseable {
     void limitIdleTo(long nanos) {
         idleLimitNanos = Math.min(idleLimitNanos, nanos);
         progress();
+        deadlineMoved.run();
     }
 
-    boolean isIdleAt(long nowNanos) {
-        return nowNanos - lastProgressNanos > idleLimitNanos;
+    /** When the watchdog closes this connection unless it makes progress first. */
+    long deadlineNanos() {
+        return phase == Phase.AWAITING_REQUEST
+                ? acceptedNanos + headerLimitNanos
+                : lastProgressNanos + idleLimitNanos;
     }
 
     /** Called by the watchdog: closing the channel wakes the thread blocked on it. */
-    void closeBecauseIdle() {
-        timedOut = true;
+    void closeBecauseTimedOut() {
+        timedOut = phase == Phase.AWAITING_REQUEST ? Timeout.HEADER : Timeout.IDLE;
         close();
     }
 
@@ -88,7 +123,7 @@ final class Connection implements AutoCloseable {
         return shutDown;
     }
 
-    boolean timedOut() {
+    Timeout timedOut() {
         return timedOut;
     }
 

@@ -7,8 +7,11 @@ package chunk.server.internal;
  */
 final class RateLimiter {
 
-    /** A slice without a limit: large, so that sendfile does the work in few calls. */
-    static final long UNLIMITED_SLICE = 8L << 20;
+    /**
+     * A slice without a limit: large enough that sendfile does the work in few calls, small
+     * enough that the file's version is checked often (see {@link RequestHandler#VERSION_CHECK_BYTES}).
+     */
+    static final long UNLIMITED_SLICE = RequestHandler.VERSION_CHECK_BYTES;
 
     private final long bytesPerSecond;
     private final long startNanos = System.nanoTime();

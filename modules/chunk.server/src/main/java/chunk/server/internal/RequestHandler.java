@@ -9,6 +9,7 @@ import chunk.wire.FrameEncoder;
 import chunk.wire.MalformedFrameException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
@@ -35,17 +36,27 @@ final class RequestHandler {
     /** Written the ordinary way when the socket is full, to park until the client reads (see {@link #transfer}). */
     private static final int SPILL_BYTES = 16 * 1024;
 
+    /** How much of a reply is sent between two checks that the file is still the version being sent. */
+    static final long VERSION_CHECK_BYTES = 256 * 1024;
+
     private final FileResolver resolver;
+    private final Admission admission;
     private final long rateLimit;
+    private final SharedBandwidth bandwidth;
     private final Runnable onMissingFile;
 
     /**
+     * @param admission gives a connection whose request has arrived its transfer place
      * @param rateLimit bytes per second per connection, 0 for none
+     * @param bandwidth the whole server's cap, shared by all transfers
      * @param onMissingFile called after a "no such file", so that the server can check that its root still exists
      */
-    RequestHandler(FileResolver resolver, long rateLimit, Runnable onMissingFile) {
+    RequestHandler(FileResolver resolver, Admission admission, long rateLimit, SharedBandwidth bandwidth,
+                   Runnable onMissingFile) {
         this.resolver = resolver;
+        this.admission = admission;
         this.rateLimit = rateLimit;
+        this.bandwidth = bandwidth;
         this.onMissingFile = onMissingFile;
     }
 
@@ -74,10 +85,15 @@ final class RequestHandler {
             try {
                 request = FrameDecoder.readRequest(connection.reader());
             } catch (MalformedFrameException e) {
+                admission.stopWaiting(connection);
                 return refuseMalformed(exchange, e);
             }
-            connection.phase(Connection.Phase.RESPONDING);
             exchange.file = request.fileName();
+            if (!admission.takePlace(connection)) {
+                exchange.type = typeOf(request);
+                return refuse(exchange, Outcome.BUSY, "server busy");
+            }
+            connection.phase(Connection.Phase.RESPONDING);
             return switch (request) {
                 case Frame.SizeRequest size -> {
                     exchange.type = "SIZE";
@@ -95,9 +111,11 @@ final class RequestHandler {
                 }
             };
         } catch (IOException e) {
-            Outcome outcome = connection.timedOut() ? Outcome.IDLE_TIMEOUT
-                    : connection.shutDown() ? Outcome.SHUTDOWN
-                    : Outcome.CLIENT_GONE;
+            Outcome outcome = switch (connection.timedOut()) {
+                case HEADER -> Outcome.HEADER_TIMEOUT;
+                case IDLE -> Outcome.IDLE_TIMEOUT;
+                case NONE -> connection.shutDown() ? Outcome.SHUTDOWN : Outcome.CLIENT_GONE;
+            };
             LOG.log(Level.DEBUG, () -> "connection " + connection.id() + " from " + connection.client() + ": " + e);
             return exchange.end(outcome);
         } catch (InterruptedException e) {
@@ -109,6 +127,14 @@ final class RequestHandler {
             LOG.log(Level.DEBUG, "stack trace", e);
             return exchange.end(Outcome.SERVER_ERROR);
         }
+    }
+
+    private static String typeOf(Frame.Request request) {
+        return switch (request) {
+            case Frame.SizeRequest _ -> "SIZE";
+            case Frame.ChunkRequest _ -> "CHUNK";
+            case Frame.DigestRequest _ -> "DIGESTS";
+        };
     }
 
     private Entry refuseMalformed(Exchange exchange, MalformedFrameException e) throws IOException {
@@ -170,17 +196,23 @@ final class RequestHandler {
             return refuseMissing(exchange);
         }
         FileChannel channel;
+        FileVersion version;
         try {
             channel = open(file.get());
         } catch (IOException e) {
             return refuse(exchange, Outcome.CANNOT_READ, "cannot read file");
         }
         try (channel) {
+            try {
+                version = FileVersion.of(file.get());
+            } catch (IOException e) {
+                return refuse(exchange, Outcome.CANNOT_READ, "cannot read file");
+            }
             // Never promise more than the file holds: the header states what is actually sent.
             ByteRange sent = request.range().clampTo(channel.size());
             FrameEncoder.write(new Frame.ChunkReply(sent), exchange.connection.channel());
             exchange.connection.progress();
-            return transfer(exchange, channel, sent) ? exchange.end(Outcome.OK) : exchange.end(Outcome.FILE_SHRANK);
+            return exchange.end(transfer(exchange, channel, version, sent));
         }
     }
 
@@ -189,25 +221,34 @@ final class RequestHandler {
      * by the watchdog and the rate limit holds. On a virtual thread the socket is non-blocking
      * underneath, so {@code transferTo} returns 0 when the client's buffer is full instead of
      * waiting; an ordinary write of a small piece then parks the thread until the client
-     * reads, instead of spinning.
+     * reads, instead of spinning. After each slice (at most {@link #VERSION_CHECK_BYTES}) and
+     * at the end, the file must still be the version whose range the header announced: if it
+     * changed, the reply stops there and the connection is reset, so that the client sees a
+     * short chunk and what of the last slice is still unsent is dropped.
      *
-     * @return false if the file ended before the range did (it shrank after the header was sent)
+     * @return {@link Outcome#OK}, {@link Outcome#FILE_SHRANK} if the file ended before the
+     *     range did, or {@link Outcome#FILE_CHANGED}
      */
-    private boolean transfer(Exchange exchange, FileChannel file, ByteRange range) throws IOException, InterruptedException {
+    private Outcome transfer(Exchange exchange, FileChannel file, FileVersion version, ByteRange range)
+            throws IOException, InterruptedException {
         Connection connection = exchange.connection;
         SocketChannel socket = connection.channel();
         RateLimiter limiter = new RateLimiter(rateLimit);
-        long slice = limiter.sliceBytes();
+        long slice = Math.min(limiter.sliceBytes(), bandwidth.sliceBytes());
         ByteBuffer spill = null;
         long position = range.offset();
         long end = range.end();
+        long checked = position;
+        // Each slice when slices are small (rate limits), else every 256 KiB: a 16 KiB spill write is not worth a stat.
+        long checkEvery = Math.min(slice, VERSION_CHECK_BYTES);
         while (position < end) {
             limiter.awaitTurn(position - range.offset());
             long count = Math.min(slice, end - position);
+            bandwidth.reserve(count);
             long sent = file.transferTo(position, count, socket);
             if (sent == 0) {
                 if (position >= file.size()) {
-                    return false;
+                    return Outcome.FILE_SHRANK;
                 }
                 if (spill == null) {
                     spill = ByteBuffer.allocate(SPILL_BYTES);
@@ -215,7 +256,7 @@ final class RequestHandler {
                 spill.clear().limit((int) Math.min(Math.min(SPILL_BYTES, count), end - position));
                 int read = file.read(spill, position);
                 if (read <= 0) {
-                    return false;
+                    return Outcome.FILE_SHRANK;
                 }
                 spill.flip();
                 while (spill.hasRemaining()) {
@@ -223,11 +264,19 @@ final class RequestHandler {
                 }
                 sent = read;
             }
+            bandwidth.giveBack(count - sent);
             position += sent;
             exchange.bytesSent += sent;
             connection.progress();
+            if (position - checked >= checkEvery || position >= end) {
+                checked = position;
+                if (!version.isCurrent()) {
+                    socket.setOption(StandardSocketOptions.SO_LINGER, 0);
+                    return Outcome.FILE_CHANGED;
+                }
+            }
         }
-        return true;
+        return Outcome.OK;
     }
 
     private Entry refuseMissing(Exchange exchange) throws IOException {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +33,7 @@ public final class RunningServer implements FileServer {
     private final ExecutorService connections = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("chunk-server-connection-", 1).factory());
     private final IdleWatchdog watchdog;
+    private final Admission admission;
     private final RequestHandler handler;
     private final AccessLog accessLog;
     private final Thread acceptThread;
@@ -46,9 +48,13 @@ public final class RunningServer implements FileServer {
         this.listener = listener;
         this.address = (InetSocketAddress) listener.getLocalAddress();
         this.accessLog = new AccessLog(accessLog);
-        this.handler = new RequestHandler(resolver, config.rateLimit(), this::checkRoot);
-        this.watchdog = new IdleWatchdog(config.idleTimeout(), this::checkRoot);
-        AcceptLoop loop = new AcceptLoop(listener, config.maxClients(), connections, this::serve, this::fail);
+        this.admission = new Admission(config.maxClients(), config.maxWaitingPerAddress(), config.headerTimeout().toNanos());
+        this.handler = new RequestHandler(resolver, admission, config.rateLimit(),
+                config.totalRateLimit() == 0 ? SharedBandwidth.UNLIMITED : new SharedBandwidth(config.totalRateLimit()),
+                this::checkRoot);
+        Duration shortest = config.headerTimeout().compareTo(config.idleTimeout()) < 0 ? config.headerTimeout() : config.idleTimeout();
+        this.watchdog = new IdleWatchdog(shortest, this::checkRoot);
+        AcceptLoop loop = new AcceptLoop(listener, OpenFileLimit.maxConnections(config), connections, this::serve, this::fail);
         this.acceptThread = Thread.ofPlatform().name("chunk-server-accept").unstarted(loop);
     }
 
@@ -99,10 +105,16 @@ public final class RunningServer implements FileServer {
     }
 
     private void serve(SocketChannel channel) {
-        Connection connection = new Connection(channel, config.idleTimeout().toNanos());
+        Connection connection = new Connection(channel, config.headerTimeout().toNanos(), config.idleTimeout().toNanos());
+        connection.onDeadlineMoved(() -> watchdog.rearm(connection));
         watchdog.watch(connection);
         try (connection) {
             if (stopping.get()) {
+                return;
+            }
+            if (!admission.startWaiting(connection)) {
+                accessLog.record(new AccessLog.Entry(connection.client(), "-", null, null,
+                        AccessLog.Outcome.TOO_MANY_WAITING, 0, 0));
                 return;
             }
             AccessLog.Entry entry = handler.serve(connection);
@@ -111,6 +123,7 @@ public final class RunningServer implements FileServer {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "the access log failed: " + e);
         } finally {
+            admission.release(connection);
             watchdog.unwatch(connection);
         }
     }
@@ -139,9 +152,10 @@ public final class RunningServer implements FileServer {
         try {
             closeListener();
             acceptThread.interrupt();
-            // Connections still waiting for their request have nothing in flight: close them now.
+            // Connections still waiting for their request or a place have nothing in flight: close them now.
             for (Connection connection : watchdog.connections()) {
-                if (connection.phase() == Connection.Phase.AWAITING_REQUEST) {
+                if (connection.phase() == Connection.Phase.AWAITING_REQUEST
+                        || connection.phase() == Connection.Phase.AWAITING_PLACE) {
                     connection.closeForShutdown();
                 }
             }

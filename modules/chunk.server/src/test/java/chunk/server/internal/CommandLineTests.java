@@ -45,10 +45,14 @@ class CommandLineTests {
             assertThat(config.port()).isEqualTo(4000);
             assertThat(config.root()).isEqualTo(cwd);
             assertThat(config.bindAddress()).isNull();
-            assertThat(config.backlog()).isEqualTo(20);
+            assertThat(config.backlog()).isEqualTo(ServerConfig.defaultBacklog()).isGreaterThanOrEqualTo(1024);
             assertThat(config.maxClients()).isEqualTo(256);
+            assertThat(config.maxConnections()).isEqualTo(10_000);
+            assertThat(config.maxWaitingPerAddress()).isEqualTo(256);
+            assertThat(config.headerTimeout()).isEqualTo(Duration.ofSeconds(5));
             assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
             assertThat(config.rateLimit()).isZero();
+            assertThat(config.totalRateLimit()).isZero();
             assertThat((Serve) parse("4000")).extracting(Serve::quiet, Serve::verbose).containsExactly(false, false);
         }
     }
@@ -60,13 +64,18 @@ class CommandLineTests {
         void everyOptionIsReadInBothSpellings() throws Exception {
             Path served = Files.createDirectory(cwd.resolve("served"));
             ServerConfig config = configOf("--root", "served", "--bind=127.0.0.1", "--backlog", "5", "--max-clients=1",
-                    "--idle-timeout", "0.5", "--rate-limit", "10M", "0");
+                    "--idle-timeout", "0.5", "--rate-limit", "10M", "--max-connections", "3000",
+                    "--max-waiting-per-address=8", "--header-timeout", "1.5", "--total-rate-limit=20M", "0");
             assertThat(config.root()).isEqualTo(served);
             assertThat(config.bindAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
             assertThat(config.backlog()).isEqualTo(5);
             assertThat(config.maxClients()).isEqualTo(1);
             assertThat(config.idleTimeout()).isEqualTo(Duration.ofMillis(500));
             assertThat(config.rateLimit()).isEqualTo(10L << 20);
+            assertThat(config.maxConnections()).isEqualTo(3000);
+            assertThat(config.maxWaitingPerAddress()).isEqualTo(8);
+            assertThat(config.headerTimeout()).isEqualTo(Duration.ofMillis(1500));
+            assertThat(config.totalRateLimit()).isEqualTo(20L << 20);
             assertThat(config.port()).isZero();
         }
 
@@ -127,6 +136,10 @@ class CommandLineTests {
             assertThat(errorOf("1", "--idle-timeout", "-3")).contains("--idle-timeout");
             assertThat(errorOf("1", "--rate-limit", "-1")).contains("--rate-limit");
             assertThat(errorOf("1", "--rate-limit", "fast")).contains("--rate-limit");
+            assertThat(errorOf("1", "--max-connections", "0")).contains("--max-connections");
+            assertThat(errorOf("1", "--max-waiting-per-address", "-2")).contains("--max-waiting-per-address");
+            assertThat(errorOf("1", "--header-timeout", "0")).contains("--header-timeout");
+            assertThat(errorOf("1", "--total-rate-limit", "lots")).contains("--total-rate-limit");
         }
     }
 }
