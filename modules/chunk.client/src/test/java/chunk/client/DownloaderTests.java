@@ -311,7 +311,7 @@ class DownloaderTests {
             DownloadResult result = Downloader.create(addresses(start()), options(2)).download("data.bin");
 
             assertThat(result).isInstanceOfSatisfying(DownloadResult.LocalFailure.class,
-                    failure -> assertThat(failure.message()).endsWith("already exists; use --force to replace it"));
+                    failure -> assertThat(failure.reason()).isEqualTo(DownloadResult.LocalFailure.Reason.EXISTS));
             assertThat(existing).hasContent("precious");
         }
 
@@ -352,7 +352,7 @@ class DownloaderTests {
             DownloadResult result = Downloader.create(addresses(start()), options(1)).download("sub/..");
 
             assertThat(result).isInstanceOfSatisfying(DownloadResult.LocalFailure.class,
-                    failure -> assertThat(failure.message()).contains("has no file name to save under"));
+                    failure -> assertThat(failure.reason()).isEqualTo(DownloadResult.LocalFailure.Reason.NO_FILE_NAME));
         }
 
         @Test
@@ -361,7 +361,7 @@ class DownloaderTests {
                     .download("data.bin");
 
             assertThat(result).isInstanceOfSatisfying(DownloadResult.LocalFailure.class,
-                    failure -> assertThat(failure.message()).startsWith("cannot create "));
+                    failure -> assertThat(failure.reason()).isEqualTo(DownloadResult.LocalFailure.Reason.CANNOT_CREATE));
         }
     }
 }

@@ -43,7 +43,8 @@ sealed interface CommandLine {
 
             Exit codes: 0 all files complete, 1 internal error, 2 usage error,
             3 bad servers file, 4 no server could provide a file, 5 incomplete download,
-            6 local I/O error (cannot write, or the file exists and --force is not given).
+            6 local I/O error (cannot write, or the file exists and --force is not given),
+            7 the output is in use by another download.
             """;
 
     /** Show the help. */

@@ -124,7 +124,7 @@ public final class Main {
                     return ExitCode.USAGE;
                 }
             } catch (IOException e) {
-                err.println("myclient: cannot read file names from standard input: " + ServerConnection.explainFailure(e));
+                err.println("myclient: cannot read file names from standard input: " + IoFailures.explain(e));
                 return exitCode == ExitCode.OK ? ExitCode.LOCAL_IO : exitCode;
             } catch (InterruptedException e) {
                 err.println("myclient: interrupted");
@@ -151,16 +151,9 @@ public final class Main {
                     progress.clear();
                 }
             }
-            err.print(Summary.describe(result, command.chunks(), quiet, this::shown));
+            err.print(Summary.describe(result, command.chunks(), quiet, path -> Shown.path(workingDirectory, path)));
             err.flush();
             return Summary.exitCode(result);
-        }
-
-        /** A path as the user should read it: relative to the working folder when it is inside it. */
-        private String shown(Path path) {
-            Path base = workingDirectory.toAbsolutePath().normalize();
-            Path absolute = path.toAbsolutePath().normalize();
-            return absolute.startsWith(base) && !absolute.equals(base) ? base.relativize(absolute).toString() : path.toString();
         }
     }
 
