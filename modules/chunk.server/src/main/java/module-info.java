@@ -15,7 +15,7 @@
  */
 module chunk.server {
     requires chunk.wire;
-    requires static org.jspecify;
+    requires static transitive org.jspecify; // @Nullable stands in ServerConfig, the API
 
     exports chunk.server;
 }

@@ -16,8 +16,12 @@
  * <p>The protocol, its error replies, limits and extension rule are described for users in
  * the project's {@code docs/PROTOCOL.md}.
  */
+// "module": javac warns that chunk.client and chunk.server do not exist while it builds this module, before them.
+@SuppressWarnings("module")
 module chunk.wire {
     requires static org.jspecify;
 
     exports chunk.wire;
+    // The command-line grammar and message helpers both programs share; not API.
+    exports chunk.wire.cli to chunk.client, chunk.server;
 }

@@ -4,15 +4,22 @@ import chunk.client.DownloadListener;
 import chunk.client.DownloadOptions;
 import chunk.client.DownloadResult;
 import chunk.client.Downloader;
+import chunk.wire.cli.Usage;
+import chunk.wire.cli.UsageException;
+import chunk.wire.cli.Verbosity;
+import chunk.wire.cli.Versions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code myclient [options] <servers-file> <chunks> [file-name...]}: checks the arguments and
@@ -45,7 +52,7 @@ public final class Main {
      */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Path workingDirectory,
             boolean terminal) {
-        boolean verbose = List.of(args).contains("--verbose");
+        boolean verbose = List.of(args).contains("--verbose") || List.of(args).contains("-v");
         try {
             return new Main.Run(in, out, err, workingDirectory, terminal).execute(args);
         } catch (RuntimeException | Error e) {
@@ -64,8 +71,7 @@ public final class Main {
             try {
                 command = CommandLine.parse(args);
             } catch (UsageException e) {
-                err.println("myclient: " + e.getMessage());
-                err.println(CommandLine.USAGE);
+                err.println(Usage.errorLine("myclient", e.getMessage()));
                 return ExitCode.USAGE;
             }
             return switch (command) {
@@ -74,9 +80,7 @@ public final class Main {
                     yield ExitCode.OK;
                 }
                 case CommandLine.Version() -> {
-                    var descriptor = Main.class.getModule().getDescriptor();
-                    out.println("myclient " + (descriptor == null ? "(development build)"
-                            : descriptor.rawVersion().orElse("(development build)")));
+                    out.println("myclient " + Versions.of(Main.class));
                     yield ExitCode.OK;
                 }
                 case CommandLine.Download download -> download(download);
@@ -93,12 +97,30 @@ public final class Main {
             }
             servers.ignored().ifPresent(note -> err.println("myclient: " + note));
 
-            var options = new DownloadOptions(command.chunks(), workingDirectory, command.output(), command.force(),
-                    command.fsync(), command.connectTimeout(), command.stallTimeout());
-            boolean quiet = command.verbosity() == CommandLine.Verbosity.QUIET;
-            boolean verbose = command.verbosity() == CommandLine.Verbosity.VERBOSE;
+            Path output = null;
+            Path toStandardOutput = null;
+            try {
+                if (command.toStandardOutput()) {
+                    // Checked whole before a byte goes out: bytes written to a pipe cannot be taken back.
+                    toStandardOutput = Files.createTempDirectory("myclient-");
+                } else if (command.output() != null) {
+                    output = Path.of(command.output());
+                    if (command.output().endsWith("/") && !Files.isDirectory(workingDirectory.resolve(output))) {
+                        err.println("myclient: no such folder: " + Shown.name(command.output())
+                                + "; create it first (a name ending in / is a folder)");
+                        return ExitCode.LOCAL_IO;
+                    }
+                }
+            } catch (IOException e) {
+                err.println("myclient: cannot create a temporary folder for -o -: " + IoFailures.explain(e));
+                return ExitCode.LOCAL_IO;
+            }
+            var options = new DownloadOptions(command.chunks(), toStandardOutput != null ? toStandardOutput : workingDirectory,
+                    output, command.force(), command.fsync(), command.connectTimeout(), command.stallTimeout());
+            boolean quiet = command.verbosity() == Verbosity.QUIET;
+            boolean verbose = command.verbosity() == Verbosity.VERBOSE;
             // The progress line is drawn only for a person, and not over the verbose log's lines.
-            Progress progress = terminal && command.verbosity() == CommandLine.Verbosity.NORMAL ? new Progress(err) : null;
+            Progress progress = terminal && command.verbosity() == Verbosity.NORMAL ? new Progress(err) : null;
             List<DownloadListener> listeners = new ArrayList<>();
             if (progress != null) {
                 listeners.add(progress);
@@ -114,7 +136,7 @@ public final class Main {
                 int asked = 0;
                 for (String name = names.next(); name != null; name = names.next()) {
                     asked++;
-                    int code = downloadOne(downloader, name, command, quiet, progress);
+                    int code = downloadOne(downloader, name, command, quiet, progress, toStandardOutput);
                     if (exitCode == ExitCode.OK) {
                         exitCode = code;
                     }
@@ -134,26 +156,61 @@ public final class Main {
                 if (progress != null) {
                     progress.close();
                 }
+                if (toStandardOutput != null) {
+                    deleteIfEmpty(toStandardOutput);
+                }
             }
             return exitCode;
         }
 
         private int downloadOne(Downloader downloader, String name, CommandLine.Download command, boolean quiet,
-                Progress progress) throws InterruptedException {
+                Progress progress, @Nullable Path toStandardOutput) throws InterruptedException {
             DownloadResult result;
             try {
                 result = downloader.download(name);
             } catch (IllegalArgumentException e) {
-                err.println("myclient: cannot ask for '" + name + "': " + e.getMessage());
+                err.println("myclient: cannot ask for '" + Shown.name(name) + "': " + e.getMessage());
                 return ExitCode.USAGE;
             } finally {
                 if (progress != null) {
                     progress.clear();
                 }
             }
-            err.print(Summary.describe(result, command.chunks(), quiet, path -> Shown.path(workingDirectory, path)));
+            Function<Path, String> shown = path -> Shown.path(workingDirectory, path);
+            if (toStandardOutput != null && result instanceof DownloadResult.Completed done) {
+                try {
+                    copyOut(done.file());
+                } catch (IOException e) {
+                    err.println("myclient: cannot write " + Shown.name(name) + " to standard output: " + IoFailures.explain(e));
+                    return ExitCode.LOCAL_IO;
+                }
+                shown = _ -> "standard output";
+            }
+            err.print(Summary.describe(result, command.chunks(), quiet, shown));
             err.flush();
             return Summary.exitCode(result);
+        }
+
+        /** Copies a complete, checked download to standard output, then deletes it. */
+        private void copyOut(Path file) throws IOException {
+            try {
+                Files.copy(file, out);
+                out.flush();
+                if (out.checkError()) {
+                    throw new IOException("the reader went away (broken pipe?)");
+                }
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+
+        /** The temporary folder of {@code -o -}, unless a kept {@code .part} file is in it. */
+        private static void deleteIfEmpty(Path folder) {
+            try {
+                Files.delete(folder);
+            } catch (IOException e) {
+                // not empty: the summary said where the bytes received are kept
+            }
         }
     }
 

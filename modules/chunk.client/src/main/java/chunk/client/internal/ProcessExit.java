@@ -73,6 +73,8 @@ final class ProcessExit {
         }
     }
 
+    // "restricted": calling native code is the point here, and it is guarded by isNativeAccessEnabled below.
+    @SuppressWarnings("restricted")
     private static Optional<MethodHandle> cExit() {
         if (!ProcessExit.class.getModule().isNativeAccessEnabled()) {
             return Optional.empty();

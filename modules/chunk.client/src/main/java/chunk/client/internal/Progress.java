@@ -68,7 +68,7 @@ final class Progress implements DownloadListener, AutoCloseable {
         String eta = perSecond < 1 ? "--:--" : clock((long) ((total - done) / perSecond));
         long percent = total == 0 ? 100 : done * 100 / total;
         return String.format("%s %3d%% %s of %s, %s, ETA %s, %d chunks active, %d servers",
-                fileName, percent, Durations.bytes(done), Durations.bytes(total), Durations.rate(done, elapsed), eta,
+                fileName, percent, HumanFormat.bytes(done), HumanFormat.bytes(total), HumanFormat.rate(done, elapsed), eta,
                 receiving.size(), receiving.values().stream().distinct().count());
     }
 

@@ -42,13 +42,13 @@ final class ServerConnection implements AutoCloseable {
         }
         SocketChannel channel = SocketChannel.open();
         try {
-            channel.socket().connect(address, (int) Math.clamp(connectTimeout.toMillis(), 1, Integer.MAX_VALUE));
+            channel.socket().connect(address, Math.clamp(connectTimeout.toMillis(), 1, Integer.MAX_VALUE));
             channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
             return new ServerConnection(channel, watchdog);
         } catch (SocketTimeoutException e) {
             channel.close();
             throw new SocketTimeoutException(
-                    "no connection within " + Durations.seconds(connectTimeout) + " (connect timeout)");
+                    "no connection within " + HumanFormat.seconds(connectTimeout) + " (connect timeout)");
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -75,7 +75,7 @@ final class ServerConnection implements AutoCloseable {
     /** The reason a person reads for a failure of this connection. */
     String explain(IOException e) {
         if (watch.expired()) {
-            return "no data for " + Durations.seconds(stallTimeout) + " (stall timeout)";
+            return "no data for " + HumanFormat.seconds(stallTimeout) + " (stall timeout)";
         }
         return IoFailures.explain(e);
     }

@@ -37,8 +37,8 @@ final class Summary {
                 if (!quiet) {
                     long used = Math.min(chunks, done.size());
                     text.append(shown.apply(done.file())).append(": ")
-                            .append(Durations.bytes(done.size())).append(" in ").append(Durations.seconds(done.elapsed()))
-                            .append(", ").append(Durations.rate(done.size(), done.elapsed()))
+                            .append(HumanFormat.bytes(done.size())).append(" in ").append(HumanFormat.seconds(done.elapsed()))
+                            .append(", ").append(HumanFormat.rate(done.size(), done.elapsed()))
                             .append(", ").append(used).append(used == 1 ? " chunk" : " chunks")
                             .append(" from ").append(done.servers().size()).append(done.servers().size() == 1 ? " server" : " servers");
                     if (!done.servers().isEmpty()) {

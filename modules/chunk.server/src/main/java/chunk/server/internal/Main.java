@@ -2,6 +2,9 @@ package chunk.server.internal;
 
 import chunk.server.FileServer;
 import chunk.server.ServerConfig;
+import chunk.wire.cli.Hosts;
+import chunk.wire.cli.Usage;
+import chunk.wire.cli.Versions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
@@ -49,7 +52,7 @@ public final class Main {
                 yield EXIT_OK;
             }
             case CommandLine.Invalid invalid -> {
-                err.println("myserver: " + invalid.message() + "; run myserver --help for usage");
+                err.println(Usage.errorLine("myserver", invalid.message()));
                 yield EXIT_USAGE;
             }
             case CommandLine.Serve serve -> serve(serve, out, err);
@@ -121,26 +124,15 @@ public final class Main {
 
     private static String where(ServerConfig config) {
         InetAddress bind = config.bindAddress();
-        return (bind == null ? "0.0.0.0" : host(bind)) + ":" + config.port();
+        return (bind == null ? "0.0.0.0" : Hosts.host(bind)) + ":" + config.port();
     }
 
     /** {@code host:port}, IPv6 in brackets, {@code 0.0.0.0} for all interfaces. */
     static String hostAndPort(InetSocketAddress address) {
-        InetAddress inet = address.getAddress();
-        return (inet == null || inet.isAnyLocalAddress() ? "0.0.0.0" : host(inet)) + ":" + address.getPort();
-    }
-
-    private static String host(InetAddress inet) {
-        String host = inet.getHostAddress();
-        int zone = host.indexOf('%');
-        if (zone >= 0) {
-            host = host.substring(0, zone);
-        }
-        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return Hosts.hostAndPort(address);
     }
 
     static String version() {
-        var descriptor = Main.class.getModule().getDescriptor();
-        return descriptor == null ? "dev" : descriptor.rawVersion().orElse("dev");
+        return Versions.of(Main.class);
     }
 }

@@ -85,7 +85,7 @@ class MainProcessTests {
         assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(server.exitValue()).isEqualTo(2);
         assertThat(stderrOf(server))
-                .isEqualTo("myserver: bad port 70000: give a number from 0 to 65535; run myserver --help for usage" + System.lineSeparator());
+                .isEqualTo("myserver: bad port 70000: give a number from 0 to 65535; see myserver --help" + System.lineSeparator());
     }
 
     @Test
@@ -113,7 +113,7 @@ class MainProcessTests {
         Process help = myserver("--help");
         assertThat(help.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(help.exitValue()).isZero();
-        assertThat(new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).startsWith("usage: myserver <port>");
+        assertThat(new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).startsWith("Usage: myserver <port>");
         Process version = myserver("--version");
         assertThat(version.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(version.exitValue()).isZero();

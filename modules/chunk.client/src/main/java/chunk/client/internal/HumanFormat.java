@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Locale;
 
 /** Durations, sizes and rates as people read them. */
-final class Durations {
+final class HumanFormat {
 
-    private Durations() {}
+    private HumanFormat() {}
 
     /** {@code 5 s}, {@code 0.25 s}, {@code 1.52 s}. */
     static String seconds(Duration duration) {
