@@ -3,6 +3,7 @@ package chunk.server.internal;
 import chunk.server.FileServer;
 import chunk.server.ServerConfig;
 import chunk.wire.cli.Hosts;
+import chunk.wire.cli.OneLineLogging;
 import chunk.wire.cli.Usage;
 import chunk.wire.cli.Versions;
 import java.io.IOException;
@@ -60,10 +61,7 @@ public final class Main {
     }
 
     private static int serve(CommandLine.Serve serve, PrintStream out, PrintStream err) {
-        if (serve.verbose()) {
-            // Read by the JDK's own console logger (the runtime image has no java.logging) when the first logger is made.
-            System.setProperty("jdk.system.logger.level", "DEBUG");
-        }
+        OneLineLogging.configure("myserver", err, serve.verbose());
         ServerConfig config = serve.config();
         Consumer<String> accessLog = serve.quiet() ? _ -> {} : out::println;
         FileServer server;

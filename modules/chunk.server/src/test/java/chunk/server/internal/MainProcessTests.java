@@ -80,6 +80,20 @@ class MainProcessTests {
     }
 
     @Test
+    void verboseStopsOnSigtermWithExitZeroAndOnlyLinesInItsOwnForm() throws Exception {
+        Process server = myserver("0", "--bind", "127.0.0.1", "--root", root.toString(), "-v");
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(STARTUP.matcher(String.valueOf(out.readLine())).matches()).as("the startup line").isTrue();
+
+        server.destroy(); // SIGTERM
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(server.exitValue()).isZero();
+        assertThat(stderrOf(server)).doesNotContain("Runtime.exit").doesNotContain("Throwable");
+        assertThat(stderrOf(server).lines()).allMatch(line -> line.startsWith("myserver: "));
+    }
+
+    @Test
     void aBadPortIsOneLineOnStderrAndExitCode2() throws Exception {
         Process server = myserver("70000");
         assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
