@@ -19,11 +19,18 @@ public sealed interface DownloadResult
      * @param size its length in bytes
      * @param elapsed from the first size request to the rename
      * @param servers the servers that delivered data, in the order of the server list
+     * @param failovers the failures after which a chunk went on from another server, in no set order
      */
-    record Completed(String fileName, Path file, long size, Duration elapsed, List<ServerAddress> servers)
-            implements DownloadResult {
+    record Completed(String fileName, Path file, long size, Duration elapsed, List<ServerAddress> servers,
+            List<ServerFailure> failovers) implements DownloadResult {
         public Completed {
             servers = List.copyOf(servers);
+            failovers = List.copyOf(failovers);
+        }
+
+        /** A download in which no server failed. */
+        public Completed(String fileName, Path file, long size, Duration elapsed, List<ServerAddress> servers) {
+            this(fileName, file, size, elapsed, servers, List.of());
         }
     }
 

@@ -186,7 +186,7 @@ public final class Main {
                 }
                 shown = _ -> "standard output";
             }
-            err.print(Summary.describe(result, command.chunks(), quiet, shown));
+            err.print(Summary.describe(result, command.chunks(), quiet, command.verbosity() == Verbosity.VERBOSE, shown));
             err.flush();
             return Summary.exitCode(result);
         }

@@ -8,6 +8,7 @@ import chunk.client.DownloadResult.LocalFailure;
 import chunk.client.DownloadResult.LocalFailure.Reason;
 import chunk.client.Downloader;
 import chunk.client.ServerAddress;
+import chunk.client.ServerFailure;
 import chunk.wire.ByteRange;
 import chunk.wire.Frame;
 import java.io.IOException;
@@ -72,7 +73,19 @@ public final class ParallelDownloader implements Downloader {
         if (!options.force() && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             return new LocalFailure(fileName, target, Reason.EXISTS, "");
         }
-        // The lock comes before any byte is written anywhere, and is held until the rename is done.
+        try (StallWatchdog watchdog = new StallWatchdog(options.stallTimeout())) {
+            var probe = new SizeProbe(options.connectTimeout(), watchdog, listener);
+            return switch (probe.ask(servers, fileName)) {
+                case SizeProbe.Answer.Unknown(var failures) -> new DownloadResult.Unavailable(fileName, failures);
+                case SizeProbe.Answer.Known(long size, var _, var _) -> fetch(fileName, target, size, watchdog, start);
+            };
+        }
+    }
+
+    private DownloadResult fetch(String fileName, Path target, long size, StallWatchdog watchdog, long start)
+            throws InterruptedException {
+        List<ByteRange> plan = ChunkPlanner.plan(size, options.chunks());
+        // The lock comes before any byte is written, and is held until the rename is done.
         PartFile part;
         try {
             part = PartFile.claim(target);
@@ -81,30 +94,13 @@ public final class ParallelDownloader implements Downloader {
         } catch (IOException e) {
             return new LocalFailure(fileName, target, Reason.CANNOT_CREATE, IoFailures.explain(e));
         }
-        try (part; StallWatchdog watchdog = new StallWatchdog(options.stallTimeout())) {
-            var probe = new SizeProbe(options.connectTimeout(), watchdog, listener);
-            return switch (probe.ask(servers, fileName)) {
-                case SizeProbe.Answer.Unknown(var failures) -> {
-                    part.discardIfEmpty();
-                    yield new DownloadResult.Unavailable(fileName, failures);
-                }
-                case SizeProbe.Answer.Known(long size, var _, var _) -> fetch(fileName, target, part, size, watchdog, start);
-            };
-        } catch (IOException e) {
-            return new LocalFailure(fileName, target, Reason.CANNOT_CREATE, IoFailures.explain(e));
-        }
-    }
-
-    private DownloadResult fetch(String fileName, Path target, PartFile part, long size, StallWatchdog watchdog, long start)
-            throws InterruptedException {
-        List<ByteRange> plan = ChunkPlanner.plan(size, options.chunks());
-        try {
-            part.size(size);
-        } catch (IOException e) {
-            return new LocalFailure(fileName, target, Reason.CANNOT_CREATE, IoFailures.explain(e));
-        }
-        listener.started(fileName, size, plan.size());
-        try {
+        try (part) {
+            try {
+                part.size(size);
+            } catch (IOException e) {
+                return new LocalFailure(fileName, target, Reason.CANNOT_CREATE, IoFailures.explain(e));
+            }
+            listener.started(fileName, size, plan.size());
             var fetcher = new ChunkFetcher(fileName, part, options.connectTimeout(), watchdog, listener);
             var buffers = new BufferPool(BUFFER_SIZE);
             List<ChunkTask> tasks = new ArrayList<>(plan.size());
@@ -114,10 +110,14 @@ public final class ParallelDownloader implements Downloader {
             List<ChunkOutcome> outcomes = ChunkScheduler.runAll("chunks of " + fileName, tasks, MAX_CONNECTIONS);
             List<ChunkOutcome.Failed> failed = new ArrayList<>();
             Set<ServerAddress> used = new LinkedHashSet<>();
+            List<ServerFailure> failovers = new ArrayList<>();
             for (ChunkOutcome outcome : outcomes) {
                 switch (outcome) {
                     case ChunkOutcome.Failed f -> failed.add(f);
-                    case ChunkOutcome.Completed c -> used.addAll(c.servers());
+                    case ChunkOutcome.Completed c -> {
+                        used.addAll(c.servers());
+                        failovers.addAll(c.failures());
+                    }
                 }
             }
             if (!failed.isEmpty()) {
@@ -129,7 +129,8 @@ public final class ParallelDownloader implements Downloader {
                 return new LocalFailure(fileName, target, Reason.EXISTS, "");
             }
             List<ServerAddress> inOrder = servers.stream().filter(used::contains).distinct().toList();
-            return new DownloadResult.Completed(fileName, target, size, Duration.ofNanos(System.nanoTime() - start), inOrder);
+            return new DownloadResult.Completed(fileName, target, size, Duration.ofNanos(System.nanoTime() - start), inOrder,
+                    failovers);
         } catch (LocalWriteException e) {
             return new LocalFailure(fileName, target, Reason.CANNOT_WRITE, IoFailures.explain(e.ioCause()));
         } catch (IOException e) {

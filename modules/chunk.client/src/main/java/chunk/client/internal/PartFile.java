@@ -154,13 +154,6 @@ final class PartFile implements AutoCloseable {
         }
     }
 
-    /** Deletes the part file if it is empty (a download that never started): nothing is lost. */
-    void discardIfEmpty() throws IOException {
-        if (channel.size() == 0) {
-            Files.deleteIfExists(path); // still under the lock, so nobody else's file
-        }
-    }
-
     /**
      * Creates (or empties) the part file for {@code target} and gives it {@code size} bytes:
      * {@link #claim} and {@link #size} at once, for tests.

@@ -6,6 +6,10 @@ import chunk.client.ServerAddress;
 import chunk.client.ServerFailure;
 import chunk.client.DownloadResult.LocalFailure.Reason;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -25,56 +29,169 @@ final class Summary {
     }
 
     /**
+     * The most groups of failed chunks a report shows without {@code --verbose}: with a few
+     * servers' lines each, a screenful.
+     */
+    static final int MAX_GROUPS = 8;
+
+    /** Below this size a rate measures the start-up, not the transfer: it is left out. */
+    static final long MIN_SIZE_FOR_A_RATE = 1 << 20;
+
+    /**
      * What to print on standard error for {@code result}, or an empty string for a quiet success.
      *
      * @param shown turns a path into the way the user should see it
      * @param chunks the chunks asked for on the command line
+     * @param verbose whether a failure report lists every chunk, rather than groups of them
      */
-    static String describe(DownloadResult result, int chunks, boolean quiet, Function<Path, String> shown) {
+    static String describe(DownloadResult result, int chunks, boolean quiet, boolean verbose,
+            Function<Path, String> shown) {
         StringBuilder text = new StringBuilder();
         switch (result) {
             case DownloadResult.Completed done -> {
                 if (!quiet) {
-                    long used = Math.min(chunks, done.size());
-                    text.append(shown.apply(done.file())).append(": ")
-                            .append(HumanFormat.bytes(done.size())).append(" in ").append(HumanFormat.seconds(done.elapsed()))
-                            .append(", ").append(HumanFormat.rate(done.size(), done.elapsed()))
-                            .append(", ").append(used).append(used == 1 ? " chunk" : " chunks")
-                            .append(" from ").append(done.servers().size()).append(done.servers().size() == 1 ? " server" : " servers");
-                    if (!done.servers().isEmpty()) {
-                        text.append(" (").append(done.servers().stream().map(ServerAddress::toString)
-                                .collect(Collectors.joining(", "))).append(')');
-                    }
-                    text.append('\n');
+                    completed(done, chunks, shown, text);
                 }
             }
             case DownloadResult.Unavailable unavailable -> {
-                text.append("Cannot transfer this file: ").append(unavailable.fileName()).append('\n');
+                text.append("Cannot transfer this file: ").append(Shown.name(unavailable.fileName())).append('\n');
                 for (ServerFailure failure : unavailable.failures()) {
                     text.append("  ").append(failure).append('\n');
                 }
             }
             case DownloadResult.Incomplete incomplete -> {
-                text.append("not all chunks are downloaded: ").append(incomplete.fileName()).append(" (")
+                text.append("not all chunks are downloaded: ").append(Shown.name(incomplete.fileName())).append(" (")
                         .append(incomplete.failed().size()).append(incomplete.failed().size() == 1 ? " chunk" : " chunks")
                         .append(" missing)\n");
+                if (verbose) {
+                    everyChunk(incomplete, text);
+                } else {
+                    groupedChunks(incomplete, text);
+                }
                 long missing = 0;
                 for (ChunkOutcome.Failed failed : incomplete.failed()) {
                     missing += failed.range().length() - failed.received();
-                    text.append("  chunk ").append(failed.index()).append(", bytes ").append(failed.range());
-                    if (failed.received() > 0) {
-                        text.append(" (").append(failed.received()).append(" bytes received)");
-                    }
-                    text.append(":\n");
-                    for (ServerFailure failure : failed.failures()) {
-                        text.append("    ").append(failure).append('\n');
-                    }
                 }
                 text.append("  ").append(missing).append(" of ").append(incomplete.size())
                         .append(" bytes are missing; the bytes received are kept in ")
                         .append(shown.apply(incomplete.partFile())).append('\n');
             }
             case DownloadResult.LocalFailure failure -> text.append("myclient: ").append(localFailure(failure, shown)).append('\n');
+        }
+        return text.toString();
+    }
+
+    private static void completed(DownloadResult.Completed done, int chunks, Function<Path, String> shown,
+            StringBuilder text) {
+        String saved = shown.apply(done.file());
+        String asked = OutputTarget.baseName(done.fileName());
+        text.append(saved.equals(asked) ? saved : Shown.name(done.fileName()) + " saved as " + saved).append(": ");
+        if (done.size() == 0) {
+            text.append("an empty file (0 B)\n");
+            return;
+        }
+        long used = Math.min(chunks, done.size());
+        text.append(HumanFormat.bytes(done.size())).append(" in ").append(HumanFormat.seconds(done.elapsed()));
+        if (done.size() >= MIN_SIZE_FOR_A_RATE) {
+            text.append(", ").append(HumanFormat.rate(done.size(), done.elapsed()));
+        }
+        text.append(", ").append(used).append(used == 1 ? " chunk" : " chunks")
+                .append(" from ").append(done.servers().size()).append(done.servers().size() == 1 ? " server" : " servers");
+        if (!done.servers().isEmpty()) {
+            text.append(" (").append(done.servers().stream().map(ServerAddress::toString)
+                    .collect(Collectors.joining(", "))).append(')');
+        }
+        if (!done.failovers().isEmpty()) {
+            Map<ServerAddress, Long> byServer = done.failovers().stream()
+                    .collect(Collectors.groupingBy(ServerFailure::server, LinkedHashMap::new, Collectors.counting()));
+            text.append("; went on from another server after ").append(done.failovers().size())
+                    .append(done.failovers().size() == 1 ? " failure (" : " failures (")
+                    .append(byServer.entrySet().stream().map(e -> e.getKey() + " " + e.getValue() + "x")
+                            .collect(Collectors.joining(", ")))
+                    .append(')');
+        }
+        text.append('\n');
+    }
+
+    private static void everyChunk(DownloadResult.Incomplete incomplete, StringBuilder text) {
+        for (ChunkOutcome.Failed failed : incomplete.failed()) {
+            text.append("  chunk ").append(failed.index()).append(", bytes ").append(failed.range());
+            if (failed.received() > 0) {
+                text.append(" (").append(failed.received()).append(" bytes received)");
+            }
+            text.append(":\n");
+            for (ServerFailure failure : failed.failures()) {
+                text.append("    ").append(failure).append('\n');
+            }
+        }
+    }
+
+    /**
+     * Chunks that failed alike (the same servers, for the same kind of reason) in one group:
+     * their indexes condensed into ranges, then the servers' reasons once. Reasons that differ
+     * only in their numbers ({@code after 250 of 500 bytes}) are alike; a group of such shows
+     * {@code N} for the numbers.
+     */
+    private static void groupedChunks(DownloadResult.Incomplete incomplete, StringBuilder text) {
+        Map<List<String>, List<ChunkOutcome.Failed>> groups = new LinkedHashMap<>();
+        for (ChunkOutcome.Failed failed : incomplete.failed()) {
+            List<String> shape = failed.failures().stream().map(f -> f.server() + ": " + f.reason().replaceAll("[0-9]+", "N"))
+                    .sorted().toList();
+            groups.computeIfAbsent(shape, _ -> new ArrayList<>()).add(failed);
+        }
+        int shownGroups = 0;
+        for (var group : groups.entrySet()) {
+            if (shownGroups++ == MAX_GROUPS) {
+                int rest = groups.size() - MAX_GROUPS;
+                text.append("  ... and ").append(rest).append(rest == 1 ? " more group" : " more groups")
+                        .append(" of chunks; --verbose lists every chunk\n");
+                break;
+            }
+            List<ChunkOutcome.Failed> members = group.getValue();
+            ChunkOutcome.Failed first = members.getFirst();
+            long received = members.stream().mapToLong(ChunkOutcome.Failed::received).sum();
+            if (members.size() == 1) {
+                text.append("  chunk ").append(first.index()).append(", bytes ").append(first.range());
+            } else {
+                text.append("  chunks ").append(ranges(members.stream().map(ChunkOutcome.Failed::index).toList()));
+            }
+            if (received > 0) {
+                text.append(" (").append(received).append(" bytes received)");
+            }
+            text.append(":\n");
+            List<String> reasons = first.failures().stream().map(ServerFailure::toString).sorted().toList();
+            boolean alike = members.stream()
+                    .allMatch(m -> m.failures().stream().map(ServerFailure::toString).sorted().toList().equals(reasons));
+            for (String reason : alike ? reasons : group.getKey()) {
+                text.append("    ").append(reason).append('\n');
+            }
+        }
+    }
+
+    /** The most runs of chunk indexes one group's line shows. */
+    static final int MAX_RUNS = 8;
+
+    /** {@code 0-99, 150, 152-160}: sorted indexes with runs condensed; past {@link #MAX_RUNS}, a count. */
+    static String ranges(List<Integer> indexes) {
+        List<Integer> sorted = indexes.stream().sorted().toList();
+        StringBuilder text = new StringBuilder();
+        int runs = 0;
+        for (int i = 0; i < sorted.size(); i++) {
+            if (runs++ == MAX_RUNS) {
+                return text.append(", ... (").append(sorted.size()).append(" chunks)").toString();
+            }
+            int start = sorted.get(i);
+            int end = start;
+            while (i + 1 < sorted.size() && sorted.get(i + 1) == end + 1) {
+                end = sorted.get(++i);
+            }
+            if (!text.isEmpty()) {
+                text.append(", ");
+            }
+            text.append(start);
+            if (end > start) {
+                text.append('-').append(end);
+            }
         }
         return text.toString();
     }

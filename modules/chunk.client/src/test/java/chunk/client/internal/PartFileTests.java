@@ -79,17 +79,6 @@ class PartFileTests {
     }
 
     @Test
-    void anEmptyPartFileIsDiscardedUnderItsLock() throws Exception {
-        Path target = folder.resolve("unused.bin");
-
-        try (PartFile part = PartFile.claim(target)) {
-            part.discardIfEmpty();
-        }
-
-        assertThat(PartFile.partPathFor(target)).doesNotExist();
-    }
-
-    @Test
     void theLockHolderIsReadFromProcLocksByInode() {
         List<String> procLocks = List.of(
                 "1: POSIX  ADVISORY  WRITE 4242 08:03:1234 0 EOF",
