@@ -13,6 +13,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -107,10 +108,10 @@ final class CommandLine {
             config = config.withMaxClients(parseCount(MAX_CLIENTS.name(), arguments.value(MAX_CLIENTS).get()));
         }
         if (arguments.value(IDLE_TIMEOUT).isPresent()) {
-            config = config.withIdleTimeout(Values.seconds(IDLE_TIMEOUT.name(), arguments.value(IDLE_TIMEOUT).get()));
+            config = config.withIdleTimeout(parseSeconds(IDLE_TIMEOUT.name(), arguments.value(IDLE_TIMEOUT).get()));
         }
         if (arguments.value(RATE_LIMIT).isPresent()) {
-            config = config.withRateLimit(parseRate(arguments.value(RATE_LIMIT).get()));
+            config = config.withRateLimit(parseRate(RATE_LIMIT.name(), arguments.value(RATE_LIMIT).get()));
         }
         return new Serve(config, verbosity == Verbosity.QUIET, verbosity == Verbosity.VERBOSE);
     }
@@ -174,7 +175,12 @@ final class CommandLine {
         throw new UsageException("bad " + option + " '" + text + "': give a whole number of at least 1");
     }
 
-    static long parseRate(String text) throws UsageException {
+    /** Seconds as both programs read them ({@link Values#seconds}). */
+    static Duration parseSeconds(String option, String text) throws UsageException {
+        return Values.seconds(option, text);
+    }
+
+    static long parseRate(String option, String text) throws UsageException {
         String number = text;
         long unit = 1;
         if (!text.isEmpty()) {
@@ -196,6 +202,6 @@ final class CommandLine {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new UsageException("bad --rate-limit '" + text + "': give bytes per second, like 500k or 10M (0 = no limit)");
+        throw new UsageException("bad " + option + " '" + text + "': give bytes per second, like 500k or 10M (0 = no limit)");
     }
 }
