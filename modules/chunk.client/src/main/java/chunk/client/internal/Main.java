@@ -28,9 +28,34 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Main {
 
+    /** What to say when the JVM was started without {@code --enable-preview}. */
+    static final String WITHOUT_PREVIEW = "myclient: Java must be started with --enable-preview for myclient"
+            + " (it uses StructuredTaskScope, a preview API of Java 25):"
+            + " java --enable-preview -p <modules> -m chunk.client ..., or the image's bin/myclient";
+
     private Main() {}
 
+    /**
+     * Whether this JVM runs preview class files. Only the classes that use a preview API are
+     * marked as such, so without the flag the first download would fail deep inside with an
+     * {@link UnsupportedClassVersionError}; loading the one such class here says so at once.
+     */
+    static boolean previewEnabled() {
+        try {
+            Class.forName("chunk.client.internal.ChunkScheduler", false, Main.class.getClassLoader());
+            return true;
+        } catch (UnsupportedClassVersionError e) {
+            return false;
+        } catch (ClassNotFoundException e) {
+            return true; // not this failure: let the download report whatever it is
+        }
+    }
+
     public static void main(String[] args) {
+        if (!previewEnabled()) {
+            System.err.println(WITHOUT_PREVIEW);
+            System.exit(ExitCode.USAGE);
+        }
         ProcessExit.prepare();
         var console = System.console();
         boolean terminal = console != null && console.isTerminal();
@@ -55,6 +80,9 @@ public final class Main {
         boolean verbose = List.of(args).contains("--verbose") || List.of(args).contains("-v");
         try {
             return new Main.Run(in, out, err, workingDirectory, terminal).execute(args);
+        } catch (UnsupportedClassVersionError e) {
+            err.println(WITHOUT_PREVIEW);
+            return ExitCode.USAGE;
         } catch (RuntimeException | Error e) {
             err.println("myclient: internal error: " + e + (verbose ? "" : " (--verbose shows where)"));
             if (verbose) {
@@ -122,8 +150,12 @@ public final class Main {
             // The progress line is drawn only for a person, and not over the verbose log's lines.
             Progress progress = terminal && command.verbosity() == Verbosity.NORMAL ? new Progress(err) : null;
             List<DownloadListener> listeners = new ArrayList<>();
+            Thread endProgressLine = null;
             if (progress != null) {
                 listeners.add(progress);
+                // Ctrl-C: the JVM runs its hooks, and the progress line must end before anything else is printed.
+                endProgressLine = new Thread(progress::endLine, "myclient-end-progress-line");
+                Runtime.getRuntime().addShutdownHook(endProgressLine);
             }
             if (verbose) {
                 listeners.add(new VerboseLog(err));
@@ -155,6 +187,7 @@ public final class Main {
             } finally {
                 if (progress != null) {
                     progress.close();
+                    removeHook(endProgressLine);
                 }
                 if (toStandardOutput != null) {
                     deleteIfEmpty(toStandardOutput);
@@ -201,6 +234,14 @@ public final class Main {
                 }
             } finally {
                 Files.deleteIfExists(file);
+            }
+        }
+
+        private static void removeHook(Thread hook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook ends the line
             }
         }
 

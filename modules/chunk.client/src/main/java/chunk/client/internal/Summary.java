@@ -159,11 +159,14 @@ final class Summary {
                 text.append(" (").append(received).append(" bytes received)");
             }
             text.append(":\n");
-            List<String> reasons = first.failures().stream().map(ServerFailure::toString).sorted().toList();
+            // In the order the group's first chunk asked the servers; numbers as N where the group's differ.
+            List<String> sorted = first.failures().stream().map(ServerFailure::toString).sorted().toList();
             boolean alike = members.stream()
-                    .allMatch(m -> m.failures().stream().map(ServerFailure::toString).sorted().toList().equals(reasons));
-            for (String reason : alike ? reasons : group.getKey()) {
-                text.append("    ").append(reason).append('\n');
+                    .allMatch(m -> m.failures().stream().map(ServerFailure::toString).sorted().toList().equals(sorted));
+            for (ServerFailure failure : first.failures()) {
+                String reason = failure.toString();
+                text.append("    ").append(alike ? reason : failure.server() + ": " + failure.reason().replaceAll("[0-9]+", "N"))
+                        .append('\n');
             }
         }
     }
