@@ -2,13 +2,9 @@
  * {@code myserver}: serves the regular files under one folder over the chunk protocol of
  * {@code chunk.wire}, one request per connection, each connection on its own virtual thread.
  *
- * <p>Run it as {@code myserver <port> [options]}. Options and their defaults:
- * {@code --root <dir>} (the current directory), {@code --bind <address>} (all interfaces),
- * {@code --backlog <n>} (20), {@code --max-clients <n>} (256 connections served at once),
- * {@code --idle-timeout <seconds>} (30), {@code --rate-limit <bytes/s>} (none; suffixes
- * k, M, G are powers of 1024), {@code --quiet}, {@code --verbose}, {@code --help},
- * {@code --version}. Exit codes: 0 stopped by SIGINT/SIGTERM, 2 usage error, 3 cannot
- * listen, 1 any other fatal error.
+ * <p>Run it as {@code myserver <port> [options]}; {@code myserver --help} lists the options,
+ * their defaults (taken from {@link chunk.server.ServerConfig}'s {@code DEFAULT_*} constants)
+ * and the exit codes, as does the project's README.
  *
  * <p>Programs embed the server through {@link chunk.server.FileServer} and
  * {@link chunk.server.ServerConfig}.

@@ -322,6 +322,7 @@ class FileServerTests {
         void anIdleConnectionAndAHalfSentRequestDoNotDelayADownload() throws IOException {
             InetSocketAddress address = start(loopback().withIdleTimeout(Duration.ofMinutes(5)));
             try (Socket idle = TestClient.connect(address); Socket half = TestClient.connect(address)) {
+                assertThat(idle.isConnected()).isTrue();
                 half.getOutputStream().write(header(0, 0, Frame.TYPE_SIZE, 9));
                 half.getOutputStream().write('h');
                 // Were the server serving one client at a time, this would wait for 5 minutes and fail on the read timeout.

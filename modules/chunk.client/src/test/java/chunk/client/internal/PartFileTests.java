@@ -70,6 +70,7 @@ class PartFileTests {
         Path target = folder.resolve("one-owner.bin");
 
         try (PartFile first = PartFile.claim(target)) {
+            assertThat(first.path()).exists();
             assertThatThrownBy(() -> PartFile.claim(target)).isInstanceOf(PartFile.InUseException.class)
                     .hasMessageContaining("one-owner.bin.part is locked by another download");
         }
