@@ -4,6 +4,7 @@ import chunk.client.DownloadListener;
 import chunk.client.DownloadOptions;
 import chunk.client.DownloadResult;
 import chunk.client.Downloader;
+import chunk.wire.cli.OneLineLogging;
 import chunk.wire.cli.Usage;
 import chunk.wire.cli.UsageException;
 import chunk.wire.cli.Verbosity;
@@ -57,6 +58,8 @@ public final class Main {
             System.exit(ExitCode.USAGE);
         }
         ProcessExit.prepare();
+        // Whatever the JDK might log goes out in myclient's own one-line form (chunk.wire.cli.OneLineLogging).
+        OneLineLogging.configure("myclient", System.err, List.of(args).contains("--verbose") || List.of(args).contains("-v"));
         var console = System.console();
         boolean terminal = console != null && console.isTerminal();
         int code = run(args, System.in, System.out, System.err, Path.of(""), terminal);

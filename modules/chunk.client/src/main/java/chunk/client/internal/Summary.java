@@ -208,7 +208,7 @@ final class Summary {
             case EXISTS -> target + " already exists; use --force to replace it";
             case IS_FOLDER -> target + " is a folder; name a file with --output <file>";
             case NOT_A_REGULAR_FILE -> target + " is not a regular file (a link, a FIFO or a device) and is never replaced;"
-                    + " choose another --output";
+                    + " choose another --output, or -o - for standard output";
             case NO_FILE_NAME -> "'" + Shown.name(failure.fileName()) + "' has no file name to save under;"
                     + " name one with --output <file>";
             case IN_USE -> target + " is being written by another download"
