@@ -19,9 +19,11 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code <name>.part} file a download writes into. It is sized up front; chunks write at
- * their own positions ({@code pwrite}), one write at a time; only a complete file is flushed
- * and renamed to its final name, in one atomic step.
+ * The {@code <name>.part} file a download writes into. The download {@link #claim}s it first:
+ * an exclusive lock, held until the file is renamed or closed, makes it the one owner of the
+ * output, so that two downloads can never write into one file. It is sized up front; chunks
+ * write at their own positions ({@code pwrite}), one write at a time; only a complete file is
+ * flushed and renamed to its final name, in one atomic step, still under the lock.
  */
 final class PartFile implements AutoCloseable {
 
