@@ -47,7 +47,9 @@ sealed interface CommandLine {
     List<Option> OPTIONS = List.of(OUTPUT, FORCE, NO_FSYNC, CONNECT_TIMEOUT, TIMEOUT, QUIET, VERBOSE,
             Option.HELP, Option.VERSION);
 
-    String HELP = USAGE + "\n\n"
+    /** The text of {@code --help}; made only when asked for, as it is needed only then. */
+    static String help() {
+        return USAGE + "\n\n"
             + """
             Downloads files from several chunk servers at once, in <chunks> parallel byte ranges.
             The names of the files come after <chunks>, or from standard input, one a line.
@@ -66,6 +68,7 @@ sealed interface CommandLine {
             6 local I/O error (cannot write, or the file exists and --force is not given),
             7 the output is in use by another download.
             """;
+    }
 
     /** Show the help. */
     record Help() implements CommandLine {}

@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@code myclient [options] <servers-file> <chunks> [file-name...]}: checks the arguments and
  * the servers file, then downloads each named file (or each name read from standard input)
- * in turn. See {@link CommandLine#HELP} for the options and {@link ExitCode} for the exit codes.
+ * in turn. See {@link CommandLine#help()} for the options and {@link ExitCode} for the exit codes.
  */
 public final class Main {
 
@@ -107,7 +107,7 @@ public final class Main {
             }
             return switch (command) {
                 case CommandLine.Help() -> {
-                    out.print(CommandLine.HELP);
+                    out.print(CommandLine.help());
                     yield ExitCode.OK;
                 }
                 case CommandLine.Version() -> {

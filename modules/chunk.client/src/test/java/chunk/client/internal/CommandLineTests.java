@@ -82,7 +82,7 @@ class CommandLineTests {
 
             assertThat(command.connectTimeout()).isEqualTo(chunk.client.DownloadOptions.DEFAULT_CONNECT_TIMEOUT);
             assertThat(command.stallTimeout()).isEqualTo(chunk.client.DownloadOptions.DEFAULT_STALL_TIMEOUT);
-            assertThat(CommandLine.HELP).contains("(default 5 s)").contains("(default 30 s)");
+            assertThat(CommandLine.help()).contains("(default 5 s)").contains("(default 30 s)");
         }
 
         @Test

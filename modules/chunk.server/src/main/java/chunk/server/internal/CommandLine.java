@@ -42,7 +42,9 @@ final class CommandLine {
     static final List<Option> OPTIONS = List.of(ROOT, BIND, BACKLOG, MAX_CLIENTS, IDLE_TIMEOUT, RATE_LIMIT,
             QUIET, VERBOSE, Option.HELP, Option.VERSION);
 
-    static final String USAGE = "Usage: myserver <port> [options]\n"
+    /** The text of {@code --help}; made only when asked for. */
+    static String usage() {
+        return "Usage: myserver <port> [options]\n"
             + """
 
             Serves the regular files under a folder with the chunk protocol.
@@ -56,6 +58,7 @@ final class CommandLine {
 
             Exit codes: 0 stopped by SIGINT/SIGTERM, 1 other fatal error, 2 usage error, 3 cannot listen.
             """;
+    }
 
     /** What the arguments ask for. */
     sealed interface Command {}

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * {@code myserver <port> [options]}: see {@link CommandLine#USAGE}. Exit codes: 0 stopped by
+ * {@code myserver <port> [options]}: see {@link CommandLine#usage()}. Exit codes: 0 stopped by
  * SIGINT or SIGTERM (or {@code --help}, {@code --version}), 2 usage error, 3 cannot listen,
  * 1 any other fatal error.
  */
@@ -43,7 +43,7 @@ public final class Main {
         CommandLine.Command command = CommandLine.parse(args, Path.of("").toAbsolutePath());
         return switch (command) {
             case CommandLine.ShowHelp _ -> {
-                out.print(CommandLine.USAGE);
+                out.print(CommandLine.usage());
                 out.flush();
                 yield EXIT_OK;
             }
@@ -80,10 +80,6 @@ public final class Main {
             trace(serve, err, e);
             return EXIT_FATAL;
         }
-        out.println("myserver " + version() + " listening on " + hostAndPort(server.address())
-                + ", serving " + server.root());
-        out.flush();
-
         Thread stopOnSignal = Thread.ofPlatform().name("chunk-server-shutdown").unstarted(() -> {
             server.close();
             out.flush();
@@ -91,6 +87,10 @@ public final class Main {
             Runtime.getRuntime().halt(EXIT_OK);
         });
         Runtime.getRuntime().addShutdownHook(stopOnSignal);
+        // Only now: a script may signal the server as soon as it reads this line, and must get 0.
+        out.println("myserver " + version() + " listening on " + hostAndPort(server.address())
+                + ", serving " + server.root());
+        out.flush();
         try {
             server.join();
             return EXIT_OK;

@@ -96,7 +96,7 @@ class CommandLineTests {
 
         @Test
         void theHelpStatesTheDefaultsOfTheConfig() {
-            assertThat(CommandLine.USAGE).startsWith("Usage: myserver <port> [options]")
+            assertThat(CommandLine.usage()).startsWith("Usage: myserver <port> [options]")
                     .contains("(default: " + ServerConfig.DEFAULT_BACKLOG + ")")
                     .contains("(default: " + ServerConfig.DEFAULT_MAX_CLIENTS + ";")
                     .contains("(default: " + ServerConfig.DEFAULT_IDLE_TIMEOUT.toSeconds() + ")");

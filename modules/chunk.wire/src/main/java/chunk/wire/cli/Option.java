@@ -22,10 +22,12 @@ public record Option(String name, @Nullable String shortName, @Nullable String v
     public static final Option VERSION = flag("--version", "-V", "show the version");
 
     public Option {
+        // Plain character tests, not a regex: these run at every start of both programs.
         if (!name.startsWith("--") || name.length() < 3 || name.indexOf('=') >= 0) {
             throw new IllegalArgumentException("a long option name is --word, not " + name);
         }
-        if (shortName != null && !shortName.matches("-[A-Za-z]")) {
+        if (shortName != null && (shortName.length() != 2 || shortName.charAt(0) != '-'
+                || !Character.isLetter(shortName.charAt(1)))) {
             throw new IllegalArgumentException("a short option name is - and one letter, not " + shortName);
         }
         Objects.requireNonNull(help);

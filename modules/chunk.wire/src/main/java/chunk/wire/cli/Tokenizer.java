@@ -46,7 +46,8 @@ public final class Tokenizer {
 
         /** Whether the parsing stopped at {@code option} ({@link Option#HELP}, {@link Option#VERSION}). */
         public boolean stoppedAt(Option option) {
-            return stoppedAt.filter(option::equals).isPresent();
+            // Identity: the table's options are constants, and a record's equals costs its bootstrap at start-up.
+            return stoppedAt.isPresent() && stoppedAt.get() == option;
         }
 
         /**
@@ -103,7 +104,7 @@ public final class Tokenizer {
                 throw new UsageException(typed + " needs a value");
             }
             values.put(option.name(), value);
-            if (option.equals(Option.HELP) || option.equals(Option.VERSION)) {
+            if (option == Option.HELP || option == Option.VERSION) {
                 return new Arguments(values, positional, Optional.of(option));
             }
         }
