@@ -17,7 +17,8 @@ public final class Usage {
 
     /**
      * One line per option, in the table's order: {@code   -o, --output <path>     save as ...}.
-     * Options without a short name are indented as if they had one, so that long names line up.
+     * Options without a short name are indented as if they had one, so that long names line up;
+     * a help text may have several lines ({@code \n}), each starts at the help column.
      */
     public static String optionLines(List<Option> options) {
         StringBuilder lines = new StringBuilder();
@@ -25,8 +26,9 @@ public final class Usage {
             String names = "  " + (option.shortName() == null ? "    " : option.shortName() + ", ") + option.name()
                     + (option.valueName() == null ? "" : " " + option.valueName());
             lines.append(names);
-            lines.append(" ".repeat(Math.max(2, HELP_COLUMN - names.length())));
-            lines.append(option.help()).append('\n');
+            // A name too wide for the column puts its help on the next line, where the column is.
+            lines.append(names.length() + 2 > HELP_COLUMN ? "\n" + " ".repeat(HELP_COLUMN) : " ".repeat(HELP_COLUMN - names.length()));
+            lines.append(option.help().replace("\n", "\n" + " ".repeat(HELP_COLUMN))).append('\n');
         }
         return lines.toString();
     }

@@ -108,6 +108,17 @@ class TokenizerTests {
         }
 
         @Test
+        void putsTheHelpOfAWideNameAndFurtherLinesAtTheColumn() {
+            Option wide = Option.valued("--max-waiting-per-address", "<n>", "first line\nsecond line");
+
+            assertThat(Usage.optionLines(List.of(wide))).isEqualTo("""
+                          --max-waiting-per-address <n>
+                    %sfirst line
+                    %ssecond line
+                    """.formatted(" ".repeat(Usage.HELP_COLUMN), " ".repeat(Usage.HELP_COLUMN)));
+        }
+
+        @Test
         void andTheErrorLinePointAtTheHelp() {
             assertThat(Usage.errorLine("myx", "unknown option '--y'")).isEqualTo("myx: unknown option '--y'; see myx --help");
         }
