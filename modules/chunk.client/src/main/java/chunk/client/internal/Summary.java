@@ -29,10 +29,10 @@ final class Summary {
     }
 
     /**
-     * The most groups of failed chunks a report shows without {@code --verbose}: with a few
-     * servers' lines each, a screenful.
+     * The most lines the groups of failed chunks take without {@code --verbose}: with the
+     * report's first and last line, a screenful. The first group is always shown whole.
      */
-    static final int MAX_GROUPS = 8;
+    static final int MAX_GROUP_LINES = 20;
 
     /** Below this size a rate measures the start-up, not the transfer: it is left out. */
     static final long MIN_SIZE_FOR_A_RATE = 1 << 20;
@@ -140,13 +140,17 @@ final class Summary {
             groups.computeIfAbsent(shape, _ -> new ArrayList<>()).add(failed);
         }
         int shownGroups = 0;
+        int lines = 0;
         for (var group : groups.entrySet()) {
-            if (shownGroups++ == MAX_GROUPS) {
-                int rest = groups.size() - MAX_GROUPS;
+            int groupLines = 1 + group.getKey().size();
+            if (shownGroups > 0 && lines + groupLines > MAX_GROUP_LINES) {
+                int rest = groups.size() - shownGroups;
                 text.append("  ... and ").append(rest).append(rest == 1 ? " more group" : " more groups")
                         .append(" of chunks; --verbose lists every chunk\n");
                 break;
             }
+            shownGroups++;
+            lines += groupLines;
             List<ChunkOutcome.Failed> members = group.getValue();
             ChunkOutcome.Failed first = members.getFirst();
             long received = members.stream().mapToLong(ChunkOutcome.Failed::received).sum();
