@@ -193,7 +193,7 @@ public final class Main {
                     removeHook(endProgressLine);
                 }
                 if (toStandardOutput != null) {
-                    deleteIfEmpty(toStandardOutput);
+                    deleteAll(toStandardOutput);
                 }
             }
             return exitCode;
@@ -222,7 +222,8 @@ public final class Main {
                 }
                 shown = _ -> "standard output";
             }
-            err.print(Summary.describe(result, command.chunks(), quiet, command.verbosity() == Verbosity.VERBOSE, shown));
+            err.print(Summary.describe(result, command.chunks(), quiet, command.verbosity() == Verbosity.VERBOSE, shown,
+                    toStandardOutput == null));
             err.flush();
             return Summary.exitCode(result);
         }
@@ -248,12 +249,18 @@ public final class Main {
             }
         }
 
-        /** The temporary folder of {@code -o -}, unless a kept {@code .part} file is in it. */
-        private static void deleteIfEmpty(Path folder) {
-            try {
-                Files.delete(folder);
+        /**
+         * The temporary folder of {@code -o -}, with whatever a failed download left in it: bytes
+         * that never reached standard output are of no use to anyone.
+         */
+        private void deleteAll(Path folder) {
+            try (var inside = Files.list(folder)) {
+                for (Path file : inside.toList()) {
+                    Files.deleteIfExists(file);
+                }
+                Files.deleteIfExists(folder);
             } catch (IOException e) {
-                // not empty: the summary said where the bytes received are kept
+                err.println("myclient: cannot remove the temporary folder " + folder + ": " + IoFailures.explain(e));
             }
         }
     }

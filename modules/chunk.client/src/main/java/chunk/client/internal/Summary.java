@@ -46,6 +46,16 @@ final class Summary {
      */
     static String describe(DownloadResult result, int chunks, boolean quiet, boolean verbose,
             Function<Path, String> shown) {
+        return describe(result, chunks, quiet, verbose, shown, true);
+    }
+
+    /**
+     * As {@link #describe(DownloadResult, int, boolean, boolean, Function)}; {@code partFilesKept}
+     * false says that the bytes received were not kept (as with {@code -o -}, where they are
+     * deleted with their temporary folder).
+     */
+    static String describe(DownloadResult result, int chunks, boolean quiet, boolean verbose,
+            Function<Path, String> shown, boolean partFilesKept) {
         StringBuilder text = new StringBuilder();
         switch (result) {
             case DownloadResult.Completed done -> {
@@ -72,11 +82,18 @@ final class Summary {
                 for (ChunkOutcome.Failed failed : incomplete.failed()) {
                     missing += failed.range().length() - failed.received();
                 }
-                text.append("  ").append(missing).append(" of ").append(incomplete.size())
-                        .append(" bytes are missing; the bytes received are kept in ")
-                        .append(shown.apply(incomplete.partFile())).append('\n');
+                text.append("  ").append(missing).append(" of ").append(incomplete.size()).append(" bytes are missing; ")
+                        .append(partFilesKept ? "the bytes received are kept in " + shown.apply(incomplete.partFile())
+                                : "nothing was written")
+                        .append('\n');
             }
-            case DownloadResult.LocalFailure failure -> text.append("myclient: ").append(localFailure(failure, shown)).append('\n');
+            case DownloadResult.LocalFailure failure -> {
+                String line = localFailure(failure, shown);
+                if (!partFilesKept) {
+                    line = line.replaceFirst("; the (bytes received are|data is) kept in .*", "; nothing was written");
+                }
+                text.append("myclient: ").append(line).append('\n');
+            }
         }
         return text.toString();
     }

@@ -162,6 +162,7 @@ class MainTests {
 
             assertThat(code).isEqualTo(5);
             assertThat(out.toByteArray()).isEmpty();
+            assertThat(err()).endsWith("  500 of 1000 bytes are missing; nothing was written\n");
         }
 
         @Test
