@@ -19,11 +19,18 @@ public sealed interface DownloadResult
      * @param size its length in bytes
      * @param elapsed from the first size request to the rename
      * @param servers the servers that delivered data, in the order of the server list
+     * @param failovers the failures after which a chunk went on from another server, in no set order
      */
-    record Completed(String fileName, Path file, long size, Duration elapsed, List<ServerAddress> servers)
-            implements DownloadResult {
+    record Completed(String fileName, Path file, long size, Duration elapsed, List<ServerAddress> servers,
+            List<ServerFailure> failovers) implements DownloadResult {
         public Completed {
             servers = List.copyOf(servers);
+            failovers = List.copyOf(failovers);
+        }
+
+        /** A download in which no server failed. */
+        public Completed(String fileName, Path file, long size, Duration elapsed, List<ServerAddress> servers) {
+            this(fileName, file, size, elapsed, servers, List.of());
         }
     }
 
@@ -53,12 +60,34 @@ public sealed interface DownloadResult
     }
 
     /**
-     * The file could not be written here: the output cannot be created or written (disk
-     * full, permission), the name has no usable base name, or the file exists and replacing
-     * it was not allowed.
+     * The file could not be written here, for the {@link Reason}; nothing was written under the
+     * final name.
      *
      * @param target the file it was to be saved as (or the folder, if no name could be made)
-     * @param message what went wrong and what to do, for a person to read
+     * @param reason why, as a stable word: the caller says what to do about it
+     * @param detail the system's words for the cause (such as {@code permission denied}), or
+     *     the other download's process for {@link Reason#IN_USE}; empty if there is nothing to add
      */
-    record LocalFailure(String fileName, Path target, String message) implements DownloadResult {}
+    record LocalFailure(String fileName, Path target, Reason reason, String detail) implements DownloadResult {
+
+        /** Why a file could not be saved. */
+        public enum Reason {
+            /** The target exists and replacing it was not allowed. */
+            EXISTS,
+            /** The target is a folder. */
+            IS_FOLDER,
+            /** The target is a link, a FIFO, a device or anything else that is not a regular file: never replaced. */
+            NOT_A_REGULAR_FILE,
+            /** The requested name has no base name to save under (such as {@code sub/..}). */
+            NO_FILE_NAME,
+            /** Another download is writing the same output (it holds the part file's lock). */
+            IN_USE,
+            /** The part file beside the target cannot be created, opened or sized. */
+            CANNOT_CREATE,
+            /** Writing into the part file failed (disk full, for example); the bytes received are kept in it. */
+            CANNOT_WRITE,
+            /** The complete part file could not be flushed or renamed to the target; the data is kept in it. */
+            CANNOT_SAVE
+        }
+    }
 }

@@ -217,6 +217,17 @@ class DownloaderTests {
         }
 
         @Test
+        void sendsNothingIsReportedWithTheStallTimeout() throws Exception {
+            TestServer hanging = start(TestServer.hangsOnEverything());
+
+            DownloadResult result = Downloader.create(addresses(hanging), options(1)).download("data.bin");
+
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.Unavailable.class, unavailable ->
+                    assertThat(unavailable.failures()).containsExactly(
+                            new ServerFailure(hanging.address(), "no data for 1 s (stall timeout)")));
+        }
+
+        @Test
         void hangsOnTheSizeRequestIsGivenUpAfterTheStallTimeout() throws Exception {
             TestServer hanging = start(TestServer.hangsOnEverything());
             TestServer good = start();
@@ -311,7 +322,7 @@ class DownloaderTests {
             DownloadResult result = Downloader.create(addresses(start()), options(2)).download("data.bin");
 
             assertThat(result).isInstanceOfSatisfying(DownloadResult.LocalFailure.class,
-                    failure -> assertThat(failure.message()).endsWith("already exists; use --force to replace it"));
+                    failure -> assertThat(failure.reason()).isEqualTo(DownloadResult.LocalFailure.Reason.EXISTS));
             assertThat(existing).hasContent("precious");
         }
 
@@ -338,13 +349,16 @@ class DownloaderTests {
 
         @Test
         void isNeverOutsideTheWorkingFolder() throws Exception {
-            Files.copy(original, saved.getParent().resolve("escape-" + saved.getFileName()));
             Path inServed = Files.copy(original, served.resolve("x.bin"));
+            String sha256 = sha256(inServed);
 
+            // Both folders are in the same temporary folder: "../<served>/x.bin" from the working folder is the served file itself.
             DownloadResult result = Downloader.create(addresses(start()), options(1)).download("../" + served.getFileName() + "/x.bin");
 
             assertThat(result).isInstanceOf(DownloadResult.Completed.class);
             assertThat(saved.resolve("x.bin")).hasSameBinaryContentAs(inServed);
+            assertThat(sha256(inServed)).as("the file outside the working folder").isEqualTo(sha256);
+            assertThat(served.resolve("x.bin.part")).doesNotExist();
         }
 
         @Test
@@ -352,7 +366,7 @@ class DownloaderTests {
             DownloadResult result = Downloader.create(addresses(start()), options(1)).download("sub/..");
 
             assertThat(result).isInstanceOfSatisfying(DownloadResult.LocalFailure.class,
-                    failure -> assertThat(failure.message()).contains("has no file name to save under"));
+                    failure -> assertThat(failure.reason()).isEqualTo(DownloadResult.LocalFailure.Reason.NO_FILE_NAME));
         }
 
         @Test
@@ -361,7 +375,7 @@ class DownloaderTests {
                     .download("data.bin");
 
             assertThat(result).isInstanceOfSatisfying(DownloadResult.LocalFailure.class,
-                    failure -> assertThat(failure.message()).startsWith("cannot create "));
+                    failure -> assertThat(failure.reason()).isEqualTo(DownloadResult.LocalFailure.Reason.CANNOT_CREATE));
         }
     }
 }

@@ -81,7 +81,7 @@ final class ChunkFetcher {
         try {
             connection = ServerConnection.open(server, connectTimeout, watchdog);
         } catch (IOException e) {
-            return new Attempt.Failed(0, ServerConnection.explainFailure(e));
+            return new Attempt.Failed(0, IoFailures.explain(e));
         }
         long received = 0;
         try (connection) {

@@ -19,4 +19,6 @@ final class ExitCode {
     static final int INCOMPLETE = 5;
     /** The file cannot be written here: disk full, permission, or it exists without --force. */
     static final int LOCAL_IO = 6;
+    /** Another download is writing the same output file (it holds the part file's lock). */
+    static final int OUTPUT_IN_USE = 7;
 }

@@ -4,8 +4,11 @@ import chunk.client.ChunkOutcome;
 import chunk.client.DownloadListener;
 import chunk.client.DownloadOptions;
 import chunk.client.DownloadResult;
+import chunk.client.DownloadResult.LocalFailure;
+import chunk.client.DownloadResult.LocalFailure.Reason;
 import chunk.client.Downloader;
 import chunk.client.ServerAddress;
+import chunk.client.ServerFailure;
 import chunk.wire.ByteRange;
 import chunk.wire.Frame;
 import java.io.IOException;
@@ -59,13 +62,16 @@ public final class ParallelDownloader implements Downloader {
         try {
             target = OutputTarget.resolve(fileName, options);
         } catch (OutputTarget.RefusedException e) {
-            return new DownloadResult.LocalFailure(fileName, options.directory(), e.getMessage());
+            return new LocalFailure(fileName, options.directory(), Reason.NO_FILE_NAME, "");
         }
-        if (Files.isDirectory(target)) {
-            return new DownloadResult.LocalFailure(fileName, target, shown(target) + " is a folder; name a file with --output <file>");
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            return new LocalFailure(fileName, target, Reason.IS_FOLDER, "");
+        }
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            return new LocalFailure(fileName, target, Reason.NOT_A_REGULAR_FILE, "");
         }
         if (!options.force() && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            return refusedToReplace(fileName, target);
+            return new LocalFailure(fileName, target, Reason.EXISTS, "");
         }
         try (StallWatchdog watchdog = new StallWatchdog(options.stallTimeout())) {
             var probe = new SizeProbe(options.connectTimeout(), watchdog, listener);
@@ -79,16 +85,22 @@ public final class ParallelDownloader implements Downloader {
     private DownloadResult fetch(String fileName, Path target, long size, StallWatchdog watchdog, long start)
             throws InterruptedException {
         List<ByteRange> plan = ChunkPlanner.plan(size, options.chunks());
-        Path partPath = PartFile.partPathFor(target);
+        // The lock comes before any byte is written, and is held until the rename is done.
         PartFile part;
         try {
-            part = PartFile.create(partPath, size);
+            part = PartFile.claim(target);
+        } catch (PartFile.InUseException e) {
+            return new LocalFailure(fileName, target, Reason.IN_USE, e.holder().map(pid -> "process " + pid).orElse(""));
         } catch (IOException e) {
-            return new DownloadResult.LocalFailure(fileName, partPath,
-                    "cannot create " + shown(partPath) + ": " + ServerConnection.explainFailure(e));
+            return new LocalFailure(fileName, target, Reason.CANNOT_CREATE, IoFailures.explain(e));
         }
-        listener.started(fileName, size, plan.size());
         try (part) {
+            try {
+                part.size(size);
+            } catch (IOException e) {
+                return new LocalFailure(fileName, target, Reason.CANNOT_CREATE, IoFailures.explain(e));
+            }
+            listener.started(fileName, size, plan.size());
             var fetcher = new ChunkFetcher(fileName, part, options.connectTimeout(), watchdog, listener);
             var buffers = new BufferPool(BUFFER_SIZE);
             List<ChunkTask> tasks = new ArrayList<>(plan.size());
@@ -98,38 +110,31 @@ public final class ParallelDownloader implements Downloader {
             List<ChunkOutcome> outcomes = ChunkScheduler.runAll("chunks of " + fileName, tasks, MAX_CONNECTIONS);
             List<ChunkOutcome.Failed> failed = new ArrayList<>();
             Set<ServerAddress> used = new LinkedHashSet<>();
+            List<ServerFailure> failovers = new ArrayList<>();
             for (ChunkOutcome outcome : outcomes) {
                 switch (outcome) {
                     case ChunkOutcome.Failed f -> failed.add(f);
-                    case ChunkOutcome.Completed c -> used.addAll(c.servers());
+                    case ChunkOutcome.Completed c -> {
+                        used.addAll(c.servers());
+                        failovers.addAll(c.failures());
+                    }
                 }
             }
             if (!failed.isEmpty()) {
-                return new DownloadResult.Incomplete(fileName, partPath, size, failed);
+                return new DownloadResult.Incomplete(fileName, part.path(), size, failed);
             }
             try {
                 part.commit(target, options.fsync(), options.force());
             } catch (FileAlreadyExistsException e) {
-                return refusedToReplace(fileName, target);
+                return new LocalFailure(fileName, target, Reason.EXISTS, "");
             }
             List<ServerAddress> inOrder = servers.stream().filter(used::contains).distinct().toList();
-            return new DownloadResult.Completed(fileName, target, size, Duration.ofNanos(System.nanoTime() - start), inOrder);
+            return new DownloadResult.Completed(fileName, target, size, Duration.ofNanos(System.nanoTime() - start), inOrder,
+                    failovers);
         } catch (LocalWriteException e) {
-            return new DownloadResult.LocalFailure(fileName, partPath, e.getMessage() + "; the bytes received are kept in " + shown(partPath));
+            return new LocalFailure(fileName, target, Reason.CANNOT_WRITE, IoFailures.explain(e.ioCause()));
         } catch (IOException e) {
-            return new DownloadResult.LocalFailure(fileName, target,
-                    "cannot save " + shown(target) + ": " + ServerConnection.explainFailure(e) + "; the data is kept in " + shown(partPath));
+            return new LocalFailure(fileName, target, Reason.CANNOT_SAVE, IoFailures.explain(e));
         }
-    }
-
-    private DownloadResult refusedToReplace(String fileName, Path target) {
-        return new DownloadResult.LocalFailure(fileName, target, shown(target) + " already exists; use --force to replace it");
-    }
-
-    /** A path in a message: relative to the working folder when it is inside it, as the user thinks of it. */
-    private String shown(Path path) {
-        Path base = options.directory().toAbsolutePath().normalize();
-        Path absolute = path.toAbsolutePath().normalize();
-        return absolute.startsWith(base) && !absolute.equals(base) ? base.relativize(absolute).toString() : path.toString();
     }
 }

@@ -68,7 +68,7 @@ final class Progress implements DownloadListener, AutoCloseable {
         String eta = perSecond < 1 ? "--:--" : clock((long) ((total - done) / perSecond));
         long percent = total == 0 ? 100 : done * 100 / total;
         return String.format("%s %3d%% %s of %s, %s, ETA %s, %d chunks active, %d servers",
-                fileName, percent, Durations.bytes(done), Durations.bytes(total), Durations.rate(done, elapsed), eta,
+                fileName, percent, HumanFormat.bytes(done), HumanFormat.bytes(total), HumanFormat.rate(done, elapsed), eta,
                 receiving.size(), receiving.values().stream().distinct().count());
     }
 
@@ -89,7 +89,7 @@ final class Progress implements DownloadListener, AutoCloseable {
         }
     }
 
-    private synchronized void paint() {
+    synchronized void paint() {
         if (size < 0) {
             return; // between downloads
         }
@@ -110,6 +110,22 @@ final class Progress implements DownloadListener, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         clear();
+    }
+
+    /**
+     * Ends the line where it is, for good: on Ctrl-C the drawn progress stays, and whatever is
+     * printed next (the shell's prompt, a message) starts on a line of its own.
+     */
+    void endLine() {
+        size = -1;
+        painter.interrupt();
+        synchronized (this) {
+            if (lastWidth > 0) {
+                terminal.println();
+                terminal.flush();
+                lastWidth = 0;
+            }
+        }
     }
 
     /** Clears the line until the next download starts, so that the next message starts on a clean one. */

@@ -61,7 +61,7 @@ final class SizeProbe {
         try {
             connection = ServerConnection.open(server, connectTimeout, watchdog);
         } catch (IOException e) {
-            return new OneAnswer.Refused(ServerConnection.explainFailure(e));
+            return new OneAnswer.Refused(IoFailures.explain(e));
         }
         try (connection) {
             connection.send(new Frame.SizeRequest(fileName));

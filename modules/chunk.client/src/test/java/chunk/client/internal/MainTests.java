@@ -85,7 +85,7 @@ class MainTests {
 
             assertThat(code).isZero();
             assertThat(work.resolve("readme.txt")).hasSameBinaryContentAs(original);
-            assertThat(err()).matches("readme\\.txt: 97\\.7 KiB in [0-9.]+ s, [0-9.]+ MB/s, 4 chunks from 2 servers \\(127\\.0\\.0\\.1:\\d+, 127\\.0\\.0\\.1:\\d+\\)\n");
+            assertThat(err()).matches("readme\\.txt: 97\\.7 KiB in [0-9.]+ s, 4 chunks from 2 servers \\(127\\.0\\.0\\.1:\\d+, 127\\.0\\.0\\.1:\\d+\\)\n");
             assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
         }
 
@@ -138,6 +138,110 @@ class MainTests {
     }
 
     @Nested
+    class TheOutput {
+
+        @Test
+        void dashIsStandardOutputAndTheSummaryStaysOnStandardError() throws Exception {
+            Path original = servedFile("a.bin", 5_000);
+            serversFile(TestServer.honest());
+
+            int code = run("", "servers.txt", "2", "-o", "-", "a.bin");
+
+            assertThat(code).isZero();
+            assertThat(out.toByteArray()).isEqualTo(Files.readAllBytes(original));
+            assertThat(err()).startsWith("a.bin saved as standard output: 4.88 KiB in ");
+            assertThat(work.resolve("-")).doesNotExist();
+        }
+
+        @Test
+        void dashWritesNothingForADownloadThatFails() throws Exception {
+            servedFile("a.bin", 1_000);
+            serversFile(TestServer.closesMidChunk(0.5));
+
+            int code = run("", "servers.txt", "2", "-o", "-", "a.bin");
+
+            assertThat(code).isEqualTo(5);
+            assertThat(out.toByteArray()).isEmpty();
+            assertThat(err()).endsWith("  500 of 1000 bytes are missing; nothing was written\n");
+        }
+
+        @Test
+        void endingInASlashIsAFolderThatMustExist() throws Exception {
+            Path original = servedFile("a.bin", 1_000);
+            serversFile(TestServer.honest());
+
+            assertThat(run("", "servers.txt", "2", "-o", "nosuchdir/", "a.bin")).isEqualTo(6);
+            assertThat(err()).isEqualTo("myclient: no such folder: nosuchdir/; create it first (a name ending in / is a folder)\n");
+            assertThat(work.resolve("nosuchdir")).doesNotExist();
+
+            Files.createDirectory(work.resolve("there"));
+            assertThat(run("", "servers.txt", "2", "-o", "there/", "a.bin")).isZero();
+            assertThat(work.resolve("there/a.bin")).hasSameBinaryContentAs(original);
+        }
+
+        @Test
+        void thatIsALinkIsNeverReplacedEvenWithForce() throws Exception {
+            servedFile("a.bin", 1_000);
+            serversFile(TestServer.honest());
+            Path elsewhere = Files.writeString(work.resolve("elsewhere.txt"), "kept");
+            Files.createSymbolicLink(work.resolve("link.bin"), elsewhere);
+
+            int code = run("", "servers.txt", "2", "--force", "-o", "link.bin", "a.bin");
+
+            assertThat(code).isEqualTo(6);
+            assertThat(err()).startsWith("myclient: link.bin is not a regular file");
+            assertThat(Files.isSymbolicLink(work.resolve("link.bin"))).isTrue();
+            assertThat(elsewhere).hasContent("kept");
+        }
+
+        @Test
+        void thatIsAFifoIsNeverReplacedEvenWithForce() throws Exception {
+            servedFile("a.bin", 1_000);
+            serversFile(TestServer.honest());
+            Path fifo = work.resolve("fifo");
+            Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+            assertThat(mkfifo.waitFor()).isZero();
+
+            int code = run("", "servers.txt", "2", "--force", "-o", "fifo", "a.bin");
+
+            assertThat(code).isEqualTo(6);
+            assertThat(err()).startsWith("myclient: fifo is not a regular file");
+            assertThat(Files.isRegularFile(fifo)).isFalse();
+        }
+
+        @Test
+        void ofAnEmptyFileSaysSoWithoutARateOrChunks() throws Exception {
+            servedFile("empty.bin", 0);
+            serversFile(TestServer.honest());
+
+            assertThat(run("", "servers.txt", "4", "empty.bin")).isZero();
+
+            assertThat(err()).isEqualTo("empty.bin: an empty file (0 B)\n");
+        }
+
+        @Test
+        void namesAServerThatFailedWhenAnotherTookOver() throws Exception {
+            Path original = servedFile("a.bin", 2_000);
+            serversFile(TestServer.closesMidChunk(0.5), TestServer.honest());
+
+            assertThat(run("", "servers.txt", "2", "a.bin")).isZero();
+
+            assertThat(work.resolve("a.bin")).hasSameBinaryContentAs(original);
+            assertThat(err()).containsPattern("; went on from another server after \\d+ failures? \\(127\\.0\\.0\\.1:\\d+ \\d+x\\)\n");
+        }
+
+        @Test
+        void nameThatIsVeryLongIsShortenedInMessages() throws Exception {
+            serversFile(TestServer.honest());
+
+            int code = run("", "servers.txt", "2", "d".repeat(3000) + ".bin");
+
+            assertThat(code).isEqualTo(4);
+            assertThat(err().lines().findFirst().orElseThrow()).hasSizeLessThan(200).contains("…");
+        }
+    }
+
+    @Nested
     class AFailedDownload {
 
         @Test
@@ -160,13 +264,37 @@ class MainTests {
             int code = run("a.bin\n", "servers.txt", "2");
 
             assertThat(code).isEqualTo(5);
-            assertThat(err()).startsWith("not all chunks are downloaded: a.bin (2 chunks missing)\n")
-                    .contains("  chunk 0, bytes [0, 500) (250 bytes received):\n")
-                    .containsPattern("    127\\.0\\.0\\.1:\\d+: connection closed after 250 of 500 bytes\n")
-                    .contains("  chunk 1, bytes [500, 1000) (250 bytes received):\n")
-                    .endsWith("  500 of 1000 bytes are missing; the bytes received are kept in a.bin.part\n");
+            assertThat(err()).matches("""
+                    not all chunks are downloaded: a.bin \\(2 chunks missing\\)
+                      chunks 0-1 \\(500 bytes received\\):
+                        127\\.0\\.0\\.1:\\d+: connection closed after 250 of 500 bytes
+                      500 of 1000 bytes are missing; the bytes received are kept in a.bin.part
+                    """);
             assertThat(work.resolve("a.bin")).doesNotExist();
             assertThat(work.resolve("a.bin.part")).exists();
+        }
+
+        @Test
+        void ofManyChunksIsGroupedInAFewLinesAndListedWholeWhenVerbose() throws Exception {
+            servedFile("a.bin", 200_000);
+            serversFile(TestServer.closesMidChunk(0.5), TestServer.error("fopen error"));
+
+            int code = run("a.bin\n", "servers.txt", "200");
+
+            assertThat(code).isEqualTo(5);
+            assertThat(err()).matches("""
+                    not all chunks are downloaded: a.bin \\(200 chunks missing\\)
+                      chunks 0-199 \\(100000 bytes received\\):
+                        127\\.0\\.0\\.1:\\d+: connection closed after 500 of 1000 bytes
+                        127\\.0\\.0\\.1:\\d+: server says "fopen error"
+                      100000 of 200000 bytes are missing; the bytes received are kept in a.bin.part
+                    """);
+
+            err.reset();
+            Files.delete(work.resolve("a.bin.part"));
+            run("a.bin\n", "servers.txt", "200", "--verbose");
+
+            assertThat(err()).contains("  chunk 199, bytes [199000, 200000) (500 bytes received):\n");
         }
 
         @Test
@@ -205,16 +333,17 @@ class MainTests {
             "servers.txt four|myclient: <chunks> must be a positive integer, not 'four'",
             "servers.txt 100000000|myclient: <chunks> is at most 10000 (each chunk is a connection), not 100000000",
             "servers.txt|myclient: missing <chunks> after the servers file",
-            "servers.txt 4 --bogus|myclient: unknown option '--bogus'; see myclient --help",
+            "servers.txt 4 --bogus|myclient: unknown option '--bogus'",
+            "servers.txt 4 --quiet=no|myclient: --quiet takes no value",
             "servers.txt 4 --timeout|myclient: --timeout needs a value",
         })
-        void isAUsageErrorWithOneLineAndTheUsage(String args, String message) throws Exception {
+        void isAUsageErrorInOneLineThatPointsAtTheHelp(String args, String message) throws Exception {
             serversFile(TestServer.honest());
 
             int code = run("a.bin\n", args.split(" "));
 
             assertThat(code).isEqualTo(2);
-            assertThat(err()).isEqualTo(message + "\n" + CommandLine.USAGE + "\n");
+            assertThat(err()).isEqualTo(message + "; see myclient --help\n");
             assertThat(stdinRead).as("standard input read").isFalse();
         }
 
