@@ -8,6 +8,8 @@
  */
 module chunk.client {
     requires chunk.wire;
+    // sun.misc.Signal: Ctrl-C and SIGTERM save the resume record before the process exits.
+    requires jdk.unsupported;
     requires static org.jspecify;
 
     exports chunk.client;

@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param fsync whether a complete file is flushed to disk before it is renamed
  * @param connectTimeout how long a connection may take to open
  * @param stallTimeout how long a server may send nothing before it is given up on
+ * @param resume whether a download continues from the resume record beside its part file,
+ *     where there is one that matches the file on the servers
  */
 public record DownloadOptions(
         int chunks,
@@ -27,7 +29,8 @@ public record DownloadOptions(
         boolean force,
         boolean fsync,
         Duration connectTimeout,
-        Duration stallTimeout) {
+        Duration stallTimeout,
+        boolean resume) {
 
     /** The default connect timeout: 5 seconds. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -44,39 +47,49 @@ public record DownloadOptions(
         }
     }
 
+    /** The options without {@code resume}: it is on. */
+    public DownloadOptions(int chunks, Path directory, @Nullable Path output, boolean force, boolean fsync,
+            Duration connectTimeout, Duration stallTimeout) {
+        this(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, true);
+    }
+
     /**
-     * {@code chunks} chunks saved in the current folder, no overwriting, fsync on, and the
-     * default timeouts.
+     * {@code chunks} chunks saved in the current folder, no overwriting, fsync on, the
+     * default timeouts, and resume on.
      */
     public static DownloadOptions defaults(int chunks) {
-        return new DownloadOptions(chunks, Path.of(""), null, false, true, DEFAULT_CONNECT_TIMEOUT, DEFAULT_STALL_TIMEOUT);
+        return new DownloadOptions(chunks, Path.of(""), null, false, true, DEFAULT_CONNECT_TIMEOUT, DEFAULT_STALL_TIMEOUT, true);
     }
 
     public DownloadOptions withChunks(int chunks) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout);
+        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, resume);
     }
 
     public DownloadOptions withDirectory(Path directory) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout);
+        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, resume);
     }
 
     public DownloadOptions withOutput(@Nullable Path output) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout);
+        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, resume);
     }
 
     public DownloadOptions withForce(boolean force) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout);
+        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, resume);
     }
 
     public DownloadOptions withFsync(boolean fsync) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout);
+        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, resume);
     }
 
     public DownloadOptions withConnectTimeout(Duration connectTimeout) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout);
+        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, resume);
     }
 
     public DownloadOptions withStallTimeout(Duration stallTimeout) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout);
+        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, resume);
+    }
+
+    public DownloadOptions withResume(boolean resume) {
+        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, resume);
     }
 }

@@ -34,6 +34,8 @@ sealed interface CommandLine {
                                        (default: the file's base name in the current folder)
                   --force              replace an existing file (at the very end, atomically)
                   --no-fsync           do not flush the file to disk before renaming it
+                  --no-resume          start over, ignoring what an earlier run left in
+                                       <name>.part (by default a download continues it)
                   --connect-timeout <s>  seconds to wait for a connection (default 5)
                   --timeout <s>        seconds a server may send nothing (default 30)
                   --quiet              print nothing but errors
@@ -43,7 +45,9 @@ sealed interface CommandLine {
 
             Exit codes: 0 all files complete, 1 internal error, 2 usage error,
             3 bad servers file, 4 no server could provide a file, 5 incomplete download,
-            6 local I/O error (cannot write, or the file exists and --force is not given).
+            6 local I/O error (cannot write, or the file exists and --force is not given),
+            130 stopped by Ctrl-C, 143 stopped by SIGTERM (both keep what was downloaded;
+            the same command continues it).
             """;
 
     /** Show the help. */
@@ -65,7 +69,8 @@ sealed interface CommandLine {
             boolean fsync,
             Duration connectTimeout,
             Duration stallTimeout,
-            Verbosity verbosity) implements CommandLine {
+            Verbosity verbosity,
+            boolean resume) implements CommandLine {
         public Download {
             fileNames = List.copyOf(fileNames);
         }
@@ -81,6 +86,7 @@ sealed interface CommandLine {
         Path output = null;
         boolean force = false;
         boolean fsync = true;
+        boolean resume = true;
         Duration connectTimeout = Duration.ofSeconds(5);
         Duration stallTimeout = Duration.ofSeconds(30);
         boolean quiet = false;
@@ -110,6 +116,7 @@ sealed interface CommandLine {
                 }
                 case "--force" -> force = true;
                 case "--no-fsync" -> fsync = false;
+                case "--no-resume" -> resume = false;
                 case "--quiet" -> quiet = true;
                 case "--verbose" -> verbose = true;
                 case "-o", "--output" -> {
@@ -150,7 +157,7 @@ sealed interface CommandLine {
         int chunks = chunks(positional.get(1));
         Verbosity verbosity = quiet ? Verbosity.QUIET : verbose ? Verbosity.VERBOSE : Verbosity.NORMAL;
         return new Download(serversFile, chunks, positional.subList(2, positional.size()), output, force, fsync,
-                connectTimeout, stallTimeout, verbosity);
+                connectTimeout, stallTimeout, verbosity, resume);
     }
 
     private static String valueOf(String[] args, int index, String option) throws UsageException {

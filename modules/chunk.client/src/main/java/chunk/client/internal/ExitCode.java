@@ -19,4 +19,8 @@ final class ExitCode {
     static final int INCOMPLETE = 5;
     /** The file cannot be written here: disk full, permission, or it exists without --force. */
     static final int LOCAL_IO = 6;
+    /** Stopped by Ctrl-C (SIGINT), as shells report it: 128 + 2; the resume record is saved. */
+    static final int INTERRUPTED = 130;
+    /** Stopped by SIGTERM: 128 + 15; the resume record is saved. */
+    static final int TERMINATED = 143;
 }

@@ -27,6 +27,16 @@ record Listeners(List<DownloadListener> all) implements DownloadListener {
     }
 
     @Override
+    public void resumed(String fileName, long bytes, long size) {
+        all.forEach(l -> l.resumed(fileName, bytes, size));
+    }
+
+    @Override
+    public void startedOver(String fileName, String why) {
+        all.forEach(l -> l.startedOver(fileName, why));
+    }
+
+    @Override
     public void receiving(int index, ServerAddress server) {
         all.forEach(l -> l.receiving(index, server));
     }

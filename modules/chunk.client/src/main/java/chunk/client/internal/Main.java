@@ -25,6 +25,7 @@ public final class Main {
 
     public static void main(String[] args) {
         ProcessExit.prepare();
+        Interruption.install(System.err);
         var console = System.console();
         boolean terminal = console != null && console.isTerminal();
         int code = run(args, System.in, System.out, System.err, Path.of(""), terminal);
@@ -94,7 +95,7 @@ public final class Main {
             servers.ignored().ifPresent(note -> err.println("myclient: " + note));
 
             var options = new DownloadOptions(command.chunks(), workingDirectory, command.output(), command.force(),
-                    command.fsync(), command.connectTimeout(), command.stallTimeout());
+                    command.fsync(), command.connectTimeout(), command.stallTimeout(), command.resume());
             boolean quiet = command.verbosity() == CommandLine.Verbosity.QUIET;
             boolean verbose = command.verbosity() == CommandLine.Verbosity.VERBOSE;
             // The progress line is drawn only for a person, and not over the verbose log's lines.
@@ -106,6 +107,8 @@ public final class Main {
             if (verbose) {
                 listeners.add(new VerboseLog(err));
             }
+            var resumeNotes = new ResumeNotes(quiet ? null : err);
+            listeners.add(resumeNotes);
             Downloader downloader = Downloader.create(servers.servers(), options, new Listeners(listeners));
             int exitCode = ExitCode.OK;
             try {
@@ -114,7 +117,7 @@ public final class Main {
                 int asked = 0;
                 for (String name = names.next(); name != null; name = names.next()) {
                     asked++;
-                    int code = downloadOne(downloader, name, command, quiet, progress);
+                    int code = downloadOne(downloader, name, command, quiet, progress, resumeNotes);
                     if (exitCode == ExitCode.OK) {
                         exitCode = code;
                     }
@@ -126,10 +129,12 @@ public final class Main {
             } catch (IOException e) {
                 err.println("myclient: cannot read file names from standard input: " + ServerConnection.explainFailure(e));
                 return exitCode == ExitCode.OK ? ExitCode.LOCAL_IO : exitCode;
+            } catch (InterruptedDownload e) {
+                err.println("myclient: " + e.getMessage());
+                return Interruption.exitCode(ExitCode.INTERRUPTED);
             } catch (InterruptedException e) {
                 err.println("myclient: interrupted");
-                Thread.currentThread().interrupt();
-                return ExitCode.INTERNAL;
+                return Interruption.exitCode(ExitCode.INTERRUPTED);
             } finally {
                 if (progress != null) {
                     progress.close();
@@ -139,19 +144,21 @@ public final class Main {
         }
 
         private int downloadOne(Downloader downloader, String name, CommandLine.Download command, boolean quiet,
-                Progress progress) throws InterruptedException {
+                Progress progress, ResumeNotes resumeNotes) throws InterruptedException {
             DownloadResult result;
+            Interruption.downloading(true);
             try {
                 result = downloader.download(name);
             } catch (IllegalArgumentException e) {
                 err.println("myclient: cannot ask for '" + name + "': " + e.getMessage());
                 return ExitCode.USAGE;
             } finally {
+                Interruption.downloading(false);
                 if (progress != null) {
                     progress.clear();
                 }
             }
-            err.print(Summary.describe(result, command.chunks(), quiet, this::shown));
+            err.print(Summary.describe(result, command.chunks(), quiet, this::shown, resumeNotes.resumed(name)));
             err.flush();
             return Summary.exitCode(result);
         }

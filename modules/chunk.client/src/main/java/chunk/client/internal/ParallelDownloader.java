@@ -38,6 +38,8 @@ public final class ParallelDownloader implements Downloader {
      */
     static final int MAX_CONNECTIONS = 64;
 
+    private static final System.Logger LOG = System.getLogger(ParallelDownloader.class.getName());
+
     private final List<ServerAddress> servers;
     private final DownloadOptions options;
     private final DownloadListener listener;
@@ -80,22 +82,34 @@ public final class ParallelDownloader implements Downloader {
             throws InterruptedException {
         List<ByteRange> plan = ChunkPlanner.plan(size, options.chunks());
         Path partPath = PartFile.partPathFor(target);
-        PartFile part;
+        Resume.Start begun;
         try {
-            part = PartFile.create(partPath, size);
+            begun = Resume.begin(fileName, partPath, size, options.chunks(), null, options.resume(), options.fsync(), listener);
         } catch (IOException e) {
             return new DownloadResult.LocalFailure(fileName, partPath,
                     "cannot create " + shown(partPath) + ": " + ServerConnection.explainFailure(e));
         }
-        listener.started(fileName, size, plan.size());
-        try (part) {
+        PieceRecorder recorder = begun.recorder();
+        List<ByteRange> missing = Resume.missing(plan, begun.record().done(), begun.record().pieceLength());
+        listener.started(fileName, size, missing.size());
+        if (begun.doneBytes() > 0) {
+            listener.resumed(fileName, begun.doneBytes(), size);
+        }
+        try (PartFile part = begun.part(); recorder) {
             var fetcher = new ChunkFetcher(fileName, part, options.connectTimeout(), watchdog, listener);
             var buffers = new BufferPool(BUFFER_SIZE);
-            List<ChunkTask> tasks = new ArrayList<>(plan.size());
-            for (int i = 0; i < plan.size(); i++) {
-                tasks.add(new ChunkTask(i, plan.get(i), servers, fetcher, buffers, listener));
+            List<ChunkTask> tasks = new ArrayList<>(missing.size());
+            for (int i = 0; i < missing.size(); i++) {
+                tasks.add(new ChunkTask(i, missing.get(i), servers, fetcher, buffers, listener));
             }
-            List<ChunkOutcome> outcomes = ChunkScheduler.runAll("chunks of " + fileName, tasks, MAX_CONNECTIONS);
+            List<ChunkOutcome> outcomes;
+            try {
+                outcomes = ChunkScheduler.runAll("chunks of " + fileName, tasks, MAX_CONNECTIONS);
+            } catch (InterruptedException e) {
+                saveKeeping(recorder);
+                throw new InterruptedDownload("interrupted; " + kept(recorder, size, partPath)
+                        + "; the same command continues it");
+            }
             List<ChunkOutcome.Failed> failed = new ArrayList<>();
             Set<ServerAddress> used = new LinkedHashSet<>();
             for (ChunkOutcome outcome : outcomes) {
@@ -105,20 +119,51 @@ public final class ParallelDownloader implements Downloader {
                 }
             }
             if (!failed.isEmpty()) {
+                saveKeeping(recorder);
                 return new DownloadResult.Incomplete(fileName, partPath, size, failed);
             }
             try {
                 part.commit(target, options.fsync(), options.force());
             } catch (FileAlreadyExistsException e) {
+                saveKeeping(recorder);
                 return refusedToReplace(fileName, target);
             }
+            recorder.close();
+            forget(begun.file(), target);
             List<ServerAddress> inOrder = servers.stream().filter(used::contains).distinct().toList();
             return new DownloadResult.Completed(fileName, target, size, Duration.ofNanos(System.nanoTime() - start), inOrder);
         } catch (LocalWriteException e) {
-            return new DownloadResult.LocalFailure(fileName, partPath, e.getMessage() + "; the bytes received are kept in " + shown(partPath));
+            saveKeeping(recorder);
+            return new DownloadResult.LocalFailure(fileName, partPath, e.getMessage() + "; " + kept(recorder, size, partPath)
+                    + "; it needs " + Durations.bytes(size - recorder.doneBytes())
+                    + " more room: free some and the same command continues it");
         } catch (IOException e) {
+            saveKeeping(recorder);
             return new DownloadResult.LocalFailure(fileName, target,
                     "cannot save " + shown(target) + ": " + ServerConnection.explainFailure(e) + "; the data is kept in " + shown(partPath));
+        }
+    }
+
+    /** The record's last save: the pieces written so far, flushed. If it fails, the previous record stays. */
+    private static void saveKeeping(PieceRecorder recorder) {
+        try {
+            recorder.save();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "the last save of the resume record failed: " + e);
+        }
+    }
+
+    private String kept(PieceRecorder recorder, long size, Path partPath) {
+        return Durations.bytes(recorder.doneBytes()) + " of " + Durations.bytes(size) + " kept in " + shown(partPath);
+    }
+
+    /** Once the file is in place, its record has nothing left to say. */
+    private static void forget(ResumeFile record, Path target) {
+        try {
+            record.delete();
+        } catch (IOException e) {
+            // The next run for this name finds no part file beside the record and discards it.
+            LOG.log(System.Logger.Level.DEBUG, () -> "cannot remove the resume record " + record.path() + ": " + e);
         }
     }
 

@@ -40,6 +40,17 @@ final class PartFile implements AutoCloseable {
      */
     private final ReentrantLock oneWriter = new ReentrantLock();
 
+    /** Hears of every write once it is done; for the resume record. */
+    @FunctionalInterface
+    interface WriteObserver {
+        /** {@code length} bytes at {@code position} were handed to the kernel. */
+        void written(long position, long length);
+
+        WriteObserver NONE = (position, length) -> {};
+    }
+
+    private volatile WriteObserver observer = WriteObserver.NONE;
+
     private PartFile(Path path, FileChannel channel) {
         this.path = path;
         this.channel = channel;
@@ -56,12 +67,28 @@ final class PartFile implements AutoCloseable {
      * @throws IOException if it cannot be created or sized
      */
     static PartFile create(Path path, long size) throws IOException {
+        return create(path, size, false);
+    }
+
+    /**
+     * Creates the part file, or opens the one there, and gives it {@code size} bytes; with
+     * {@code keep} the bytes already in it stay (a resumed download), else it is emptied first.
+     *
+     * @throws IOException if it cannot be created or sized
+     */
+    static PartFile create(Path path, long size, boolean keep) throws IOException {
         // NOFOLLOW_LINKS: a symlink planted at the .part name must not redirect our writes.
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+        FileChannel channel = keep
+                ? FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)
+                : FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
         try {
-            if (size > 0) {
-                // One byte at the end sizes the file (sparse where the file system allows).
+            if (channel.size() > size) {
+                channel.truncate(size);
+            }
+            if (size > 0 && channel.size() < size) {
+                // One byte at the end sizes the file (sparse where the file system allows); a
+                // kept file of the right size is not touched, its last byte may be data.
                 ByteBuffer last = ByteBuffer.allocate(1);
                 while (last.hasRemaining()) {
                     channel.write(last, size - 1);
@@ -78,6 +105,10 @@ final class PartFile implements AutoCloseable {
         return path;
     }
 
+    void observe(WriteObserver observer) {
+        this.observer = observer;
+    }
+
     /** Writes all of {@code data} at {@code position}. Safe to call from many threads at once. */
     void write(ByteBuffer data, long position) throws LocalWriteException {
         oneWriter.lock();
@@ -92,6 +123,7 @@ final class PartFile implements AutoCloseable {
             } finally {
                 data.limit(end);
             }
+            observer.written(position, at - position);
         } catch (IOException e) {
             throw new LocalWriteException(path, e);
         } finally {
@@ -117,7 +149,7 @@ final class PartFile implements AutoCloseable {
             moveWithoutReplacing(target);
         }
         if (fsync) {
-            syncFolderOf(target);
+            syncFolder(target);
         }
     }
 
@@ -142,8 +174,8 @@ final class PartFile implements AutoCloseable {
         }
     }
 
-    /** Makes the rename itself durable; best effort, as not every system can sync a folder. */
-    private static void syncFolderOf(Path target) {
+    /** Makes a rename to {@code target} durable; best effort, as not every system can sync a folder. */
+    static void syncFolder(Path target) {
         Path folder = target.toAbsolutePath().getParent();
         if (folder == null) {
             return;

@@ -21,6 +21,8 @@ final class Progress implements DownloadListener, AutoCloseable {
 
     private final PrintStream terminal;
     private final LongAdder received = new LongAdder();
+    /** Bytes an earlier run left in the part file: part of the percentage, not of the rate. */
+    private volatile long resumed;
     /** The server each active chunk is receiving from. */
     private final Map<Integer, ServerAddress> receiving = new ConcurrentHashMap<>();
     private volatile String fileName = "";
@@ -37,10 +39,16 @@ final class Progress implements DownloadListener, AutoCloseable {
     @Override
     public void started(String fileName, long size, int chunks) {
         received.reset();
+        resumed = 0;
         receiving.clear();
         this.fileName = fileName;
         this.startNanos = System.nanoTime();
         this.size = size;
+    }
+
+    @Override
+    public void resumed(String fileName, long bytes, long size) {
+        resumed = bytes;
     }
 
     @Override
@@ -61,14 +69,15 @@ final class Progress implements DownloadListener, AutoCloseable {
     /** The line as it is drawn now, without the carriage return. */
     String line() {
         long total = size;
-        long done = received.sum();
+        long fetched = received.sum();
+        long done = fetched + resumed;
         Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
         double seconds = Math.max(elapsed.toNanos(), 1) / 1e9;
-        double perSecond = done / seconds;
+        double perSecond = fetched / seconds;
         String eta = perSecond < 1 ? "--:--" : clock((long) ((total - done) / perSecond));
         long percent = total == 0 ? 100 : done * 100 / total;
         return String.format("%s %3d%% %s of %s, %s, ETA %s, %d chunks active, %d servers",
-                fileName, percent, Durations.bytes(done), Durations.bytes(total), Durations.rate(done, elapsed), eta,
+                fileName, percent, Durations.bytes(done), Durations.bytes(total), Durations.rate(fetched, elapsed), eta,
                 receiving.size(), receiving.values().stream().distinct().count());
     }
 

@@ -29,6 +29,15 @@ final class Summary {
      * @param chunks the chunks asked for on the command line
      */
     static String describe(DownloadResult result, int chunks, boolean quiet, java.util.function.Function<Path, String> shown) {
+        return describe(result, chunks, quiet, shown, 0);
+    }
+
+    /**
+     * {@link #describe(DownloadResult, int, boolean, java.util.function.Function)}, saying too
+     * that {@code resumed} bytes came from the part file of an earlier run.
+     */
+    static String describe(DownloadResult result, int chunks, boolean quiet, java.util.function.Function<Path, String> shown,
+            long resumed) {
         StringBuilder text = new StringBuilder();
         switch (result) {
             case DownloadResult.Completed done -> {
@@ -42,6 +51,9 @@ final class Summary {
                     if (!done.servers().isEmpty()) {
                         text.append(" (").append(done.servers().stream().map(ServerAddress::toString)
                                 .collect(Collectors.joining(", "))).append(')');
+                    }
+                    if (resumed > 0) {
+                        text.append(", ").append(Durations.bytes(resumed)).append(" of it resumed from the part file");
                     }
                     text.append('\n');
                 }
@@ -70,7 +82,7 @@ final class Summary {
                 }
                 text.append("  ").append(missing).append(" of ").append(incomplete.size())
                         .append(" bytes are missing; the bytes received are kept in ")
-                        .append(shown.apply(incomplete.partFile())).append('\n');
+                        .append(shown.apply(incomplete.partFile())).append(", and the same command continues from them\n");
             }
             case DownloadResult.LocalFailure failure -> text.append("myclient: ").append(failure.message()).append('\n');
         }

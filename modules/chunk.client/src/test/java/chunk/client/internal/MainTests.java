@@ -164,7 +164,7 @@ class MainTests {
                     .contains("  chunk 0, bytes [0, 500) (250 bytes received):\n")
                     .containsPattern("    127\\.0\\.0\\.1:\\d+: connection closed after 250 of 500 bytes\n")
                     .contains("  chunk 1, bytes [500, 1000) (250 bytes received):\n")
-                    .endsWith("  500 of 1000 bytes are missing; the bytes received are kept in a.bin.part\n");
+                    .endsWith("  500 of 1000 bytes are missing; the bytes received are kept in a.bin.part, and the same command continues from them\n");
             assertThat(work.resolve("a.bin")).doesNotExist();
             assertThat(work.resolve("a.bin.part")).exists();
         }

@@ -1,0 +1,239 @@
+package chunk.client.internal;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Keeps a download's resume record up to date: counts the bytes written into each piece, and
+ * once pieces are complete, flushes the part file ({@code fdatasync}, unless {@code --no-fsync})
+ * and only then records them as done. A piece is never recorded before its bytes are on disk.
+ *
+ * <p>Saves run on a thread of their own, so that no chunk waits for a flush: as soon as a piece
+ * is complete, but at most once every {@link #MIN_INTERVAL_MILLIS}. The flush and the record
+ * are done with a file channel of its own, which the cancellation of the chunks' threads
+ * (interrupts, which close the channel they are in) cannot close.
+ */
+final class PieceRecorder implements PartFile.WriteObserver, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(PieceRecorder.class.getName());
+
+    /**
+     * The least time between two saves. A save costs one {@code fdatasync} of what was written
+     * since the last one plus a 100-byte record written, flushed and renamed (about 1-3 ms on
+     * the reference machine, docs/BENCHMARKS.md); 100 ms keeps that below 3 % of one core even
+     * when the flushes find little to do, and at 100 MB/s loses at most about 10 MB to a kill.
+     */
+    static final long MIN_INTERVAL_MILLIS = 100;
+
+    private final ResumeFile file;
+    private final ResumeRecord identity;
+    private final long size;
+    private final int pieceLength;
+    private final boolean fsync;
+    private final FileChannel flusher;
+    private final AtomicIntegerArray writtenIn;
+    private final ConcurrentLinkedQueue<Integer> complete = new ConcurrentLinkedQueue<>();
+    /** Guards {@link #done} and the record file: one save at a time. */
+    private final ReentrantLock saving = new ReentrantLock();
+    private final BitSet done;
+    private final ReentrantLock waiting = new ReentrantLock();
+    private final Condition work = waiting.newCondition();
+    private final Thread saver;
+    private volatile boolean closed;
+    private volatile boolean failed;
+
+    /**
+     * @param start the identity to record and the pieces already done (a resumed download)
+     * @param partFile the part file, opened again here for flushing
+     */
+    PieceRecorder(ResumeFile file, ResumeRecord start, Path partFile, boolean fsync) throws IOException {
+        this.file = file;
+        this.identity = start;
+        this.size = start.size();
+        this.pieceLength = start.pieceLength();
+        this.fsync = fsync;
+        this.done = start.done();
+        this.writtenIn = new AtomicIntegerArray((int) start.pieceCount());
+        for (int piece = done.nextSetBit(0); piece >= 0; piece = done.nextSetBit(piece + 1)) {
+            writtenIn.set(piece, lengthOf(piece));
+        }
+        this.flusher = FileChannel.open(partFile, StandardOpenOption.READ);
+        this.saver = Thread.ofVirtual().name("resume-record").start(this::saveWhileOpen);
+    }
+
+    private int lengthOf(int piece) {
+        return (int) Math.min(pieceLength, size - (long) piece * pieceLength);
+    }
+
+    @Override
+    public void written(long position, long length) {
+        long at = position;
+        long end = position + length;
+        boolean any = false;
+        while (at < end) {
+            int piece = (int) (at / pieceLength);
+            long pieceEnd = Math.min((long) (piece + 1) * pieceLength, size);
+            int bytes = (int) (Math.min(end, pieceEnd) - at);
+            if (writtenIn.addAndGet(piece, bytes) == lengthOf(piece)) {
+                complete.add(piece);
+                any = true;
+            }
+            at += bytes;
+        }
+        if (any) {
+            waiting.lock();
+            try {
+                work.signal();
+            } finally {
+                waiting.unlock();
+            }
+        }
+    }
+
+    /** The pieces recorded as done so far. */
+    BitSet done() {
+        saving.lock();
+        try {
+            return (BitSet) done.clone();
+        } finally {
+            saving.unlock();
+        }
+    }
+
+    /** The bytes of the pieces recorded as done. */
+    long doneBytes() {
+        return record().doneBytes();
+    }
+
+    private ResumeRecord record() {
+        saving.lock();
+        try {
+            return new ResumeRecord(size, pieceLength, identity.root(), identity.name(), done);
+        } finally {
+            saving.unlock();
+        }
+    }
+
+    /**
+     * Flushes what is written and records the pieces it completes. Safe to call from any
+     * thread, also an interrupted one (the interrupt is kept for the caller).
+     *
+     * @throws IOException if the part file cannot be flushed or the record not written; the
+     *     record on disk is then the previous one
+     */
+    void save() throws IOException {
+        boolean interrupted = Thread.interrupted(); // an interrupt would close the channel mid-flush
+        saving.lock();
+        try {
+            List<Integer> pieces = new ArrayList<>();
+            for (Integer piece = complete.poll(); piece != null; piece = complete.poll()) {
+                pieces.add(piece);
+            }
+            if (fsync && !pieces.isEmpty()) {
+                try {
+                    flusher.force(false);
+                } catch (IOException e) {
+                    complete.addAll(pieces);
+                    throw e;
+                }
+            }
+            BitSet next = (BitSet) done.clone();
+            pieces.forEach(next::set);
+            try {
+                file.write(new ResumeRecord(size, pieceLength, identity.root(), identity.name(), next), fsync);
+            } catch (IOException e) {
+                complete.addAll(pieces);
+                throw e;
+            }
+            done.or(next);
+        } finally {
+            saving.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void saveWhileOpen() {
+        long last = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(MIN_INTERVAL_MILLIS);
+        while (true) {
+            waiting.lock();
+            try {
+                while (!closed) {
+                    long wait = TimeUnit.MILLISECONDS.toNanos(MIN_INTERVAL_MILLIS) - (System.nanoTime() - last);
+                    if (complete.isEmpty()) {
+                        work.awaitUninterruptibly();
+                    } else if (wait > 0) {
+                        awaitQuietly(wait);
+                    } else {
+                        break;
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+            } finally {
+                waiting.unlock();
+            }
+            last = System.nanoTime();
+            try {
+                save();
+            } catch (IOException e) {
+                // A full disk, most likely: the chunks' own writes will fail and say so, and the
+                // final save tries once more. The record on disk is still the previous one.
+                if (!failed) {
+                    LOG.log(Level.DEBUG, () -> "cannot save the resume record " + file.path() + ": " + e);
+                }
+                failed = true;
+            }
+        }
+    }
+
+    private void awaitQuietly(long nanos) {
+        try {
+            work.awaitNanos(nanos);
+        } catch (InterruptedException e) {
+            // Nobody interrupts this thread (an interrupt would close the flusher); close() signals.
+        }
+    }
+
+    /** Stops saving in the background, without a last save. */
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        waiting.lock();
+        try {
+            work.signal();
+        } finally {
+            waiting.unlock();
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                saver.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            flusher.close();
+        } finally {
+            file.close();
+        }
+    }
+}

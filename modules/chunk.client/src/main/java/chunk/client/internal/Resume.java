@@ -1,0 +1,146 @@
+package chunk.client.internal;
+
+import chunk.client.DownloadListener;
+import chunk.wire.ByteRange;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a download begins: from its resume record, if there is one that matches the file on the
+ * servers and its part file, or else from zero, with the record removed before the part file
+ * is emptied (a crash in between must never leave a record that vouches for zeroed bytes).
+ */
+final class Resume {
+
+    private Resume() {}
+
+    /**
+     * The part file opened for writing, the recorder that keeps its record, and what was
+     * already done.
+     */
+    record Start(PartFile part, PieceRecorder recorder, ResumeFile file, ResumeRecord record) {
+        long doneBytes() {
+            return record.doneBytes();
+        }
+    }
+
+    /**
+     * Opens the part file for a download of {@code size} bytes named {@code fileName}.
+     *
+     * @param resume whether a matching record may be used
+     * @param root the file's root where servers offered digests, else null
+     * @throws IOException if the part file or the record cannot be opened, created or removed
+     */
+    static Start begin(String fileName, Path partPath, long size, int chunks, byte @Nullable [] root, boolean resume,
+            boolean fsync, DownloadListener listener) throws IOException {
+        ResumeFile file = new ResumeFile(partPath);
+        ResumeRecord usable = null;
+        if (!resume) {
+            if (file.exists()) {
+                listener.startedOver(fileName, "--no-resume: " + partPath.getFileName() + " is not continued");
+            }
+        } else {
+            String why = switch (file.read()) {
+                case ResumeFile.Found.Nothing() -> null;
+                case ResumeFile.Found.Damaged(String reason) -> file.path().getFileName() + " cannot be used: " + reason;
+                case ResumeFile.Found.Intact(ResumeRecord record) -> {
+                    String mismatch = mismatch(record, fileName, partPath, size, root);
+                    if (mismatch == null) {
+                        usable = record;
+                    }
+                    yield mismatch;
+                }
+            };
+            if (why != null) {
+                listener.startedOver(fileName, why);
+            }
+        }
+        PartFile part;
+        ResumeRecord record;
+        if (usable != null) {
+            part = PartFile.create(partPath, size, true);
+            record = usable;
+        } else {
+            file.delete();
+            if (fsync) {
+                PartFile.syncFolder(file.path());
+            }
+            part = PartFile.create(partPath, size, false);
+            record = new ResumeRecord(size, PieceLength.choose(size, chunks), root, fileName, new BitSet());
+            try {
+                // Now, while there is room: later saves overwrite it in place and need none.
+                file.create(record, fsync);
+            } catch (IOException | RuntimeException e) {
+                part.close();
+                throw e;
+            }
+        }
+        try {
+            PieceRecorder recorder = new PieceRecorder(file, record, partPath, fsync);
+            part.observe(recorder);
+            return new Start(part, recorder, file, record);
+        } catch (IOException | RuntimeException e) {
+            part.close();
+            throw e;
+        }
+    }
+
+    /** Why {@code record} is not of this download, or null if it is. */
+    private static @Nullable String mismatch(ResumeRecord record, String fileName, Path partPath, long size,
+            byte @Nullable [] root) throws IOException {
+        String recordName = partPath.getFileName() + ".resume";
+        if (!record.name().equals(fileName)) {
+            return recordName + " is of '" + record.name() + "', not of '" + fileName + "'";
+        }
+        if (record.size() != size) {
+            return "the file on the servers changed: it has " + size + " bytes, " + recordName + " was made for "
+                    + record.size();
+        }
+        byte[] recorded = record.root();
+        if (root != null && recorded != null && !java.util.Arrays.equals(root, recorded)) {
+            return "the file on the servers changed: its root is not the one in " + recordName;
+        }
+        if (!Files.isRegularFile(partPath, LinkOption.NOFOLLOW_LINKS)) {
+            return partPath.getFileName() + " is missing, " + recordName + " has nothing to continue";
+        }
+        long partSize = Files.size(partPath);
+        if (partSize != size) {
+            return partPath.getFileName() + " has " + partSize + " bytes, not the " + size + " " + recordName + " expects";
+        }
+        return null;
+    }
+
+    /**
+     * The parts of the planned chunks not yet done, in the plan's order: each chunk's range
+     * without its done pieces, as one range per run of missing bytes.
+     */
+    static List<ByteRange> missing(List<ByteRange> plan, BitSet done, int pieceLength) {
+        if (done.isEmpty()) {
+            return plan;
+        }
+        List<ByteRange> missing = new ArrayList<>();
+        for (ByteRange chunk : plan) {
+            long at = chunk.offset();
+            long end = chunk.end();
+            while (at < end) {
+                int piece = (int) (at / pieceLength);
+                if (done.get(piece)) {
+                    int next = done.nextClearBit(piece);
+                    at = Math.min(end, (long) next * pieceLength);
+                    continue;
+                }
+                int nextDone = done.nextSetBit(piece);
+                long runEnd = nextDone < 0 ? end : Math.min(end, (long) nextDone * pieceLength);
+                missing.add(ByteRange.between(at, runEnd));
+                at = runEnd;
+            }
+        }
+        return List.copyOf(missing);
+    }
+}

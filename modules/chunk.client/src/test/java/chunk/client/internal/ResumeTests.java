@@ -1,0 +1,304 @@
+package chunk.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import chunk.wire.ByteRange;
+import chunk.wire.Frame;
+import chunk.wire.FrameEncoder;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Downloads that stop part-way and the runs that continue them, through {@link Main#run}. */
+@Timeout(60)
+class ResumeTests {
+
+    /** 16 pieces of 256 KiB with 2 chunks (PieceLength.choose), the last one short. */
+    private static final int SIZE = (4 << 20) - 1000;
+
+    @TempDir
+    Path served;
+    @TempDir
+    Path work;
+
+    private final List<TestServer> servers = new ArrayList<>();
+    private final List<TestServer> thisRun = new ArrayList<>();
+    private ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private byte[] original;
+
+    @BeforeEach
+    void serveAFile() throws IOException {
+        original = new byte[SIZE];
+        new Random(3).nextBytes(original);
+        Files.write(served.resolve("data.bin"), original);
+    }
+
+    @AfterEach
+    void stopTheServers() throws IOException {
+        for (TestServer server : servers) {
+            server.close();
+        }
+    }
+
+    private int run(TestServer.Fault fault, String... args) throws IOException {
+        return run(List.of(fault), args);
+    }
+
+    /** One myclient run against fresh servers with these faults; its standard error in {@link #err}. */
+    private int run(List<TestServer.Fault> faults, String... args) throws IOException {
+        thisRun.clear();
+        StringBuilder lines = new StringBuilder();
+        for (TestServer.Fault fault : faults) {
+            TestServer server = TestServer.serving(served, fault);
+            servers.add(server);
+            thisRun.add(server);
+            lines.append("127.0.0.1 ").append(server.address().port()).append('\n');
+        }
+        Files.writeString(work.resolve("servers.txt"), lines);
+        err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of("servers.txt"));
+        all.addAll(List.of(args));
+        return Main.run(all.toArray(String[]::new), new ByteArrayInputStream(new byte[0]), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8), work);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The bytes of file data this run's servers were asked for. */
+    private long requested() {
+        return thisRun.stream().flatMap(s -> s.chunkRequests().stream()).mapToLong(r -> r.range().length()).sum();
+    }
+
+    private Path record() {
+        return work.resolve("data.bin.part.resume");
+    }
+
+    private void assertTheFileIsCompleteAndAlone() throws IOException {
+        assertThat(Files.readAllBytes(work.resolve("data.bin"))).isEqualTo(original);
+        assertThat(work.resolve("data.bin.part")).doesNotExist();
+        assertThat(record()).doesNotExist();
+        assertThat(work.resolve("data.bin.part.resume.new")).doesNotExist();
+    }
+
+    /** A first run that gets 60 % of each of its 2 chunks, and records the 4 whole pieces of each. */
+    private long interruptedRun() throws IOException {
+        assertThat(run(TestServer.closesMidChunk(0.6), "2", "data.bin")).as(err()).isEqualTo(ExitCode.INCOMPLETE);
+        assertThat(err()).contains("the same command continues from them");
+        assertThat(record()).exists();
+        var found = new ResumeFile(work.resolve("data.bin.part")).read();
+        assertThat(found).isInstanceOf(ResumeFile.Found.Intact.class);
+        ResumeRecord kept = ((ResumeFile.Found.Intact) found).record();
+        assertThat(kept.pieceLength()).isEqualTo(256 << 10);
+        assertThat(kept.done().cardinality()).isEqualTo(8);
+        return kept.doneBytes();
+    }
+
+    @Nested
+    class TheNextRun {
+
+        @Test
+        void fetchesOnlyWhatIsMissingAndSaysHowMuchWasResumed() throws Exception {
+            long kept = interruptedRun();
+
+            assertThat(run(TestServer.honest(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK);
+
+            assertThat(requested()).isEqualTo(SIZE - kept);
+            assertThat(err()).contains("data.bin: 4.00 MiB in").contains(", 2.00 MiB of it resumed from the part file");
+            assertTheFileIsCompleteAndAlone();
+        }
+
+        @ParameterizedTest
+        @ValueSource(ints = {1, 3, 7, 64})
+        void continuesWhateverChunksAndServersItIsGiven(int chunks) throws Exception {
+            long kept = interruptedRun();
+
+            int code = run(List.of(TestServer.honest(), TestServer.honest(), TestServer.honest()), String.valueOf(chunks), "data.bin");
+
+            assertThat(code).as(err()).isEqualTo(ExitCode.OK);
+            assertThat(requested()).isEqualTo(SIZE - kept);
+            assertTheFileIsCompleteAndAlone();
+        }
+
+        @Test
+        void withNoResumeStartsOverAndSaysSo() throws Exception {
+            interruptedRun();
+
+            assertThat(run(TestServer.honest(), "2", "data.bin", "--no-resume")).as(err()).isEqualTo(ExitCode.OK);
+
+            assertThat(requested()).isEqualTo(SIZE);
+            assertThat(err()).startsWith("myclient: data.bin: --no-resume: data.bin.part is not continued; starting over\n");
+            assertTheFileIsCompleteAndAlone();
+        }
+
+        @Test
+        void ofAFileThatChangedSizeStartsOverAndSaysSo() throws Exception {
+            interruptedRun();
+            original = java.util.Arrays.copyOf(original, SIZE + 1);
+            Files.write(served.resolve("data.bin"), original);
+
+            assertThat(run(TestServer.honest(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK);
+
+            assertThat(requested()).isEqualTo(SIZE + 1);
+            assertThat(err()).startsWith("myclient: data.bin: the file on the servers changed: it has " + (SIZE + 1)
+                    + " bytes, data.bin.part.resume was made for " + SIZE + "; starting over\n");
+            assertTheFileIsCompleteAndAlone();
+        }
+
+        @Test
+        void withoutItsPartFileStartsOver() throws Exception {
+            interruptedRun();
+            Files.delete(work.resolve("data.bin.part"));
+
+            assertThat(run(TestServer.honest(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK);
+
+            assertThat(requested()).isEqualTo(SIZE);
+            assertThat(err()).startsWith("myclient: data.bin: data.bin.part is missing");
+            assertTheFileIsCompleteAndAlone();
+        }
+    }
+
+    @Nested
+    class ADamagedRecord {
+
+        @ParameterizedTest
+        @ValueSource(strings = {"truncated", "zeroed", "random", "empty"})
+        void isDiscardedWithOneLineAndTheDownloadStartsOver(String damage) throws Exception {
+            interruptedRun();
+            byte[] bytes = Files.readAllBytes(record());
+            byte[] damaged = switch (damage) {
+                case "truncated" -> java.util.Arrays.copyOf(bytes, bytes.length - 3);
+                case "zeroed" -> new byte[bytes.length];
+                case "random" -> {
+                    byte[] noise = new byte[bytes.length];
+                    new Random(11).nextBytes(noise);
+                    yield noise;
+                }
+                default -> new byte[0];
+            };
+            Files.write(record(), damaged);
+
+            assertThat(run(TestServer.honest(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK);
+
+            assertThat(requested()).isEqualTo(SIZE);
+            assertThat(err().lines().filter(line -> line.startsWith("myclient: ")).toList()).singleElement().asString()
+                    .startsWith("myclient: data.bin: data.bin.part.resume cannot be used: ").endsWith("; starting over");
+            assertTheFileIsCompleteAndAlone();
+        }
+    }
+
+    @Nested
+    class AnInterruption {
+
+        @Test
+        void savesTheRecordSaysWhatWasKeptAndEndsWith130() throws Exception {
+            CountDownLatch halfSent = new CountDownLatch(2);
+            TestServer.Fault halfThenHang = (request, client, server) -> {
+                if (request instanceof Frame.ChunkRequest chunk) {
+                    FrameEncoder.write(new Frame.ChunkReply(chunk.range()), client);
+                    ByteRange half = new ByteRange(chunk.range().offset(), chunk.range().length() / 2);
+                    try (FileChannel data = FileChannel.open(served.resolve("data.bin"), StandardOpenOption.READ)) {
+                        long sent = 0;
+                        while (sent < half.length()) {
+                            sent += data.transferTo(half.offset() + sent, half.length() - sent, client);
+                        }
+                    }
+                    halfSent.countDown();
+                    server.awaitClose();
+                } else {
+                    TestServer.honest().answer(request, client, server);
+                }
+            };
+            AtomicInteger code = new AtomicInteger(-1);
+            Thread client = Thread.ofPlatform().start(() -> {
+                try {
+                    code.set(run(halfThenHang, "2", "data.bin"));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertThat(halfSent.await(30, TimeUnit.SECONDS)).isTrue();
+            client.interrupt();
+            client.join();
+
+            assertThat(code.get()).as(err()).isEqualTo(ExitCode.INTERRUPTED);
+            assertThat(err()).matches("myclient: interrupted; [0-9.]+ (MiB|KiB|B) of 4\\.00 MiB kept in data\\.bin\\.part;"
+                    + " the same command continues it\n");
+            assertThat(record()).exists();
+            assertThat(work.resolve("data.bin")).doesNotExist();
+
+            assertThat(run(TestServer.honest(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK);
+            assertTheFileIsCompleteAndAlone();
+        }
+    }
+
+    @Nested
+    class AFullDisk {
+
+        private Path disk;
+
+        @BeforeEach
+        void mountASmallTmpfs() throws Exception {
+            disk = Files.createDirectories(work.resolve("disk"));
+            Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", disk.toString())
+                    .redirectErrorStream(true).start();
+            String said = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            boolean mounted = mount.waitFor() == 0;
+            if (!mounted) {
+                System.out.println("AFullDisk skipped: cannot mount a tmpfs here (" + said + ")");
+            }
+            assumeTrue(mounted, "cannot mount a tmpfs: " + said);
+        }
+
+        @AfterEach
+        void unmount() throws Exception {
+            new ProcessBuilder("umount", disk.toString()).inheritIO().start().waitFor();
+        }
+
+        @Test
+        void keepsWhatWasWrittenSaysHowMuchRoomIsNeededAndTheRerunWithRoomContinues() throws Exception {
+            Path target = disk.resolve("data.bin");
+
+            int code = run(TestServer.honest(), "2", "data.bin", "-o", target.toString());
+
+            assertThat(code).as(err()).isEqualTo(ExitCode.LOCAL_IO);
+            assertThat(err()).startsWith("myclient: cannot write data.bin.part: ")
+                    .containsPattern("; [0-9.]+ (MiB|KiB) of 4\\.00 MiB kept in .*data\\.bin\\.part; it needs [0-9.]+ (MiB|KiB)"
+                            + " more room: free some and the same command continues it\n");
+            assertThat(target).doesNotExist();
+            assertThat(disk.resolve("data.bin.part.resume")).exists();
+            ResumeRecord kept = ((ResumeFile.Found.Intact) new ResumeFile(disk.resolve("data.bin.part")).read()).record();
+
+            Process remount = new ProcessBuilder("mount", "-o", "remount,size=16m", disk.toString()).inheritIO().start();
+            assertThat(remount.waitFor()).isZero();
+            assertThat(run(TestServer.honest(), "2", "data.bin", "-o", target.toString())).as(err()).isEqualTo(ExitCode.OK);
+
+            assertThat(requested()).isEqualTo(SIZE - kept.doneBytes());
+            assertThat(Files.readAllBytes(target)).isEqualTo(original);
+            assertThat(disk.resolve("data.bin.part")).doesNotExist();
+            assertThat(disk.resolve("data.bin.part.resume")).doesNotExist();
+        }
+    }
+}
