@@ -15,6 +15,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,7 +35,7 @@ public final class ParallelDownloader implements Downloader {
      * from 4 servers on loopback: 256 at once took 1.6-2.5 s and 128 MB of memory, 64 took
      * 1.2-1.7 s and 80 MB, 32 the same time and 71 MB. 64 leaves room for 20 servers on real
      * networks, where each server is worth a few connections; to one server, at most
-     * {@link ChunkFetcher#MAX_CONNECTIONS_PER_SERVER}.
+     * {@link ServerBoard#MAX_CONNECTIONS_PER_SERVER}.
      */
     static final int MAX_CONNECTIONS = 64;
 
@@ -78,7 +79,9 @@ public final class ParallelDownloader implements Downloader {
 
     private DownloadResult fetch(String fileName, Path target, long size, StallWatchdog watchdog, long start)
             throws InterruptedException {
-        List<ByteRange> plan = ChunkPlanner.plan(size, options.chunks());
+        ChunkPlanner.Plan plan = ChunkPlanner.plan(size, options.chunks());
+        ServerBoard board = new ServerBoard(servers);
+        PieceMap map = new PieceMap(plan, board, new BitSet(), null, options.stallTimeout());
         Path partPath = PartFile.partPathFor(target);
         PartFile part;
         try {
@@ -87,18 +90,20 @@ public final class ParallelDownloader implements Downloader {
             return new DownloadResult.LocalFailure(fileName, partPath,
                     "cannot create " + shown(partPath) + ": " + ServerConnection.explainFailure(e));
         }
-        listener.started(fileName, size, plan.size());
+        listener.started(fileName, size, plan.chunks().size());
         try (part) {
-            var fetcher = new ChunkFetcher(fileName, part, options.connectTimeout(), watchdog, listener);
+            var fetcher = new ChunkFetcher(fileName, part, map, options.connectTimeout(), watchdog, listener);
             var buffers = new BufferPool(BUFFER_SIZE);
-            List<ChunkTask> tasks = new ArrayList<>(plan.size());
-            for (int i = 0; i < plan.size(); i++) {
-                tasks.add(new ChunkTask(i, plan.get(i), servers, fetcher, buffers, listener));
+            List<ChunkTask> tasks = new ArrayList<>(plan.chunks().size());
+            for (int i = 0; i < plan.chunks().size(); i++) {
+                tasks.add(new ChunkTask(i, map, fetcher, buffers, listener));
             }
-            List<ChunkOutcome> outcomes = ChunkScheduler.runAll("chunks of " + fileName, tasks, MAX_CONNECTIONS);
+            ChunkScheduler.runAll("chunks of " + fileName, tasks, MAX_CONNECTIONS);
+            List<ChunkOutcome> outcomes = map.outcomes();
             List<ChunkOutcome.Failed> failed = new ArrayList<>();
             Set<ServerAddress> used = new LinkedHashSet<>();
             for (ChunkOutcome outcome : outcomes) {
+                listener.finished(outcome);
                 switch (outcome) {
                     case ChunkOutcome.Failed f -> failed.add(f);
                     case ChunkOutcome.Completed c -> used.addAll(c.servers());
