@@ -146,6 +146,7 @@ final class ChunkFetcher {
             case Frame.ChunkReply chunk -> "sent a header for bytes " + chunk.range() + " instead of " + range;
             case Frame.ErrorReply error -> "server says \"" + error.reason() + "\"";
             case Frame.SizeReply _ -> "answered a chunk request with a size";
+            case Frame.DigestReply _ -> "answered a chunk request with digests";
         };
     }
 }
