@@ -3,10 +3,14 @@
  * {@code myclient}: one request and one reply per TCP connection, each a 24-byte
  * little-endian header ({@code startOffset} i64, {@code transferSize} i64,
  * {@code packetType} u32, {@code textLength} u32) followed by at most 4095 bytes of UTF-8
- * text (a file name or an error reason) and, after a chunk reply, the file data.
+ * text (a file name or an error reason) and, after a chunk reply, the file data. Packet
+ * type 2, DIGESTS, is chunk's extension: the SHA-256 of a file's pieces and its root, with
+ * its size, so that a client can check every byte; a server that does not know it answers
+ * ERROR.
  *
  * <p>{@link chunk.wire.Frame} models every message, one record per packet type, with the
- * protocol's constants; {@link chunk.wire.ByteRange} is a validated range of a file.
+ * protocol's constants; {@link chunk.wire.ByteRange} is a validated range of a file and
+ * {@link chunk.wire.Digest} a SHA-256 digest.
  * {@link chunk.wire.FrameEncoder} and {@link chunk.wire.FrameDecoder} move frames over
  * blocking channels; malformed input is reported as a
  * {@link chunk.wire.MalformedFrameException} whose {@link chunk.wire.MalformedFrameException.Problem}

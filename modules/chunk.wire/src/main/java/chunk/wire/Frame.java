@@ -5,6 +5,8 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * One message of the chunk protocol. A connection carries one {@link Request} from the
@@ -15,6 +17,11 @@ import java.nio.charset.StandardCharsets;
  * ({@code startOffset} i64, {@code transferSize} i64, {@code packetType} u32,
  * {@code textLength} u32) followed by {@code textLength} bytes of UTF-8 text. The records
  * validate themselves, so a frame that exists can always be encoded.
+ *
+ * <p>Packet type {@value #TYPE_DIGESTS}, DIGESTS, is chunk's extension: a {@link DigestRequest}
+ * asks for the SHA-256 of a run of a file's pieces, and its {@link DigestReply} carries them in
+ * binary in place of the text. A server that does not know it (the original does not) answers
+ * ERROR, which tells a client to use only SIZE and CHUNK with that server.
  */
 public sealed interface Frame permits Frame.Request, Frame.Reply {
 
@@ -29,18 +36,58 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
     int TYPE_SIZE = 0;
     /** Packet type of a chunk request and of its reply. */
     int TYPE_CHUNK = 1;
+    /** Packet type of a digest request and of its reply (chunk's extension, not known to the original programs). */
+    int TYPE_DIGESTS = 2;
     /** Packet type of an error reply: 0xFFFFFFFF on the wire. */
     int TYPE_ERROR = 0xFFFF_FFFF;
+
+    /** The shortest piece a digest can be asked for: 4 KiB. */
+    int MIN_PIECE_LENGTH = 1 << 12;
+    /** The longest piece a digest can be asked for: 1 GiB. */
+    int MAX_PIECE_LENGTH = 1 << 30;
+    /**
+     * The most piece digests in one reply: with the root, 32 + 32 * 126 = 4064 bytes, inside
+     * the {@value #MAX_TEXT_BYTES}-byte text limit.
+     */
+    int MAX_DIGESTS_PER_REPLY = 126;
 
     /**
      * The {@code packetType} field of this frame's header.
      *
-     * @return one of {@link #TYPE_SIZE}, {@link #TYPE_CHUNK}, {@link #TYPE_ERROR}
+     * @return one of {@link #TYPE_SIZE}, {@link #TYPE_CHUNK}, {@link #TYPE_DIGESTS}, {@link #TYPE_ERROR}
      */
     int packetType();
 
+    /**
+     * Whether digests can be asked for pieces of this length.
+     *
+     * @param pieceLength a length in bytes
+     * @return {@code true} for a power of two from {@link #MIN_PIECE_LENGTH} to {@link #MAX_PIECE_LENGTH}
+     */
+    static boolean isValidPieceLength(long pieceLength) {
+        return pieceLength >= MIN_PIECE_LENGTH && pieceLength <= MAX_PIECE_LENGTH && Long.bitCount(pieceLength) == 1;
+    }
+
+    /**
+     * How many pieces of {@code pieceLength} bytes a file of {@code fileSize} bytes has: the
+     * last one may be shorter, an empty file has none.
+     *
+     * @param fileSize the file's length, zero or more
+     * @param pieceLength a valid piece length (see {@link #isValidPieceLength})
+     * @return {@code ceil(fileSize / pieceLength)}
+     * @throws IllegalArgumentException if the size is negative or the piece length not valid
+     */
+    static long pieceCount(long fileSize, int pieceLength) {
+        if (fileSize < 0) {
+            throw new IllegalArgumentException("a file size cannot be negative: " + fileSize);
+        }
+        requireValidPieceLength(pieceLength);
+        // Not (fileSize + pieceLength - 1) / pieceLength: that overflows for the largest sizes.
+        return fileSize / pieceLength + (fileSize % pieceLength == 0 ? 0 : 1);
+    }
+
     /** What a client sends: it always names a file. */
-    sealed interface Request extends Frame permits SizeRequest, ChunkRequest {
+    sealed interface Request extends Frame permits SizeRequest, ChunkRequest, DigestRequest {
         /**
          * The file asked for, relative to the server's directory.
          *
@@ -50,7 +97,7 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
     }
 
     /** What a server answers. */
-    sealed interface Reply extends Frame permits SizeReply, ChunkReply, ErrorReply {}
+    sealed interface Reply extends Frame permits SizeReply, ChunkReply, DigestReply, ErrorReply {}
 
     /**
      * Asks for the length of {@code fileName}.
@@ -87,12 +134,44 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
          */
         public ChunkRequest {
             requireValidFileName(fileName);
-            java.util.Objects.requireNonNull(range, "range");
+            Objects.requireNonNull(range, "range");
         }
 
         @Override
         public int packetType() {
             return TYPE_CHUNK;
+        }
+    }
+
+    /**
+     * Asks for the size and root of {@code fileName} and the SHA-256 digests of its pieces
+     * from {@code firstPiece} on, at most {@value Frame#MAX_DIGESTS_PER_REPLY} of them. On the
+     * wire: {@code startOffset} is the first piece, {@code transferSize} the piece length.
+     * A first piece equal to the file's piece count asks for the size and root alone.
+     *
+     * @param fileName the file, 1 to {@value Frame#MAX_TEXT_BYTES} bytes of UTF-8 without NUL
+     * @param firstPiece the index of the first piece wanted, zero or more
+     * @param pieceLength the length of every piece but the last, a power of two from
+     *     {@value Frame#MIN_PIECE_LENGTH} to {@value Frame#MAX_PIECE_LENGTH}
+     */
+    record DigestRequest(String fileName, long firstPiece, int pieceLength) implements Request {
+        /**
+         * Checks the values.
+         *
+         * @throws IllegalArgumentException if the name is not valid, the first piece is
+         *     negative or the piece length is not a power of two in range
+         */
+        public DigestRequest {
+            requireValidFileName(fileName);
+            if (firstPiece < 0) {
+                throw new IllegalArgumentException("the first piece cannot be negative: " + firstPiece);
+            }
+            requireValidPieceLength(pieceLength);
+        }
+
+        @Override
+        public int packetType() {
+            return TYPE_DIGESTS;
         }
     }
 
@@ -127,12 +206,67 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
     record ChunkReply(ByteRange range) implements Reply {
         /** Checks that there is a range. */
         public ChunkReply {
-            java.util.Objects.requireNonNull(range, "range");
+            Objects.requireNonNull(range, "range");
         }
 
         @Override
         public int packetType() {
             return TYPE_CHUNK;
+        }
+    }
+
+    /**
+     * The answer to a {@link DigestRequest}: one version of the file, described by its size,
+     * its root and the digests of pieces {@code [firstPiece, firstPiece + digests.size())}.
+     * On the wire: {@code startOffset} is the first piece, {@code transferSize} the file size,
+     * and the text is the binary root followed by the digests, 32 bytes each.
+     *
+     * <p>Only the requester can tell whether the count of digests is right, since the piece
+     * length is not repeated here: it must be {@code min(MAX_DIGESTS_PER_REPLY, pieceCount - firstPiece)}.
+     *
+     * @param firstPiece the first piece asked for, zero or more
+     * @param fileSize the file's length in bytes, zero or more
+     * @param root the SHA-256 of the concatenation of all the file's piece digests
+     * @param digests the digests of the pieces from {@code firstPiece} on, at most
+     *     {@value Frame#MAX_DIGESTS_PER_REPLY}; the record keeps its own copy
+     */
+    record DigestReply(long firstPiece, long fileSize, Digest root, List<Digest> digests) implements Reply {
+        /**
+         * Checks the values and copies the list.
+         *
+         * @throws IllegalArgumentException if a number is negative, the pieces' indexes pass 2^63-1,
+         *     or there are too many digests
+         */
+        public DigestReply {
+            if (firstPiece < 0) {
+                throw new IllegalArgumentException("the first piece cannot be negative: " + firstPiece);
+            }
+            if (fileSize < 0) {
+                throw new IllegalArgumentException("a file size cannot be negative: " + fileSize);
+            }
+            Objects.requireNonNull(root, "root");
+            digests = List.copyOf(digests);
+            if (digests.size() > MAX_DIGESTS_PER_REPLY) {
+                throw new IllegalArgumentException(
+                        "a reply carries at most " + MAX_DIGESTS_PER_REPLY + " digests, not " + digests.size());
+            }
+            if (firstPiece + digests.size() < 0) {
+                throw new IllegalArgumentException("piece " + firstPiece + " + " + digests.size() + " is past 2^63-1");
+            }
+        }
+
+        /**
+         * The index just past the last piece in this reply.
+         *
+         * @return {@code firstPiece + digests.size()}
+         */
+        public long endPiece() {
+            return firstPiece + digests.size();
+        }
+
+        @Override
+        public int packetType() {
+            return TYPE_DIGESTS;
         }
     }
 
@@ -157,6 +291,13 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
         @Override
         public int packetType() {
             return TYPE_ERROR;
+        }
+    }
+
+    private static void requireValidPieceLength(long pieceLength) {
+        if (!isValidPieceLength(pieceLength)) {
+            throw new IllegalArgumentException("a piece length is a power of two from " + MIN_PIECE_LENGTH
+                    + " to " + MAX_PIECE_LENGTH + ", not " + pieceLength);
         }
     }
 

@@ -7,6 +7,8 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads frames from blocking channels, strictly: anything that is not exactly a frame of
@@ -17,8 +19,9 @@ import java.nio.charset.StandardCharsets;
  * bytes, and no call reads more than {@link Frame#HEADER_BYTES} {@code +}
  * {@link Frame#MAX_TEXT_BYTES} bytes. Reading stops right after the frame: the data of a
  * chunk reply is left in the channel for the caller, who may move it without copying.
- * Text (file names and error reasons) must be valid UTF-8, so a decoded frame always
- * encodes back to exactly the bytes it was read from.
+ * Text (file names and error reasons) must be valid UTF-8, and a digest reply's binary
+ * payload a root and whole digests, so a decoded frame always encodes back to exactly the
+ * bytes it was read from.
  *
  * <p>A stream can be read through {@link java.nio.channels.Channels#newChannel(java.io.InputStream)}.
  */
@@ -30,8 +33,8 @@ public final class FrameDecoder {
      * Reads the request a client sent: exactly one frame, header and text, and nothing more.
      *
      * @param in a blocking channel, such as a connected {@link java.nio.channels.SocketChannel}
-     * @return the size or chunk request
-     * @throws MalformedFrameException if the bytes are not a size or chunk request
+     * @return the size, chunk or digest request
+     * @throws MalformedFrameException if the bytes are not a size, chunk or digest request
      * @throws IllegalArgumentException if the channel returns no bytes (it is non-blocking)
      * @throws IOException if the channel fails
      */
@@ -52,6 +55,10 @@ public final class FrameDecoder {
                 ByteRange range = header.range();
                 yield new Frame.ChunkRequest(fileName(text), range);
             }
+            case Frame.TYPE_DIGESTS -> {
+                header.requireDigestRequestNumbers();
+                yield new Frame.DigestRequest(fileName(text), header.startOffset(), (int) header.transferSize());
+            }
             default -> throw new MalformedFrameException(
                     Problem.UNKNOWN_TYPE, "unknown packet type " + Integer.toUnsignedString(header.packetType()));
         };
@@ -62,8 +69,8 @@ public final class FrameDecoder {
      * read: the {@code range().length()} bytes of data that follow stay in the channel.
      *
      * @param in a blocking channel, such as a connected {@link java.nio.channels.SocketChannel}
-     * @return the size, chunk or error reply
-     * @throws MalformedFrameException if the bytes are not a size, chunk or error reply
+     * @return the size, chunk, digest or error reply
+     * @throws MalformedFrameException if the bytes are not a size, chunk, digest or error reply
      * @throws IllegalArgumentException if the channel returns no bytes (it is non-blocking)
      * @throws IOException if the channel fails
      */
@@ -82,6 +89,11 @@ public final class FrameDecoder {
                 // Checked before anything else is read: the bytes after this header are file data.
                 header.requireNoText("a chunk reply");
                 yield new Frame.ChunkReply(header.range());
+            }
+            case Frame.TYPE_DIGESTS -> {
+                // Judged from the header alone, so that a bad length costs no wait for its bytes.
+                header.requireDigestReplyNumbers();
+                yield digestReply(header, readText(in, header.textLength()));
             }
             case Frame.TYPE_ERROR -> {
                 byte[] text = readText(in, header.textLength());
@@ -105,6 +117,33 @@ public final class FrameDecoder {
         void requireNoText(String what) throws MalformedFrameException {
             if (textLength != 0) {
                 throw new MalformedFrameException(Problem.UNEXPECTED_FIELD, what + " carries no text, but textLength is " + textLength);
+            }
+        }
+
+        /** The message says what is wrong in words a server can send back as its error reason. */
+        void requireDigestRequestNumbers() throws MalformedFrameException {
+            if (startOffset < 0) {
+                throw new MalformedFrameException(Problem.BAD_DIGESTS, "bad digest request: negative first piece " + startOffset);
+            }
+            if (!Frame.isValidPieceLength(transferSize)) {
+                throw new MalformedFrameException(Problem.BAD_DIGESTS, "bad digest request: piece length " + transferSize
+                        + " is not a power of two from " + Frame.MIN_PIECE_LENGTH + " to " + Frame.MAX_PIECE_LENGTH);
+            }
+        }
+
+        void requireDigestReplyNumbers() throws MalformedFrameException {
+            if (textLength % Digest.BYTES != 0 || textLength < Digest.BYTES
+                    || textLength > Digest.BYTES * (1 + Frame.MAX_DIGESTS_PER_REPLY)) {
+                throw new MalformedFrameException(Problem.BAD_DIGESTS, "a digest reply's payload of " + textLength
+                        + " bytes is not a root and 0 to " + Frame.MAX_DIGESTS_PER_REPLY + " digests of " + Digest.BYTES + " bytes");
+            }
+            if (transferSize < 0) {
+                throw new MalformedFrameException(Problem.BAD_RANGE, "negative file size " + transferSize);
+            }
+            long count = textLength / Digest.BYTES - 1;
+            if (startOffset < 0 || startOffset + count < 0) {
+                throw new MalformedFrameException(Problem.BAD_DIGESTS,
+                        "a digest reply's first piece " + startOffset + " with " + count + " digests is not a valid piece index");
             }
         }
 
@@ -139,6 +178,22 @@ public final class FrameDecoder {
                     "text of " + textLength + " bytes is over the limit of " + Frame.MAX_TEXT_BYTES);
         }
         return new Header(startOffset, transferSize, packetType, (int) textLength);
+    }
+
+    private static Frame.DigestReply digestReply(Header header, byte[] payload) {
+        ByteBuffer bytes = ByteBuffer.wrap(payload);
+        Digest root = nextDigest(bytes);
+        List<Digest> digests = new ArrayList<>(payload.length / Digest.BYTES - 1);
+        while (bytes.hasRemaining()) {
+            digests.add(nextDigest(bytes));
+        }
+        return new Frame.DigestReply(header.startOffset(), header.transferSize(), root, digests);
+    }
+
+    private static Digest nextDigest(ByteBuffer bytes) {
+        byte[] digest = new byte[Digest.BYTES];
+        bytes.get(digest);
+        return new Digest(digest);
     }
 
     private static String fileName(byte[] text) throws MalformedFrameException {

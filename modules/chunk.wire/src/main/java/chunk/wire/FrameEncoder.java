@@ -17,7 +17,7 @@ public final class FrameEncoder {
     private FrameEncoder() {}
 
     /**
-     * The frame's bytes: the header and the text, never a chunk's data.
+     * The frame's bytes: the header and the text (a digest reply's binary payload), never a chunk's data.
      *
      * @param frame any frame (every frame that exists is valid)
      * @return a new heap buffer positioned at 0 and limited to the frame's end
@@ -26,18 +26,24 @@ public final class FrameEncoder {
         byte[] text = switch (frame) {
             case Frame.SizeRequest request -> utf8(request.fileName());
             case Frame.ChunkRequest request -> utf8(request.fileName());
+            case Frame.DigestRequest request -> utf8(request.fileName());
+            case Frame.DigestReply reply -> payload(reply);
             case Frame.ErrorReply error -> utf8(error.reason());
             case Frame.SizeReply _, Frame.ChunkReply _ -> new byte[0];
         };
         long startOffset = switch (frame) {
             case Frame.ChunkRequest request -> request.range().offset();
             case Frame.ChunkReply reply -> reply.range().offset();
+            case Frame.DigestRequest request -> request.firstPiece();
+            case Frame.DigestReply reply -> reply.firstPiece();
             case Frame.SizeRequest _, Frame.SizeReply _, Frame.ErrorReply _ -> 0;
         };
         long transferSize = switch (frame) {
             case Frame.ChunkRequest request -> request.range().length();
             case Frame.ChunkReply reply -> reply.range().length();
             case Frame.SizeReply reply -> reply.fileSize();
+            case Frame.DigestRequest request -> request.pieceLength();
+            case Frame.DigestReply reply -> reply.fileSize();
             case Frame.SizeRequest _, Frame.ErrorReply _ -> 0;
         };
         ByteBuffer bytes = ByteBuffer.allocate(Frame.HEADER_BYTES + text.length).order(Frame.BYTE_ORDER);
@@ -66,6 +72,16 @@ public final class FrameEncoder {
                 throw new IllegalArgumentException("frames are written to blocking channels only");
             }
         }
+    }
+
+    /** The root, then each piece's digest: binary, where other frames carry text. */
+    private static byte[] payload(Frame.DigestReply reply) {
+        ByteBuffer payload = ByteBuffer.allocate(Digest.BYTES * (1 + reply.digests().size()));
+        payload.put(reply.root().bytes());
+        for (Digest digest : reply.digests()) {
+            payload.put(digest.bytes());
+        }
+        return payload.array();
     }
 
     private static byte[] utf8(String text) {

@@ -28,7 +28,13 @@ public final class MalformedFrameException extends IOException {
         /** A packet type that this side does not know (or that the sender must not send). */
         UNKNOWN_TYPE,
         /** A header field that must be zero for this packet type is not, or text where none belongs. */
-        UNEXPECTED_FIELD
+        UNEXPECTED_FIELD,
+        /**
+         * A DIGESTS frame that breaks its rules: a negative first piece, a piece length that is
+         * not a power of two from 4 KiB to 1 GiB, or a payload that is not a root and at most
+         * {@value Frame#MAX_DIGESTS_PER_REPLY} digests.
+         */
+        BAD_DIGESTS
     }
 
     /** The rule the input broke. */

@@ -86,7 +86,8 @@ class FrameCodecTests {
                 Map.entry("chunk-missing response", new Frame.ErrorReply("stat error")),
                 Map.entry("chunk-negative-offset request", Problem.BAD_RANGE),
                 Map.entry("chunk-negative-offset response", new Frame.ErrorReply("fseek error")),
-                Map.entry("unknown-type request", Problem.UNKNOWN_TYPE),
+                // Type 2 is DIGESTS now; this capture asks for digests at a piece length of 0.
+                Map.entry("unknown-type request", Problem.BAD_DIGESTS),
                 Map.entry("unknown-type response", new Frame.ErrorReply("bad packet type error")),
                 Map.entry("client-request-0 request", new Frame.SizeRequest("data.bin")),
                 Map.entry("client-request-1 request", new Frame.ChunkRequest("data.bin", new ByteRange(0, 10))),
@@ -164,7 +165,103 @@ class FrameCodecTests {
             WireVector unknown = vectors().filter(v -> v.key().equals("unknown-type request")).findFirst().orElseThrow();
 
             assertThat(requestFailure(negative.bytes())).hasMessageContaining("offset -5");
-            assertThat(requestFailure(unknown.bytes())).hasMessageContaining("packet type 2");
+            assertThat(requestFailure(unknown.bytes())).hasMessageContaining("piece length 0");
+        }
+    }
+
+    /** The hand-made vectors of the DIGESTS extension, {@code digests.txt}, which docs/PROTOCOL.md shows. */
+    @Nested
+    class DigestVectors {
+
+        static final byte[] HELLO = "hello, chunked world!\n".getBytes(StandardCharsets.US_ASCII);
+        static final int PIECE = 4096;
+
+        /** 10000 bytes, byte i being i mod 251: three pieces, the last of 1808 bytes. */
+        static byte[] pieces() {
+            byte[] bytes = new byte[10_000];
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = (byte) (i % 251);
+            }
+            return bytes;
+        }
+
+        /** Computed here with the JDK's SHA-256, independently of the script that wrote the hex. */
+        static List<Digest> digestsOf(byte[] file) {
+            return IntStream.range(0, (file.length + PIECE - 1) / PIECE)
+                    .mapToObj(i -> Digest.of(Arrays.copyOfRange(file, i * PIECE, Math.min(file.length, (i + 1) * PIECE))))
+                    .toList();
+        }
+
+        static final List<Digest> HELLO_DIGESTS = digestsOf(HELLO);
+        static final List<Digest> PIECES_DIGESTS = digestsOf(pieces());
+
+        static final Map<String, Object> EXPECTED = Map.ofEntries(
+                Map.entry("digests-ok request", new Frame.DigestRequest("hello.txt", 0, PIECE)),
+                Map.entry("digests-ok response", new Frame.DigestReply(0, 22, Digest.rootOf(HELLO_DIGESTS), HELLO_DIGESTS)),
+                Map.entry("digests-paged request", new Frame.DigestRequest("pieces.bin", 1, PIECE)),
+                Map.entry("digests-paged response",
+                        new Frame.DigestReply(1, 10_000, Digest.rootOf(PIECES_DIGESTS), PIECES_DIGESTS.subList(1, 3))),
+                Map.entry("digests-root-only request", new Frame.DigestRequest("pieces.bin", 3, PIECE)),
+                Map.entry("digests-root-only response", new Frame.DigestReply(3, 10_000, Digest.rootOf(PIECES_DIGESTS), List.of())),
+                Map.entry("digests-empty request", new Frame.DigestRequest("empty.txt", 0, PIECE)),
+                Map.entry("digests-empty response", new Frame.DigestReply(0, 0, Digest.of(new byte[0]), List.of())),
+                Map.entry("digests-past-end request", new Frame.DigestRequest("hello.txt", 2, PIECE)),
+                Map.entry("digests-past-end response", new Frame.ErrorReply(
+                        "bad digest request: first piece 2 is past the end of the file (1 piece of 4096 bytes)")),
+                Map.entry("digests-bad-length request", Problem.BAD_DIGESTS),
+                Map.entry("digests-bad-length response", new Frame.ErrorReply(
+                        "bad digest request: piece length 1000 is not a power of two from 4096 to 1073741824")),
+                Map.entry("digests-negative request", Problem.BAD_DIGESTS),
+                Map.entry("digests-negative response", new Frame.ErrorReply("bad digest request: negative first piece -1")),
+                Map.entry("digests-missing request", new Frame.DigestRequest("missing.txt", 0, PIECE)),
+                Map.entry("digests-missing response", new Frame.ErrorReply("no such file")));
+
+        static Stream<WireVector> vectors() {
+            return WireVector.loadAll(WireVector.DIGESTS_RESOURCE).stream();
+        }
+
+        static Stream<WireVector> acceptedVectors() {
+            return vectors().filter(vector -> EXPECTED.get(vector.key()) instanceof Frame);
+        }
+
+        static Stream<WireVector> rejectedVectors() {
+            return vectors().filter(vector -> EXPECTED.get(vector.key()) instanceof Problem);
+        }
+
+        @Test
+        void theVectorFileAndThisTestListTheSameMessages() {
+            assertThat(vectors().map(WireVector::key).toList()).containsExactlyInAnyOrderElementsOf(EXPECTED.keySet());
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("acceptedVectors")
+        void decodesToTheExpectedFrameAndEncodesBackToTheSameBytes(WireVector vector) throws IOException {
+            var in = new ByteChannels.Source(vector.bytes());
+
+            Frame decoded = Vectors.decode(vector, in);
+
+            assertThat(decoded).isEqualTo(EXPECTED.get(vector.key()));
+            assertThat(in.remainingBytes()).isEmpty();
+            assertThat(bytes(FrameEncoder.encode(decoded))).isEqualTo(vector.bytes());
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("rejectedVectors")
+        void rejectsTheBadRequestsWholeWithTheMessageTheServerSendsBack(WireVector vector) {
+            var in = new ByteChannels.Source(vector.bytes());
+
+            var failure = catchThrowableOfType(MalformedFrameException.class, () -> FrameDecoder.readRequest(in));
+
+            assertThat(failure.problem()).isEqualTo(EXPECTED.get(vector.key()));
+            assertThat(in.remainingBytes()).isEmpty();
+            String response = vector.key().replace(" request", " response");
+            assertThat(new Frame.ErrorReply(failure.getMessage())).isEqualTo(EXPECTED.get(response));
+        }
+
+        @Test
+        void theRootOfTheSmallFileIsTheDigestOfItsOnlyPiecesDigest() {
+            assertThat(Digest.rootOf(HELLO_DIGESTS)).isEqualTo(Digest.of(Digest.of(HELLO).bytes()));
+            assertThat(PIECES_DIGESTS).hasSize(3);
         }
     }
 
@@ -188,16 +285,40 @@ class FrameCodecTests {
                 "", "no such file", "cannot read file", "bad range: offset -5", "unknown packet type 2",
                 "stat error", "nom trop long: ça dépasse", "r".repeat(Frame.MAX_TEXT_BYTES), LONGEST_CJK_NAME);
 
+        static final List<Long> PIECE_INDEXES = List.of(0L, 1L, 125L, 126L, TWO_TO_31, Long.MAX_VALUE - 126, Long.MAX_VALUE);
+        static final List<Integer> PIECE_LENGTHS = List.of(4096, 8192, 1 << 20, 1 << 30);
+
         static Stream<Frame.Request> requests() {
-            return Stream.concat(
-                    NAMES.stream().map(Frame.SizeRequest::new),
-                    NAMES.stream().flatMap(name -> RANGES.stream().map(range -> new Frame.ChunkRequest(name, range))));
+            return Stream.of(
+                            NAMES.stream().map(Frame.SizeRequest::new),
+                            NAMES.stream().flatMap(name -> RANGES.stream().map(range -> new Frame.ChunkRequest(name, range))),
+                            NAMES.stream().flatMap(name -> PIECE_INDEXES.stream().flatMap(first -> PIECE_LENGTHS.stream()
+                                    .map(length -> new Frame.DigestRequest(name, first, length)))))
+                    .flatMap(Function.identity());
+        }
+
+        /** Distinct digests, so that a reply that swapped or lost one would not come back equal. */
+        static List<Digest> distinctDigests(int count) {
+            return IntStream.range(0, count).mapToObj(i -> Digest.of(new byte[] {(byte) i, (byte) (i >> 8)})).toList();
+        }
+
+        static Stream<Frame.DigestReply> digestReplies() {
+            Digest root = Digest.of(new byte[] {'r'});
+            return Stream.of(
+                    new Frame.DigestReply(0, 0, Digest.of(new byte[0]), List.of()),
+                    new Frame.DigestReply(0, 1, root, distinctDigests(1)),
+                    new Frame.DigestReply(1, 10_000, root, distinctDigests(2)),
+                    new Frame.DigestReply(0, 126L << 30, root, distinctDigests(126)),
+                    new Frame.DigestReply(TWO_TO_31, Long.MAX_VALUE, root, distinctDigests(125)),
+                    new Frame.DigestReply(Long.MAX_VALUE - 126, Long.MAX_VALUE, root, distinctDigests(126)),
+                    new Frame.DigestReply(Long.MAX_VALUE, Long.MAX_VALUE, root, List.of()));
         }
 
         static Stream<Frame.Reply> replies() {
             return Stream.of(
                             SIZES.stream().map(Frame.SizeReply::new),
                             RANGES.stream().map(Frame.ChunkReply::new),
+                            digestReplies(),
                             REASONS.stream().map(Frame.ErrorReply::new))
                     .flatMap(Function.identity());
         }
@@ -253,6 +374,25 @@ class FrameCodecTests {
 
             assertThat(HexFormat.of().formatHex(bytes(FrameEncoder.encode(frame))))
                     .isEqualTo("0807060504030201" + "1817161514131211" + "01000000" + "02000000" + "c3a9");
+        }
+
+        @Test
+        void aDigestRequestCarriesTheFirstPieceAndThePieceLengthInTheRangeFields() {
+            var frame = new Frame.DigestRequest("é", 0x0102030405060708L, 1 << 30);
+
+            assertThat(HexFormat.of().formatHex(bytes(FrameEncoder.encode(frame))))
+                    .isEqualTo("0807060504030201" + "0000004000000000" + "02000000" + "02000000" + "c3a9");
+        }
+
+        @Test
+        void aDigestReplyCarriesTheRootThenEachDigestInPlaceOfText() {
+            Digest root = Digest.of(new byte[0]);
+            List<Digest> digests = distinctDigests(2);
+            var frame = new Frame.DigestReply(5, 0x1122, root, digests);
+
+            assertThat(HexFormat.of().formatHex(bytes(FrameEncoder.encode(frame))))
+                    .isEqualTo("0500000000000000" + "2211000000000000" + "02000000" + "60000000"
+                            + root.hex() + digests.get(0).hex() + digests.get(1).hex());
         }
 
         @Test
@@ -388,8 +528,8 @@ class FrameCodecTests {
         }
 
         @ParameterizedTest(name = "request type {0}")
-        @ValueSource(longs = {2, 3, 0x7FFF_FFFFL, 0x8000_0000L, 0xFFFF_FFFEL, 0xFFFF_FFFFL})
-        void aRequestOfATypeOtherThanSizeOrChunkIsAnUnknownType(long type) {
+        @ValueSource(longs = {3, 4, 0x7FFF_FFFFL, 0x8000_0000L, 0xFFFF_FFFEL, 0xFFFF_FFFFL})
+        void aRequestOfATypeOtherThanSizeChunkOrDigestsIsAnUnknownType(long type) {
             MalformedFrameException failure = requestFailure(frame(0, 0, (int) type, "hello.txt"));
 
             assertThat(failure.problem()).isEqualTo(Problem.UNKNOWN_TYPE);
@@ -397,7 +537,7 @@ class FrameCodecTests {
         }
 
         @ParameterizedTest(name = "reply type {0}")
-        @ValueSource(longs = {2, 3, 0x8000_0000L, 0xFFFF_FFFEL})
+        @ValueSource(longs = {3, 4, 0x8000_0000L, 0xFFFF_FFFEL})
         void aReplyOfAnUnknownTypeIsAnUnknownType(long type) {
             MalformedFrameException failure = replyFailure(frame(0, 0, (int) type, ""));
 
@@ -456,6 +596,91 @@ class FrameCodecTests {
         void aRequestWithoutAFileNameIsBadText() {
             assertThat(requestFailure(frame(0, 0, Frame.TYPE_SIZE, "")).problem()).isEqualTo(Problem.BAD_TEXT);
             assertThat(requestFailure(frame(0, 5, Frame.TYPE_CHUNK, "")).problem()).isEqualTo(Problem.BAD_TEXT);
+        }
+
+        static final byte[] ONE_DIGEST = new byte[2 * Digest.BYTES];
+
+        static Stream<Arguments> badDigestRequests() {
+            return Stream.of(
+                    Arguments.argumentSet("piece length 0", 0L, 0L, "piece length 0 is not"),
+                    Arguments.argumentSet("piece length 4095", 0L, 4095L, "piece length 4095 is not"),
+                    Arguments.argumentSet("piece length 2048", 0L, 2048L, "piece length 2048 is not"),
+                    Arguments.argumentSet("piece length 3 * 4096", 0L, 12_288L, "piece length 12288 is not"),
+                    Arguments.argumentSet("piece length 2 GiB", 0L, 1L << 31, "piece length 2147483648 is not"),
+                    Arguments.argumentSet("piece length 2^32 + 4096", 0L, (1L << 32) + 4096, "piece length 4294971392 is not"),
+                    Arguments.argumentSet("negative piece length", 0L, -4096L, "piece length -4096 is not"),
+                    Arguments.argumentSet("negative first piece", -1L, 4096L, "negative first piece -1"),
+                    Arguments.argumentSet("most negative first piece", Long.MIN_VALUE, 4096L, "negative first piece " + Long.MIN_VALUE));
+        }
+
+        @ParameterizedTest
+        @MethodSource("badDigestRequests")
+        void aDigestRequestWithABadFirstPieceOrPieceLengthIsConsumedAndNamedForTheClient(long first, long length, String words) {
+            var in = new ByteChannels.Source(frame(first, length, Frame.TYPE_DIGESTS, "hello.txt"));
+
+            var failure = catchThrowableOfType(MalformedFrameException.class, () -> FrameDecoder.readRequest(in));
+
+            assertThat(failure.problem()).isEqualTo(Problem.BAD_DIGESTS);
+            assertThat(failure).hasMessageStartingWith("bad digest request: ").hasMessageContaining(words);
+            assertThat(in.remainingBytes()).isEmpty();
+        }
+
+        @Test
+        void aDigestRequestNeedsAFileNameLikeTheOthers() {
+            assertThat(requestFailure(frame(0, 4096, Frame.TYPE_DIGESTS, "")).problem()).isEqualTo(Problem.BAD_TEXT);
+            assertThat(requestFailure(frame(0, 4096, Frame.TYPE_DIGESTS, "a\0b")).problem()).isEqualTo(Problem.BAD_TEXT);
+        }
+
+        @ParameterizedTest(name = "{0} payload bytes")
+        @ValueSource(ints = {0, 1, 31, 33, 63, 65, 4063, 4065, 4095})
+        void aDigestReplyWhosePayloadIsNotARootAndUpTo126DigestsIsRefusedFromTheHeaderAlone(int length) {
+            // Only the header is given: the decoder must judge the length before it waits for the payload.
+            byte[] header = frame(0, 10, Frame.TYPE_DIGESTS, length, new byte[0]);
+
+            MalformedFrameException failure = replyFailure(header);
+
+            assertThat(failure.problem()).isEqualTo(length > Frame.MAX_TEXT_BYTES ? Problem.TEXT_TOO_LONG : Problem.BAD_DIGESTS);
+        }
+
+        @Test
+        void aDigestReplyWith127DigestsDoesNotFitInAFrame() {
+            assertThat(replyFailure(frame(0, 1 << 30, Frame.TYPE_DIGESTS, 32 * 128, new byte[32 * 128])).problem())
+                    .isEqualTo(Problem.TEXT_TOO_LONG);
+        }
+
+        @Test
+        void aDigestReplyWithANegativeSizeIsABadRange() {
+            MalformedFrameException failure = replyFailure(frame(0, -1, Frame.TYPE_DIGESTS, ONE_DIGEST.length, ONE_DIGEST));
+
+            assertThat(failure.problem()).isEqualTo(Problem.BAD_RANGE);
+            assertThat(failure).hasMessageContaining("-1");
+        }
+
+        @ParameterizedTest(name = "first piece {0}")
+        @ValueSource(longs = {-1, Long.MIN_VALUE, Long.MAX_VALUE})
+        void aDigestReplyWithANegativeFirstPieceOrOneWhoseDigestsPass2To63IsRefused(long first) {
+            // One digest after the root: piece Long.MAX_VALUE would be past the largest index.
+            MalformedFrameException failure = replyFailure(frame(first, 5, Frame.TYPE_DIGESTS, ONE_DIGEST.length, ONE_DIGEST));
+
+            assertThat(failure.problem()).isEqualTo(Problem.BAD_DIGESTS);
+            assertThat(failure).hasMessageContaining(Long.toString(first));
+        }
+
+        @Test
+        void aDigestReplyCutShortIsTruncatedText() {
+            byte[] whole = frame(0, 5, Frame.TYPE_DIGESTS, ONE_DIGEST.length, ONE_DIGEST);
+
+            assertThat(replyFailure(Arrays.copyOf(whole, whole.length - 1)).problem()).isEqualTo(Problem.TRUNCATED_TEXT);
+        }
+
+        @Test
+        void aDigestReplyIsReadToTheEndOfItsPayloadAndNoFurther() throws IOException {
+            var in = new ByteChannels.Source(concat(frame(0, 5, Frame.TYPE_DIGESTS, ONE_DIGEST.length, ONE_DIGEST), new byte[] {42}));
+
+            Frame.Reply reply = FrameDecoder.readReply(in);
+
+            assertThat(reply).isEqualTo(new Frame.DigestReply(0, 5, new Digest(new byte[32]), List.of(new Digest(new byte[32]))));
+            assertThat(in.remainingBytes()).containsExactly(42);
         }
 
         static Stream<Arguments> fieldsThatMustBeZero() {
@@ -520,7 +745,7 @@ class FrameCodecTests {
 
         static final int ROUNDS = 20_000;
         static final int[] TYPES = {Frame.TYPE_SIZE, Frame.TYPE_CHUNK, Frame.TYPE_ERROR, 2, 0x8000_0000};
-        static final long[] NUMBERS = {0, 1, -1, 7, TWO_TO_31, Long.MAX_VALUE, Long.MIN_VALUE};
+        static final long[] NUMBERS = {0, 1, -1, 7, 1 << 12, 1 << 30, TWO_TO_31, Long.MAX_VALUE, Long.MIN_VALUE};
 
         /**
          * Inputs of every shape: pure noise, and headers whose fields are drawn from the
@@ -535,9 +760,14 @@ class FrameCodecTests {
             long offset = random.nextBoolean() ? NUMBERS[random.nextInt(NUMBERS.length)] : random.nextLong();
             long size = random.nextBoolean() ? NUMBERS[random.nextInt(NUMBERS.length)] : random.nextLong();
             int type = random.nextInt(5) == 0 ? random.nextInt() : TYPES[random.nextInt(TYPES.length)];
-            byte[] text = switch (random.nextInt(3)) {
+            byte[] text = switch (random.nextInt(4)) {
                 case 0 -> new byte[0];
-                case 1 -> IntStream.range(0, random.nextInt(12))
+                case 1 -> { // the shape of a digest reply's payload: a root and a few digests
+                    byte[] payload = new byte[Digest.BYTES * random.nextInt(1, 4)];
+                    random.nextBytes(payload);
+                    yield payload;
+                }
+                case 2 -> IntStream.range(0, random.nextInt(12))
                         .mapToObj(i -> Character.toString(random.nextInt(0x20, 0x3000)))
                         .collect(Collectors.joining())
                         .getBytes(StandardCharsets.UTF_8);
@@ -587,7 +817,8 @@ class FrameCodecTests {
             }
 
             // The generator must reach every branch, or this test would prove less than it claims.
-            Stream<String> frames = asRequest ? Stream.of("SizeRequest", "ChunkRequest") : Stream.of("SizeReply", "ChunkReply", "ErrorReply");
+            Stream<String> frames = asRequest ? Stream.of("SizeRequest", "ChunkRequest", "DigestRequest")
+                    : Stream.of("SizeReply", "ChunkReply", "DigestReply", "ErrorReply");
             Stream<String> problems = Arrays.stream(Problem.values()).map(Problem::name);
             assertThat(outcomes.keySet()).containsExactlyInAnyOrderElementsOf(Stream.concat(frames, problems).toList());
         }

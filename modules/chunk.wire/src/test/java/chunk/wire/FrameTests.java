@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The frame records refuse what cannot be encoded, so that every frame that exists can be sent. */
 class FrameTests {
+
+    static final Digest ROOT = Digest.of(new byte[0]);
 
     @Nested
     class Constants {
@@ -23,6 +29,16 @@ class FrameTests {
             assertThat(Frame.TYPE_SIZE).isZero();
             assertThat(Frame.TYPE_CHUNK).isEqualTo(1);
             assertThat(Integer.toUnsignedLong(Frame.TYPE_ERROR)).isEqualTo(0xFFFF_FFFFL);
+            assertThat(Frame.TYPE_DIGESTS).isEqualTo(2);
+            assertThat(Frame.MIN_PIECE_LENGTH).isEqualTo(4096);
+            assertThat(Frame.MAX_PIECE_LENGTH).isEqualTo(1 << 30);
+            assertThat(Frame.MAX_DIGESTS_PER_REPLY).isEqualTo(126);
+        }
+
+        @Test
+        void theLargestDigestReplyFitsTheTextLimit() {
+            assertThat(Digest.BYTES * (1 + Frame.MAX_DIGESTS_PER_REPLY)).isEqualTo(4064).isLessThanOrEqualTo(Frame.MAX_TEXT_BYTES);
+            assertThat(Digest.BYTES * (2 + Frame.MAX_DIGESTS_PER_REPLY)).isGreaterThan(Frame.MAX_TEXT_BYTES);
         }
 
         @Test
@@ -32,6 +48,8 @@ class FrameTests {
             assertThat(new Frame.ChunkRequest("a", new ByteRange(0, 1)).packetType()).isEqualTo(Frame.TYPE_CHUNK);
             assertThat(new Frame.ChunkReply(new ByteRange(0, 1)).packetType()).isEqualTo(Frame.TYPE_CHUNK);
             assertThat(new Frame.ErrorReply("x").packetType()).isEqualTo(Frame.TYPE_ERROR);
+            assertThat(new Frame.DigestRequest("a", 0, 4096).packetType()).isEqualTo(Frame.TYPE_DIGESTS);
+            assertThat(new Frame.DigestReply(0, 0, ROOT, List.of()).packetType()).isEqualTo(Frame.TYPE_DIGESTS);
         }
     }
 
@@ -102,6 +120,82 @@ class FrameTests {
         @Test
         void aChunkReplyNeedsARange() {
             assertThatNullPointerException().isThrownBy(() -> new Frame.ChunkReply(null));
+        }
+    }
+
+    @Nested
+    class Digests {
+
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(ints = {4096, 8192, 1 << 20, 1 << 30})
+        void aRequestMayUseAPowerOfTwoFrom4KiBTo1GiBAsItsPieceLength(int pieceLength) {
+            assertThat(new Frame.DigestRequest("a", 0, pieceLength).pieceLength()).isEqualTo(pieceLength);
+            assertThat(Frame.isValidPieceLength(pieceLength)).isTrue();
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(ints = {0, 1, 2048, 4095, 4097, 12288, (1 << 30) + 4096, Integer.MIN_VALUE, -4096, Integer.MAX_VALUE})
+        void aRequestRefusesAnyOtherPieceLength(int pieceLength) {
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> new Frame.DigestRequest("a", 0, pieceLength))
+                    .withMessageContaining("power of two from 4096 to 1073741824, not " + pieceLength);
+            assertThat(Frame.isValidPieceLength(pieceLength)).isFalse();
+        }
+
+        @Test
+        void aPieceLengthBeyondAnIntIsNotValid() {
+            assertThat(Frame.isValidPieceLength(1L << 31)).isFalse();
+            assertThat(Frame.isValidPieceLength(1L << 40)).isFalse();
+        }
+
+        @Test
+        void aRequestRefusesANegativeFirstPieceAndABadName() {
+            assertThatIllegalArgumentException().isThrownBy(() -> new Frame.DigestRequest("a", -1, 4096));
+            assertThatIllegalArgumentException().isThrownBy(() -> new Frame.DigestRequest("", 0, 4096));
+            assertThatIllegalArgumentException().isThrownBy(() -> new Frame.DigestRequest("a\0b", 0, 4096));
+            assertThat(new Frame.DigestRequest("a", Long.MAX_VALUE, 4096).firstPiece()).isEqualTo(Long.MAX_VALUE);
+        }
+
+        @Test
+        void aReplyRefusesNegativeNumbersAndTooManyDigests() {
+            assertThatIllegalArgumentException().isThrownBy(() -> new Frame.DigestReply(-1, 0, ROOT, List.of()));
+            assertThatIllegalArgumentException().isThrownBy(() -> new Frame.DigestReply(0, -1, ROOT, List.of()));
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> new Frame.DigestReply(0, 1 << 30, ROOT, Collections.nCopies(127, ROOT)))
+                    .withMessageContaining("at most 126");
+            assertThat(new Frame.DigestReply(0, 1 << 30, ROOT, Collections.nCopies(126, ROOT)).digests()).hasSize(126);
+        }
+
+        @Test
+        void aReplyRefusesPiecesPastTheLargestIndex() {
+            assertThatIllegalArgumentException().isThrownBy(() -> new Frame.DigestReply(Long.MAX_VALUE, 0, ROOT, List.of(ROOT)));
+            assertThat(new Frame.DigestReply(Long.MAX_VALUE, 0, ROOT, List.of()).endPiece()).isEqualTo(Long.MAX_VALUE);
+        }
+
+        @Test
+        void aReplyKeepsItsOwnCopyOfTheDigests() {
+            List<Digest> digests = new ArrayList<>(List.of(ROOT));
+            Frame.DigestReply reply = new Frame.DigestReply(4, 9000, ROOT, digests);
+
+            digests.clear();
+
+            assertThat(reply.digests()).containsExactly(ROOT);
+            assertThat(reply.endPiece()).isEqualTo(5);
+            assertThat(reply).isEqualTo(new Frame.DigestReply(4, 9000, ROOT, List.of(ROOT)));
+        }
+
+        @ParameterizedTest(name = "{0} bytes at {1}: {2} pieces")
+        @CsvSource({"0, 4096, 0", "1, 4096, 1", "4096, 4096, 1", "4097, 4096, 2", "10000, 4096, 3",
+            "1073741824, 1073741824, 1", "9223372036854775807, 4096, 2251799813685248",
+            "9223372036854775807, 1073741824, 8589934592"})
+        void thePieceCountIsTheSizeOverThePieceLengthRoundedUp(long size, int pieceLength, long pieces) {
+            assertThat(Frame.pieceCount(size, pieceLength)).isEqualTo(pieces);
+        }
+
+        @Test
+        void thePieceCountNeedsAValidSizeAndPieceLength() {
+            assertThatIllegalArgumentException().isThrownBy(() -> Frame.pieceCount(-1, 4096));
+            assertThatIllegalArgumentException().isThrownBy(() -> Frame.pieceCount(10, 1000));
         }
     }
 }

@@ -14,14 +14,17 @@ import java.util.regex.Pattern;
 
 /**
  * One message captured from the original C programs, as listed in the test resource
- * {@code wire-vectors/original-c.txt}: a comment line
- * {@code # <name> <request|response>: <description>}, then the message in hex.
+ * {@code wire-vectors/original-c.txt}, or made by hand for chunk's extension in
+ * {@code wire-vectors/digests.txt}: a comment line
+ * {@code # <name> <request|response>: <description>}, then the message in hex. Lines that
+ * start with {@code ##} are notes on the file.
  */
 record WireVector(String name, Direction direction, String description, byte[] bytes) {
 
     enum Direction { REQUEST, RESPONSE }
 
     static final String RESOURCE = "/wire-vectors/original-c.txt";
+    static final String DIGESTS_RESOURCE = "/wire-vectors/digests.txt";
 
     private static final Pattern COMMENT = Pattern.compile("#\\s*(\\S+)\\s+(request|response):\\s*(.*)");
 
@@ -36,9 +39,13 @@ record WireVector(String name, Direction direction, String description, byte[] b
     }
 
     static List<WireVector> loadAll() {
-        try (InputStream in = WireVector.class.getResourceAsStream(RESOURCE)) {
+        return loadAll(RESOURCE);
+    }
+
+    static List<WireVector> loadAll(String resource) {
+        try (InputStream in = WireVector.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("test resource " + RESOURCE + " is missing");
+                throw new IllegalStateException("test resource " + resource + " is missing");
             }
             return parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII)));
         } catch (IOException e) {
@@ -53,7 +60,7 @@ record WireVector(String name, Direction direction, String description, byte[] b
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
             lineNumber++;
             line = line.strip();
-            if (line.isEmpty()) {
+            if (line.isEmpty() || line.startsWith("##")) {
                 continue;
             }
             if (line.startsWith("#")) {

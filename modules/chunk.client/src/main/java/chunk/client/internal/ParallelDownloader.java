@@ -34,7 +34,7 @@ public final class ParallelDownloader implements Downloader {
      * from 4 servers on loopback: 256 at once took 1.6-2.5 s and 128 MB of memory, 64 took
      * 1.2-1.7 s and 80 MB, 32 the same time and 71 MB. 64 leaves room for 20 servers on real
      * networks, where each server is worth a few connections; to one server, at most
-     * {@link ChunkFetcher#MAX_CONNECTIONS_PER_SERVER}.
+     * {@link ServerBoard#MAX_CONNECTIONS_PER_SERVER}.
      */
     static final int MAX_CONNECTIONS = 64;
 
@@ -80,39 +80,42 @@ public final class ParallelDownloader implements Downloader {
 
     private DownloadResult fetch(String fileName, Path target, long size, StallWatchdog watchdog, long start)
             throws InterruptedException {
-        List<ByteRange> plan = ChunkPlanner.plan(size, options.chunks());
         Path partPath = PartFile.partPathFor(target);
         Resume.Start begun;
         try {
-            begun = Resume.begin(fileName, partPath, size, options.chunks(), null, options.resume(), options.fsync(), listener);
+            begun = Resume.begin(fileName, partPath, size, ChunkPlanner.pieceLength(size, options.chunks()), null,
+                    options.resume(), options.fsync(), listener);
         } catch (IOException e) {
             return new DownloadResult.LocalFailure(fileName, partPath,
                     "cannot create " + shown(partPath) + ": " + ServerConnection.explainFailure(e));
         }
+        ChunkPlanner.Plan plan = ChunkPlanner.plan(size, options.chunks(), begun.record().pieceLength());
+        PieceMap map = new PieceMap(plan, new ServerBoard(servers), begun.record().done(), null, options.stallTimeout());
         PieceRecorder recorder = begun.recorder();
-        List<ByteRange> missing = Resume.missing(plan, begun.record().done(), begun.record().pieceLength());
-        listener.started(fileName, size, missing.size());
+        recorder.listenTo(map);
+        listener.started(fileName, size, plan.chunks().size());
         if (begun.doneBytes() > 0) {
             listener.resumed(fileName, begun.doneBytes(), size);
         }
         try (PartFile part = begun.part(); recorder) {
-            var fetcher = new ChunkFetcher(fileName, part, options.connectTimeout(), watchdog, listener);
+            var fetcher = new ChunkFetcher(fileName, part, map, options.connectTimeout(), watchdog, listener);
             var buffers = new BufferPool(BUFFER_SIZE);
-            List<ChunkTask> tasks = new ArrayList<>(missing.size());
-            for (int i = 0; i < missing.size(); i++) {
-                tasks.add(new ChunkTask(i, missing.get(i), servers, fetcher, buffers, listener));
+            List<ChunkTask> tasks = new ArrayList<>(plan.chunks().size());
+            for (int i = 0; i < plan.chunks().size(); i++) {
+                tasks.add(new ChunkTask(i, map, fetcher, buffers, listener));
             }
-            List<ChunkOutcome> outcomes;
             try {
-                outcomes = ChunkScheduler.runAll("chunks of " + fileName, tasks, MAX_CONNECTIONS);
+                ChunkScheduler.runAll("chunks of " + fileName, tasks, MAX_CONNECTIONS);
             } catch (InterruptedException e) {
                 saveKeeping(recorder);
                 throw new InterruptedDownload("interrupted; " + kept(recorder, size, partPath)
                         + "; the same command continues it");
             }
+            List<ChunkOutcome> outcomes = map.outcomes();
             List<ChunkOutcome.Failed> failed = new ArrayList<>();
             Set<ServerAddress> used = new LinkedHashSet<>();
             for (ChunkOutcome outcome : outcomes) {
+                listener.finished(outcome);
                 switch (outcome) {
                     case ChunkOutcome.Failed f -> failed.add(f);
                     case ChunkOutcome.Completed c -> used.addAll(c.servers());
@@ -129,7 +132,7 @@ public final class ParallelDownloader implements Downloader {
                 return refusedToReplace(fileName, target);
             }
             recorder.close();
-            forget(begun.file(), target);
+            forget(begun.file());
             List<ServerAddress> inOrder = servers.stream().filter(used::contains).distinct().toList();
             return new DownloadResult.Completed(fileName, target, size, Duration.ofNanos(System.nanoTime() - start), inOrder);
         } catch (LocalWriteException e) {
@@ -158,7 +161,7 @@ public final class ParallelDownloader implements Downloader {
     }
 
     /** Once the file is in place, its record has nothing left to say. */
-    private static void forget(ResumeFile record, Path target) {
+    private static void forget(ResumeFile record) {
         try {
             record.delete();
         } catch (IOException e) {

@@ -40,17 +40,6 @@ final class PartFile implements AutoCloseable {
      */
     private final ReentrantLock oneWriter = new ReentrantLock();
 
-    /** Hears of every write once it is done; for the resume record. */
-    @FunctionalInterface
-    interface WriteObserver {
-        /** {@code length} bytes at {@code position} were handed to the kernel. */
-        void written(long position, long length);
-
-        WriteObserver NONE = (position, length) -> {};
-    }
-
-    private volatile WriteObserver observer = WriteObserver.NONE;
-
     private PartFile(Path path, FileChannel channel) {
         this.path = path;
         this.channel = channel;
@@ -105,10 +94,6 @@ final class PartFile implements AutoCloseable {
         return path;
     }
 
-    void observe(WriteObserver observer) {
-        this.observer = observer;
-    }
-
     /** Writes all of {@code data} at {@code position}. Safe to call from many threads at once. */
     void write(ByteBuffer data, long position) throws LocalWriteException {
         oneWriter.lock();
@@ -123,7 +108,6 @@ final class PartFile implements AutoCloseable {
             } finally {
                 data.limit(end);
             }
-            observer.written(position, at - position);
         } catch (IOException e) {
             throw new LocalWriteException(path, e);
         } finally {

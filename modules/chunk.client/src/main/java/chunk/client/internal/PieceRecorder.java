@@ -10,13 +10,12 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Keeps a download's resume record up to date: counts the bytes written into each piece, and
- * once pieces are complete, flushes the part file ({@code fdatasync}, unless {@code --no-fsync})
+ * Keeps a download's resume record up to date: as the piece map reports pieces done, it
+ * flushes the part file ({@code fdatasync}, unless {@code --no-fsync})
  * and only then records them as done. A piece is never recorded before its bytes are on disk.
  *
  * <p>Saves run on a thread of their own, so that no chunk waits for a flush: as soon as a piece
@@ -24,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * are done with a file channel of its own, which the cancellation of the chunks' threads
  * (interrupts, which close the channel they are in) cannot close.
  */
-final class PieceRecorder implements PartFile.WriteObserver, AutoCloseable {
+final class PieceRecorder implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PieceRecorder.class.getName());
 
@@ -42,7 +41,6 @@ final class PieceRecorder implements PartFile.WriteObserver, AutoCloseable {
     private final int pieceLength;
     private final boolean fsync;
     private final FileChannel flusher;
-    private final AtomicIntegerArray writtenIn;
     private final ConcurrentLinkedQueue<Integer> complete = new ConcurrentLinkedQueue<>();
     /** Guards {@link #done} and the record file: one save at a time. */
     private final ReentrantLock saving = new ReentrantLock();
@@ -64,40 +62,38 @@ final class PieceRecorder implements PartFile.WriteObserver, AutoCloseable {
         this.pieceLength = start.pieceLength();
         this.fsync = fsync;
         this.done = start.done();
-        this.writtenIn = new AtomicIntegerArray((int) start.pieceCount());
-        for (int piece = done.nextSetBit(0); piece >= 0; piece = done.nextSetBit(piece + 1)) {
-            writtenIn.set(piece, lengthOf(piece));
-        }
         this.flusher = FileChannel.open(partFile, StandardOpenOption.READ);
         this.saver = Thread.ofVirtual().name("resume-record").start(this::saveWhileOpen);
     }
 
-    private int lengthOf(int piece) {
-        return (int) Math.min(pieceLength, size - (long) piece * pieceLength);
+    /**
+     * Records the map's pieces from now on: once written, or once verified where the map
+     * checks digests (a piece that fails its digest is fetched again and never recorded).
+     */
+    void listenTo(PieceMap map) {
+        boolean verifying = map.verifying();
+        map.addListener(new PieceMap.Listener() {
+            @Override
+            public void written(int piece) {
+                if (!verifying) {
+                    complete(piece);
+                }
+            }
+
+            @Override
+            public void verified(int piece) {
+                complete(piece);
+            }
+        });
     }
 
-    @Override
-    public void written(long position, long length) {
-        long at = position;
-        long end = position + length;
-        boolean any = false;
-        while (at < end) {
-            int piece = (int) (at / pieceLength);
-            long pieceEnd = Math.min((long) (piece + 1) * pieceLength, size);
-            int bytes = (int) (Math.min(end, pieceEnd) - at);
-            if (writtenIn.addAndGet(piece, bytes) == lengthOf(piece)) {
-                complete.add(piece);
-                any = true;
-            }
-            at += bytes;
-        }
-        if (any) {
-            waiting.lock();
-            try {
-                work.signal();
-            } finally {
-                waiting.unlock();
-            }
+    private void complete(int piece) {
+        complete.add(piece);
+        waiting.lock();
+        try {
+            work.signal();
+        } finally {
+            waiting.unlock();
         }
     }
 

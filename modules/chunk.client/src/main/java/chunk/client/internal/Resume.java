@@ -1,14 +1,11 @@
 package chunk.client.internal;
 
 import chunk.client.DownloadListener;
-import chunk.wire.ByteRange;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,11 +30,12 @@ final class Resume {
     /**
      * Opens the part file for a download of {@code size} bytes named {@code fileName}.
      *
+     * @param pieceLength the piece length of a download that starts from zero; a resumed one keeps its record's
      * @param resume whether a matching record may be used
      * @param root the file's root where servers offered digests, else null
      * @throws IOException if the part file or the record cannot be opened, created or removed
      */
-    static Start begin(String fileName, Path partPath, long size, int chunks, byte @Nullable [] root, boolean resume,
+    static Start begin(String fileName, Path partPath, long size, long pieceLength, byte @Nullable [] root, boolean resume,
             boolean fsync, DownloadListener listener) throws IOException {
         ResumeFile file = new ResumeFile(partPath);
         ResumeRecord usable = null;
@@ -72,7 +70,7 @@ final class Resume {
                 PartFile.syncFolder(file.path());
             }
             part = PartFile.create(partPath, size, false);
-            record = new ResumeRecord(size, PieceLength.choose(size, chunks), root, fileName, new BitSet());
+            record = new ResumeRecord(size, (int) pieceLength, root, fileName, new BitSet());
             try {
                 // Now, while there is room: later saves overwrite it in place and need none.
                 file.create(record, fsync);
@@ -83,7 +81,6 @@ final class Resume {
         }
         try {
             PieceRecorder recorder = new PieceRecorder(file, record, partPath, fsync);
-            part.observe(recorder);
             return new Start(part, recorder, file, record);
         } catch (IOException | RuntimeException e) {
             part.close();
@@ -114,33 +111,5 @@ final class Resume {
             return partPath.getFileName() + " has " + partSize + " bytes, not the " + size + " " + recordName + " expects";
         }
         return null;
-    }
-
-    /**
-     * The parts of the planned chunks not yet done, in the plan's order: each chunk's range
-     * without its done pieces, as one range per run of missing bytes.
-     */
-    static List<ByteRange> missing(List<ByteRange> plan, BitSet done, int pieceLength) {
-        if (done.isEmpty()) {
-            return plan;
-        }
-        List<ByteRange> missing = new ArrayList<>();
-        for (ByteRange chunk : plan) {
-            long at = chunk.offset();
-            long end = chunk.end();
-            while (at < end) {
-                int piece = (int) (at / pieceLength);
-                if (done.get(piece)) {
-                    int next = done.nextClearBit(piece);
-                    at = Math.min(end, (long) next * pieceLength);
-                    continue;
-                }
-                int nextDone = done.nextSetBit(piece);
-                long runEnd = nextDone < 0 ? end : Math.min(end, (long) nextDone * pieceLength);
-                missing.add(ByteRange.between(at, runEnd));
-                at = runEnd;
-            }
-        }
-        return List.copyOf(missing);
     }
 }

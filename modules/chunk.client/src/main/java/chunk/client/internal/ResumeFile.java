@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class ResumeFile implements AutoCloseable {
 
-    /** Larger than any record of a file with at most {@link PieceLength#MAX_PIECES} pieces. */
+    /** Larger than any record of a file with at most {@link ChunkPlanner#MAX_PIECES} pieces. */
     private static final long MAX_FILE_BYTES = 1 << 20;
     private static final int PAGE = 4096;
     /** Sequence number, record length, the record, CRC32C. */

@@ -69,6 +69,7 @@ final class SizeProbe {
                 case Frame.SizeReply reply -> new OneAnswer.Size(reply.fileSize());
                 case Frame.ErrorReply error -> new OneAnswer.Refused("server says \"" + error.reason() + "\"");
                 case Frame.ChunkReply _ -> new OneAnswer.Refused("answered a size request with a chunk");
+                case Frame.DigestReply _ -> new OneAnswer.Refused("answered a size request with digests");
             };
         } catch (IOException e) {
             return new OneAnswer.Refused(connection.explain(e));

@@ -128,12 +128,12 @@ class MainTests {
 
         @Test
         void showsEachConnectionWhenVerbose() throws Exception {
-            servedFile("a.bin", 1_000);
+            servedFile("a.bin", 10_000);
             serversFile(TestServer.honest());
 
             run("a.bin\n", "servers.txt", "2", "--verbose");
 
-            assertThat(err()).contains("myclient: connecting to 127.0.0.1:", "for the size of a.bin", "for bytes [0, 500) of a.bin");
+            assertThat(err()).contains("myclient: connecting to 127.0.0.1:", "for the size of a.bin", "for bytes [0, 4096) of a.bin");
         }
     }
 
@@ -154,17 +154,18 @@ class MainTests {
 
         @Test
         void thatMissesChunksSaysNotAllChunksAreDownloadedAndKeepsThePartFile() throws Exception {
-            servedFile("a.bin", 1_000);
+            // Two chunks of five 4 KiB pieces; the server sends two and a half pieces of each.
+            servedFile("a.bin", 40_960);
             serversFile(TestServer.closesMidChunk(0.5));
 
             int code = run("a.bin\n", "servers.txt", "2");
 
             assertThat(code).isEqualTo(5);
             assertThat(err()).startsWith("not all chunks are downloaded: a.bin (2 chunks missing)\n")
-                    .contains("  chunk 0, bytes [0, 500) (250 bytes received):\n")
-                    .containsPattern("    127\\.0\\.0\\.1:\\d+: connection closed after 250 of 500 bytes\n")
-                    .contains("  chunk 1, bytes [500, 1000) (250 bytes received):\n")
-                    .endsWith("  500 of 1000 bytes are missing; the bytes received are kept in a.bin.part, and the same command continues from them\n");
+                    .contains("  chunk 0, bytes [0, 20480) (8192 bytes received):\n")
+                    .containsPattern("    127\\.0\\.0\\.1:\\d+: connection closed after 10240 of 20480 bytes\n")
+                    .contains("  chunk 1, bytes [20480, 40960) (8192 bytes received):\n")
+                    .endsWith("  24576 of 40960 bytes are missing; the bytes received are kept in a.bin.part, and the same command continues from them\n");
             assertThat(work.resolve("a.bin")).doesNotExist();
             assertThat(work.resolve("a.bin.part")).exists();
         }

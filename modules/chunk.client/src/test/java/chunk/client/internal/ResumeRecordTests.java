@@ -182,30 +182,4 @@ class ResumeRecordTests {
                     .isEqualTo(new ResumeFile.Found.Damaged("it is empty"));
         }
     }
-
-    @Nested
-    class TheMissingRanges {
-
-        @Test
-        void leaveOutTheDonePiecesOfEachChunk() {
-            BitSet done = new BitSet();
-            done.set(1);
-            done.set(4, 6);
-            var plan = ChunkPlanner.plan(8L * PIECE, 2);
-            assertThat(Resume.missing(plan, done, PIECE)).containsExactly(
-                    chunk.wire.ByteRange.between(0, PIECE),
-                    chunk.wire.ByteRange.between(2L * PIECE, 4L * PIECE),
-                    chunk.wire.ByteRange.between(6L * PIECE, 8L * PIECE));
-        }
-
-        @Test
-        void splitAChunkThatEndsInsideAPiece() {
-            BitSet done = new BitSet();
-            done.set(0);
-            var plan = ChunkPlanner.plan(3L * PIECE, 2); // chunks end in the middle of piece 1
-            assertThat(Resume.missing(plan, done, PIECE)).containsExactly(
-                    chunk.wire.ByteRange.between(PIECE, 3L * PIECE / 2),
-                    chunk.wire.ByteRange.between(3L * PIECE / 2, 3L * PIECE));
-        }
-    }
 }

@@ -152,6 +152,8 @@ public final class TestServer implements AutoCloseable {
                     FrameEncoder.write(new Frame.ChunkReply(chunk.range()), client);
                     sendData(file, chunk.range(), client);
                 }
+                // As the original server: version 1 only.
+                case Frame.DigestRequest _ -> FrameEncoder.write(new Frame.ErrorReply("bad packet type error"), client);
             }
         };
     }
@@ -213,6 +215,7 @@ public final class TestServer implements AutoCloseable {
                     FrameEncoder.write(new Frame.ChunkReply(chunk.range()), client);
                     sendData(file, chunk.range().clampTo(Files.size(file)), client);
                 }
+                case Frame.DigestRequest _ -> FrameEncoder.write(new Frame.ErrorReply("bad packet type error"), client);
             }
         };
     }

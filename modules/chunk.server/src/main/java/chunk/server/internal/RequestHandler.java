@@ -86,6 +86,10 @@ final class RequestHandler {
                     exchange.range = chunk.range();
                     yield answerChunk(exchange, chunk);
                 }
+                case Frame.DigestRequest digests -> {
+                    exchange.type = "DIGESTS";
+                    yield refuse(exchange, Outcome.UNKNOWN_TYPE, "unknown packet type " + digests.packetType());
+                }
             };
         } catch (IOException e) {
             Outcome outcome = connection.timedOut() ? Outcome.IDLE_TIMEOUT
@@ -124,6 +128,12 @@ final class RequestHandler {
             case BAD_RANGE -> {
                 exchange.type = "CHUNK";
                 outcome = Outcome.BAD_RANGE;
+                reason = String.valueOf(e.getMessage());
+            }
+            // Worded for the client too: "bad digest request: piece length 0 is not ...".
+            case BAD_DIGESTS -> {
+                exchange.type = "DIGESTS";
+                outcome = Outcome.BAD_REQUEST;
                 reason = String.valueOf(e.getMessage());
             }
             default -> {
