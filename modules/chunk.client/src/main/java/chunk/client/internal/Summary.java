@@ -45,7 +45,7 @@ final class Summary {
                     long used = Math.min(chunks, done.size());
                     text.append(shown.apply(done.file())).append(": ")
                             .append(Durations.bytes(done.size())).append(" in ").append(Durations.seconds(done.elapsed()))
-                            .append(", ").append(Durations.rate(done.size(), done.elapsed()))
+                            .append(", ").append(Durations.rate(done.size() - resumed, done.elapsed()))
                             .append(", ").append(used).append(used == 1 ? " chunk" : " chunks")
                             .append(" from ").append(done.servers().size()).append(done.servers().size() == 1 ? " server" : " servers");
                     if (!done.servers().isEmpty()) {
