@@ -121,6 +121,10 @@ public final class Main {
                     if (exitCode == ExitCode.OK) {
                         exitCode = code;
                     }
+                    if (Interruption.exitCode(0) != 0) {
+                        // The signal came as this download was ending: its result is said; no next name.
+                        return Interruption.exitCode(0);
+                    }
                 }
                 if (asked == 0) {
                     err.println("myclient: no file name given; name the file after <chunks>, or on standard input");

@@ -84,7 +84,7 @@ public final class ParallelDownloader implements Downloader {
         Resume.Start begun;
         try {
             begun = Resume.begin(fileName, partPath, size, ChunkPlanner.pieceLength(size, options.chunks()), null,
-                    options.resume(), options.fsync(), listener);
+                    null, options.resume(), options.fsync(), listener);
         } catch (IOException e) {
             return new DownloadResult.LocalFailure(fileName, partPath,
                     "cannot create " + shown(partPath) + ": " + ServerConnection.explainFailure(e));

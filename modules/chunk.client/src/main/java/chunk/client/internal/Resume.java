@@ -31,12 +31,16 @@ final class Resume {
      * Opens the part file for a download of {@code size} bytes named {@code fileName}.
      *
      * @param pieceLength the piece length of a download that starts from zero; a resumed one keeps its record's
+     * @param digests the pieces' digests where servers offer them: the pieces the record names
+     *     are then hashed in the part file, and only those that match count as done
      * @param resume whether a matching record may be used
      * @param root the file's root where servers offered digests, else null
      * @throws IOException if the part file or the record cannot be opened, created or removed
+     * @throws InterruptedException if interrupted while the done pieces are checked
      */
-    static Start begin(String fileName, Path partPath, long size, long pieceLength, byte @Nullable [] root, boolean resume,
-            boolean fsync, DownloadListener listener) throws IOException {
+    static Start begin(String fileName, Path partPath, long size, long pieceLength, byte @Nullable [] root,
+            PieceMap.@Nullable Digests digests, boolean resume, boolean fsync, DownloadListener listener)
+            throws IOException, InterruptedException {
         ResumeFile file = new ResumeFile(partPath);
         ResumeRecord usable = null;
         if (!resume) {
@@ -62,8 +66,13 @@ final class Resume {
         PartFile part;
         ResumeRecord record;
         if (usable != null) {
-            part = PartFile.create(partPath, size, true);
             record = usable;
+            if (digests != null) {
+                BitSet good = PieceCheck.stillGood(partPath, size, usable.pieceLength(), usable.done(), digests,
+                        Runtime.getRuntime().availableProcessors());
+                record = new ResumeRecord(size, usable.pieceLength(), usable.root(), usable.name(), good);
+            }
+            part = PartFile.create(partPath, size, true);
         } else {
             file.delete();
             if (fsync) {
