@@ -282,15 +282,31 @@ class DownloaderTests {
         }
 
         @Test
-        void liesAboutTheSizeCausesAReportedFailureNotAWrongFile() throws Exception {
+        void liesAboutTheSizeAgainstOneHonestServerStopsTheDownloadBeforeAnyData() throws Exception {
             TestServer liar = start(TestServer.liesAboutSize(1000));
             TestServer honest = start();
 
             DownloadResult result = Downloader.create(addresses(liar, honest), options(4)).download("data.bin");
 
-            assertThat(result).isInstanceOfSatisfying(DownloadResult.Incomplete.class,
-                    incomplete -> assertThat(incomplete.failed()).extracting(ChunkOutcome.Failed::index).containsExactly(3));
-            assertThat(saved.resolve("data.bin")).doesNotExist();
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.Disputed.class, disputed -> assertThat(disputed.claims())
+                    .containsExactly(liar.address() + " says " + (FILE_SIZE + 1000) + " bytes (it gives no digests)",
+                            honest.address() + " says " + FILE_SIZE + " bytes (it gives no digests)"));
+            assertThat(liar.chunkRequests()).isEmpty();
+            assertThat(honest.chunkRequests()).isEmpty();
+            assertThat(saved).isEmptyDirectory();
+        }
+
+        @Test
+        void liesAboutTheSizeIsLeftOutWhenTwoOthersAgree() throws Exception {
+            TestServer liar = start(TestServer.liesAboutSize(1000));
+            TestServer honest = start();
+            TestServer other = start();
+
+            DownloadResult result = Downloader.create(addresses(liar, honest, other), options(4)).download("data.bin");
+
+            assertThat(result).isInstanceOf(DownloadResult.Completed.class);
+            assertThat(saved.resolve("data.bin")).hasSameBinaryContentAs(original);
+            assertThat(liar.chunkRequests()).isEmpty();
         }
     }
 

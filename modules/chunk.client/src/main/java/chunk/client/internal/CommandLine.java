@@ -38,6 +38,10 @@ sealed interface CommandLine {
                                        <name>.part (by default a download continues it)
                   --connect-timeout <s>  seconds to wait for a connection (default 5)
                   --timeout <s>        seconds a server may send nothing (default 30)
+                  --sha256 <hex>       the whole file's SHA-256: checked before the rename
+                  --root <hex>         the file's root (at 1 MiB pieces): use only servers with it
+                  --no-verify          do not check pieces against the servers' digests
+                  --json               one JSON object per file on standard output
                   --quiet              print nothing but errors
                   --verbose            show every connection attempt
               -h, --help               show this help
@@ -46,6 +50,8 @@ sealed interface CommandLine {
             Exit codes: 0 all files complete, 1 internal error, 2 usage error,
             3 bad servers file, 4 no server could provide a file, 5 incomplete download,
             6 local I/O error (cannot write, or the file exists and --force is not given),
+            8 the servers disagree on the file (pin it with --sha256 or --root),
+            9 the file does not match --sha256 (nothing is saved),
             130 stopped by Ctrl-C, 143 stopped by SIGTERM (both keep what was downloaded;
             the same command continues it).
             """;
@@ -70,6 +76,10 @@ sealed interface CommandLine {
             Duration connectTimeout,
             Duration stallTimeout,
             Verbosity verbosity,
+            boolean verify,
+            @Nullable String sha256,
+            @Nullable String root,
+            boolean json,
             boolean resume) implements CommandLine {
         public Download {
             fileNames = List.copyOf(fileNames);
@@ -92,6 +102,10 @@ sealed interface CommandLine {
         boolean quiet = false;
         boolean verbose = false;
         boolean onlyPositional = false;
+        boolean verify = true;
+        String sha256 = null;
+        String root = null;
+        boolean json = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             // "-1" is a (bad) chunk count, not an option: it gets the chunk count's message.
@@ -119,6 +133,10 @@ sealed interface CommandLine {
                 case "--no-resume" -> resume = false;
                 case "--quiet" -> quiet = true;
                 case "--verbose" -> verbose = true;
+                case "--no-verify" -> verify = false;
+                case "--json" -> json = true;
+                case "--sha256" -> sha256 = sha256(name, inlineValue != null ? inlineValue : valueOf(args, ++i, name));
+                case "--root" -> root = sha256(name, inlineValue != null ? inlineValue : valueOf(args, ++i, name));
                 case "-o", "--output" -> {
                     String value = inlineValue != null ? inlineValue : valueOf(args, ++i, name);
                     try {
@@ -136,7 +154,7 @@ sealed interface CommandLine {
                         seconds(name, inlineValue != null ? inlineValue : valueOf(args, ++i, name));
                 default -> throw new UsageException("unknown option '" + arg + "'; see myclient --help");
             }
-            if (inlineValue != null && !List.of("-o", "--output", "--connect-timeout", "--timeout").contains(name)) {
+            if (inlineValue != null && !List.of("-o", "--output", "--connect-timeout", "--timeout", "--sha256", "--root").contains(name)) {
                 throw new UsageException(name + " takes no value");
             }
         }
@@ -157,7 +175,7 @@ sealed interface CommandLine {
         int chunks = chunks(positional.get(1));
         Verbosity verbosity = quiet ? Verbosity.QUIET : verbose ? Verbosity.VERBOSE : Verbosity.NORMAL;
         return new Download(serversFile, chunks, positional.subList(2, positional.size()), output, force, fsync,
-                connectTimeout, stallTimeout, verbosity, resume);
+                connectTimeout, stallTimeout, verbosity, verify, sha256, root, json, resume);
     }
 
     private static String valueOf(String[] args, int index, String option) throws UsageException {
@@ -185,6 +203,13 @@ sealed interface CommandLine {
             throw new UsageException("<chunks> is at most " + MAX_CHUNKS + " (each chunk is a connection), not " + text);
         }
         return (int) chunks;
+    }
+
+    private static String sha256(String option, String text) throws UsageException {
+        if (!text.matches("[0-9a-fA-F]{64}")) {
+            throw new UsageException(option + " needs a SHA-256 of 64 hex digits, not '" + text + "'");
+        }
+        return text.toLowerCase(java.util.Locale.ROOT);
     }
 
     private static Duration seconds(String option, String text) throws UsageException {

@@ -95,7 +95,8 @@ public final class Main {
             servers.ignored().ifPresent(note -> err.println("myclient: " + note));
 
             var options = new DownloadOptions(command.chunks(), workingDirectory, command.output(), command.force(),
-                    command.fsync(), command.connectTimeout(), command.stallTimeout(), command.resume());
+                    command.fsync(), command.connectTimeout(), command.stallTimeout(), command.verify(), command.sha256(),
+                    command.root(), command.resume());
             boolean quiet = command.verbosity() == CommandLine.Verbosity.QUIET;
             boolean verbose = command.verbosity() == CommandLine.Verbosity.VERBOSE;
             // The progress line is drawn only for a person, and not over the verbose log's lines.
@@ -162,7 +163,8 @@ public final class Main {
                     progress.clear();
                 }
             }
-            err.print(Summary.describe(result, command.chunks(), quiet, this::shown, resumeNotes.resumed(name)));
+            err.print(Summary.describe(result, quiet, command.verbosity() == CommandLine.Verbosity.VERBOSE, this::shown,
+                    resumeNotes.resumed(name)));
             err.flush();
             return Summary.exitCode(result);
         }

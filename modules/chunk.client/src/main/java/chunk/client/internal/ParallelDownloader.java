@@ -14,6 +14,16 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import chunk.client.ServerFailure;
+import chunk.client.Verification;
+import chunk.wire.Digest;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,6 +53,8 @@ public final class ParallelDownloader implements Downloader {
     private final List<ServerAddress> servers;
     private final DownloadOptions options;
     private final DownloadListener listener;
+    /** Servers that answered a digest request as the original does: asked only SIZE for the rest of the run. */
+    private final Set<ServerAddress> versionOne = ConcurrentHashMap.newKeySet();
 
     public ParallelDownloader(List<ServerAddress> servers, DownloadOptions options, DownloadListener listener) {
         if (servers.isEmpty()) {
@@ -69,30 +81,132 @@ public final class ParallelDownloader implements Downloader {
         if (!options.force() && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             return refusedToReplace(fileName, target);
         }
-        try (StallWatchdog watchdog = new StallWatchdog(options.stallTimeout())) {
-            var probe = new SizeProbe(options.connectTimeout(), watchdog, listener);
-            return switch (probe.ask(servers, fileName)) {
-                case SizeProbe.Answer.Unknown(var failures) -> new DownloadResult.Unavailable(fileName, failures);
-                case SizeProbe.Answer.Known(long size, var _, var _) -> fetch(fileName, target, size, watchdog, start);
+        try (StallWatchdog watchdog = new StallWatchdog(options.stallTimeout());
+                Census census = new Census(fileName, servers, options.connectTimeout(), watchdog, listener, versionOne,
+                        options.verify())) {
+            Digest pinnedRoot = options.root() == null ? null : Digest.fromHex(options.root());
+            LateAnswers late = new LateAnswers();
+            return switch (census.settle(pinnedRoot, options.sha256() != null, late::heard)) {
+                case Census.Verdict.Unavailable(var failures) -> new DownloadResult.Unavailable(fileName, failures);
+                case Census.Verdict.Disputed(var claims, String problem) -> new DownloadResult.Disputed(fileName,
+                        claims.stream().map(c -> c.server() + " " + c.said()).toList(), problem);
+                case Census.Verdict.Agreed agreed -> fetch(fileName, target, agreed, late, watchdog, start);
+                case Census.Verdict.Tied(var groups) -> {
+                    // Each group in turn, until one gives the file --sha256 names.
+                    DownloadResult result = null;
+                    for (Census.Verdict.Agreed group : groups) {
+                        result = fetch(fileName, target, group, new LateAnswers(), watchdog, start);
+                        if (!(result instanceof DownloadResult.ChecksumMismatch)) {
+                            break;
+                        }
+                    }
+                    yield result;
+                }
             };
         }
     }
 
-    private DownloadResult fetch(String fileName, Path target, long size, StallWatchdog watchdog, long start)
-            throws InterruptedException {
+    /**
+     * Census answers that come once the download has begun: a server that agrees joins, one
+     * that does not is left out. Answers before the piece map exists wait for it.
+     */
+    private static final class LateAnswers {
+        private @Nullable PieceMap map;
+        private Census.Verdict.@Nullable Agreed verdict;
+        private final List<Census.Claim> early = new ArrayList<>();
+
+        synchronized void heard(Census.Claim claim) {
+            if (map == null) {
+                early.add(claim);
+            } else {
+                apply(claim);
+            }
+        }
+
+        synchronized void attach(PieceMap map, Census.Verdict.Agreed verdict) {
+            this.map = map;
+            this.verdict = verdict;
+            early.forEach(this::apply);
+            early.clear();
+        }
+
+        private void apply(Census.Claim claim) {
+            int index = map.board().indexOf(claim.server());
+            if (claim instanceof Census.Claim.Refused(var _, String reason)) {
+                map.failedBeforeData(index, reason);
+            } else if (Census.agrees(claim, verdict)) {
+                map.admit(index);
+            } else {
+                map.leaveOut(index, claim.said() + ", unlike the others");
+            }
+        }
+    }
+
+    private DownloadResult fetch(String fileName, Path target, Census.Verdict.Agreed agreed, LateAnswers late,
+            StallWatchdog watchdog, long start) throws InterruptedException {
+        long size = agreed.size();
         Path partPath = PartFile.partPathFor(target);
+        // The record comes first: a resumed download keeps its piece length, whatever <chunks> is now.
         Resume.Start begun;
         try {
-            begun = Resume.begin(fileName, partPath, size, ChunkPlanner.pieceLength(size, options.chunks()), null,
-                    null, options.resume(), options.fsync(), listener);
+            begun = Resume.begin(fileName, partPath, size, ChunkPlanner.pieceLength(size, options.chunks()),
+                    agreed.root() == null ? null : agreed.root().bytes(), options.resume(), options.fsync(), listener);
         } catch (IOException e) {
             return new DownloadResult.LocalFailure(fileName, partPath,
                     "cannot create " + shown(partPath) + ": " + ServerConnection.explainFailure(e));
         }
         ChunkPlanner.Plan plan = ChunkPlanner.plan(size, options.chunks(), begun.record().pieceLength());
-        PieceMap map = new PieceMap(plan, new ServerBoard(servers), begun.record().done(), null, options.stallTimeout());
-        PieceRecorder recorder = begun.recorder();
+        ServerBoard board = new ServerBoard(servers);
+        for (ServerBoard.Server server : board.all()) {
+            server.admitted = agreed.agreeing().contains(server.address);
+        }
+        for (Census.Claim claim : agreed.leftOut()) {
+            board.leaveOut(board.get(board.indexOf(claim.server())), claim.said() + ", unlike the others");
+        }
+        for (ServerFailure failure : agreed.failures()) {
+            board.failed(board.get(board.indexOf(failure.server())), -1, failure.reason());
+        }
+        Verification.Status status;
+        DigestBook digests = null;
+        if (!options.verify()) {
+            status = Verification.Status.OFF;
+        } else if (agreed.root() == null || plan.pieceLength() > Frame.MAX_PIECE_LENGTH) {
+            status = Verification.Status.UNVERIFIED;
+        } else {
+            status = Verification.Status.VERIFIED;
+            Frame.DigestReply known = plan.pieceLength() == Census.IDENTITY_PIECE_LENGTH
+                    ? new Frame.DigestReply(0, size, agreed.root(), agreed.firstDigests()) : null;
+            try {
+                digests = DigestBook.fetch(fileName, size, (int) plan.pieceLength(), agreed.withDigests(), known,
+                        options.connectTimeout(), watchdog);
+            } catch (DigestBook.UnavailableException e) {
+                begun.closeKeeping();
+                return new DownloadResult.Disputed(fileName, List.of(), "cannot verify " + fileName + ": " + e.getMessage());
+            }
+        }
+        Verification verification = new Verification(status, agreed.root() == null ? null : agreed.root().hex(),
+                plan.pieceLength(), null);
+        PieceRecorder recorder;
+        try {
+            // Where there are digests, the pieces the record names count only if they still match.
+            begun = begun.checkedAgainst(digests);
+            recorder = new PieceRecorder(begun.file(), begun.record(), partPath, options.fsync());
+        } catch (IOException e) {
+            begun.closeKeeping();
+            return new DownloadResult.LocalFailure(fileName, partPath,
+                    "cannot read " + shown(partPath) + ": " + ServerConnection.explainFailure(e));
+        }
+        PieceMap map = new PieceMap(plan, board, begun.record().done(), digests, options.stallTimeout());
         recorder.listenTo(map);
+        late.attach(map, agreed);
+        String tooLarge = tooLargeFor(partPath, size - begun.doneBytes());
+        if (tooLarge != null) {
+            begun.closeKeeping();
+            if (begun.doneBytes() == 0) {
+                forget(begun.file(), partPath);
+            }
+            return new DownloadResult.LocalFailure(fileName, partPath, tooLarge);
+        }
         listener.started(fileName, size, plan.chunks().size());
         if (begun.doneBytes() > 0) {
             listener.resumed(fileName, begun.doneBytes(), size);
@@ -121,9 +235,21 @@ public final class ParallelDownloader implements Downloader {
                     case ChunkOutcome.Completed c -> used.addAll(c.servers());
                 }
             }
+            List<ServerAddress> inOrder = servers.stream().filter(used::contains).distinct().toList();
             if (!failed.isEmpty()) {
                 saveKeeping(recorder);
-                return new DownloadResult.Incomplete(fileName, partPath, size, failed);
+                return new DownloadResult.Incomplete(fileName, partPath, size, failed, elapsedSince(start), verification,
+                        map.reports());
+            }
+            if (options.sha256() != null) {
+                String actual = sha256Of(partPath);
+                if (!actual.equals(options.sha256())) {
+                    recorder.close();
+                    part.close();
+                    forget(begun.file(), partPath);
+                    return new DownloadResult.ChecksumMismatch(fileName, target, options.sha256(), actual, inOrder);
+                }
+                verification = new Verification(status, verification.root(), plan.pieceLength(), actual);
             }
             try {
                 part.commit(target, options.fsync(), options.force());
@@ -132,9 +258,9 @@ public final class ParallelDownloader implements Downloader {
                 return refusedToReplace(fileName, target);
             }
             recorder.close();
-            forget(begun.file());
-            List<ServerAddress> inOrder = servers.stream().filter(used::contains).distinct().toList();
-            return new DownloadResult.Completed(fileName, target, size, Duration.ofNanos(System.nanoTime() - start), inOrder);
+            forget(begun.file(), null);
+            return new DownloadResult.Completed(fileName, target, size, elapsedSince(start), inOrder, verification,
+                    map.reports(), outcomes);
         } catch (LocalWriteException e) {
             saveKeeping(recorder);
             return new DownloadResult.LocalFailure(fileName, partPath, e.getMessage() + "; " + kept(recorder, size, partPath)
@@ -160,14 +286,53 @@ public final class ParallelDownloader implements Downloader {
         return Durations.bytes(recorder.doneBytes()) + " of " + Durations.bytes(size) + " kept in " + shown(partPath);
     }
 
-    /** Once the file is in place, its record has nothing left to say. */
-    private static void forget(ResumeFile record) {
+    /**
+     * Removes the record once it has nothing left to say (the file is in place, or its bytes are
+     * not wanted), and then the part file too if {@code partFile} is given.
+     */
+    private static void forget(ResumeFile record, @Nullable Path partFile) {
         try {
             record.delete();
+            if (partFile != null) {
+                Files.deleteIfExists(partFile);
+            }
         } catch (IOException e) {
-            // The next run for this name finds no part file beside the record and discards it.
+            // The next run for this name finds no part file beside the record, or an empty one, and starts over.
             LOG.log(System.Logger.Level.DEBUG, () -> "cannot remove the resume record " + record.path() + ": " + e);
         }
+    }
+
+    private static Duration elapsedSince(long start) {
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** Why a file of {@code size} bytes cannot be saved at {@code partPath}, or null if it fits. */
+    private @Nullable String tooLargeFor(Path partPath, long size) {
+        try {
+            Path folder = partPath.toAbsolutePath().getParent();
+            long free = Files.getFileStore(folder).getUsableSpace();
+            if (size > free) {
+                return "the file needs " + Durations.bytes(size) + " but only " + Durations.bytes(free) + " are free for "
+                        + shown(partPath);
+            }
+        } catch (IOException e) {
+            // Cannot tell: creating the part file will say what is wrong, if anything.
+        }
+        return null;
+    }
+
+    /** The whole file's SHA-256, in one pass over the part file. */
+    private static String sha256Of(Path file) throws IOException {
+        MessageDigest sha256 = Digest.newSha256();
+        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (channel.read(buffer) >= 0) {
+                buffer.flip();
+                sha256.update(buffer);
+                buffer.clear();
+            }
+        }
+        return HexFormat.of().formatHex(sha256.digest());
     }
 
     private DownloadResult refusedToReplace(String fileName, Path target) {

@@ -148,6 +148,27 @@ final class PieceMap {
         return counts;
     }
 
+    /** A server that answered the census late, and agreed: it joins. */
+    synchronized void admit(int server) {
+        board.get(server).admitted = true;
+        notifyAll();
+    }
+
+    /** A server said something the others did not: it gets no work. */
+    synchronized void leaveOut(int server, String reason) {
+        board.leaveOut(board.get(server), reason);
+    }
+
+    /** Records a failure that belongs to no piece (a census question). */
+    synchronized void failedBeforeData(int server, String reason) {
+        board.failed(board.get(server), -1, reason);
+    }
+
+    /** What each server did so far. */
+    synchronized List<chunk.client.ServerReport> reports() {
+        return board.reports();
+    }
+
     /** What chunk {@code worker}'s connection does next. */
     synchronized Next next(int worker) {
         startedChunks.set(worker);

@@ -17,13 +17,37 @@ final class Resume {
 
     private Resume() {}
 
-    /**
-     * The part file opened for writing, the recorder that keeps its record, and what was
-     * already done.
-     */
-    record Start(PartFile part, PieceRecorder recorder, ResumeFile file, ResumeRecord record) {
+    /** The part file opened for writing, its record file, and what was already done. */
+    record Start(PartFile part, ResumeFile file, ResumeRecord record, Path partPath) {
         long doneBytes() {
             return record.doneBytes();
+        }
+
+        /**
+         * This start with only those done pieces that match {@code digests} in the part file
+         * (on every core); itself if there are no digests or nothing is done.
+         *
+         * @throws IOException if the part file cannot be read
+         * @throws InterruptedException if interrupted while hashing
+         */
+        Start checkedAgainst(PieceMap.@Nullable Digests digests) throws IOException, InterruptedException {
+            if (digests == null || record.done().isEmpty()) {
+                return this;
+            }
+            BitSet good = PieceCheck.stillGood(partPath, record.size(), record.pieceLength(), record.done(), digests,
+                    Runtime.getRuntime().availableProcessors());
+            return new Start(part, file, new ResumeRecord(record.size(), record.pieceLength(), record.root(), record.name(),
+                    good), partPath);
+        }
+
+        /** Closes the part file and the record, keeping both on disk. */
+        void closeKeeping() {
+            try {
+                part.close();
+                file.close();
+            } catch (IOException e) {
+                // Nothing was being written: there is nothing a failed close could lose.
+            }
         }
     }
 
@@ -31,16 +55,12 @@ final class Resume {
      * Opens the part file for a download of {@code size} bytes named {@code fileName}.
      *
      * @param pieceLength the piece length of a download that starts from zero; a resumed one keeps its record's
-     * @param digests the pieces' digests where servers offer them: the pieces the record names
-     *     are then hashed in the part file, and only those that match count as done
      * @param resume whether a matching record may be used
      * @param root the file's root where servers offered digests, else null
      * @throws IOException if the part file or the record cannot be opened, created or removed
-     * @throws InterruptedException if interrupted while the done pieces are checked
      */
     static Start begin(String fileName, Path partPath, long size, long pieceLength, byte @Nullable [] root,
-            PieceMap.@Nullable Digests digests, boolean resume, boolean fsync, DownloadListener listener)
-            throws IOException, InterruptedException {
+            boolean resume, boolean fsync, DownloadListener listener) throws IOException {
         ResumeFile file = new ResumeFile(partPath);
         ResumeRecord usable = null;
         if (!resume) {
@@ -66,12 +86,9 @@ final class Resume {
         PartFile part;
         ResumeRecord record;
         if (usable != null) {
-            record = usable;
-            if (digests != null) {
-                BitSet good = PieceCheck.stillGood(partPath, size, usable.pieceLength(), usable.done(), digests,
-                        Runtime.getRuntime().availableProcessors());
-                record = new ResumeRecord(size, usable.pieceLength(), usable.root(), usable.name(), good);
-            }
+            // A record made without a root takes the one the servers give now.
+            record = usable.root() != null || root == null ? usable
+                    : new ResumeRecord(size, usable.pieceLength(), root, fileName, usable.done());
             part = PartFile.create(partPath, size, true);
         } else {
             file.delete();
@@ -88,13 +105,7 @@ final class Resume {
                 throw e;
             }
         }
-        try {
-            PieceRecorder recorder = new PieceRecorder(file, record, partPath, fsync);
-            return new Start(part, recorder, file, record);
-        } catch (IOException | RuntimeException e) {
-            part.close();
-            throw e;
-        }
+        return new Start(part, file, record, partPath);
     }
 
     /** Why {@code record} is not of this download, or null if it is. */

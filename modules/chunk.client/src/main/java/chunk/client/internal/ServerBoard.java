@@ -2,6 +2,7 @@ package chunk.client.internal;
 
 import chunk.client.ServerAddress;
 import chunk.client.ServerFailure;
+import chunk.client.ServerReport;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -45,6 +46,8 @@ final class ServerBoard {
         final List<String> failures = new ArrayList<>();
         /** Why it is no longer used, or null while it is. */
         @Nullable String leftOut;
+        /** Whether its answer to the census agreed with the others' (or was not needed). */
+        boolean admitted = true;
         /** Pieces at which this server failed once: it is not asked for them again. */
         final BitSet failedAt = new BitSet();
 
@@ -54,7 +57,7 @@ final class ServerBoard {
         }
 
         boolean usable() {
-            return leftOut == null;
+            return admitted && leftOut == null;
         }
 
         boolean hasRoom() {
@@ -121,6 +124,16 @@ final class ServerBoard {
         return new ServerFailure(server.address, reason);
     }
 
+    /** Whether {@code address} is one of this board's servers, and which. */
+    int indexOf(ServerAddress address) {
+        for (Server server : servers) {
+            if (server.address.equals(address)) {
+                return server.index;
+            }
+        }
+        return -1;
+    }
+
     /** {@code server} is not used any more in this download, for {@code reason}. */
     void leaveOut(Server server, String reason) {
         if (server.usable()) {
@@ -132,19 +145,9 @@ final class ServerBoard {
     List<ServerReport> reports() {
         List<ServerReport> reports = new ArrayList<>(servers.size());
         for (Server server : servers) {
-            reports.add(new ServerReport(server.address, server.bytes, server.rate, server.busyNanos,
-                    List.copyOf(server.failures), server.leftOut));
+            String leftOut = server.leftOut != null ? server.leftOut : server.admitted ? null : "did not answer in time";
+            reports.add(new ServerReport(server.address, server.bytes, server.rate, server.failures, leftOut));
         }
         return reports;
     }
-
-    /**
-     * One server's part in a download.
-     *
-     * @param rate the moving average of one connection's rate, bytes per second (0 if never measured)
-     * @param busyNanos the time its connections spent delivering accepted pieces, summed
-     * @param leftOut why it was no longer used, or null
-     */
-    record ServerReport(ServerAddress address, long bytes, double rate, long busyNanos, List<String> failures,
-            @Nullable String leftOut) {}
 }

@@ -85,7 +85,9 @@ class MainTests {
 
             assertThat(code).isZero();
             assertThat(work.resolve("readme.txt")).hasSameBinaryContentAs(original);
-            assertThat(err()).matches("readme\\.txt: 97\\.7 KiB in [0-9.]+ s, [0-9.]+ MB/s, 4 chunks from 2 servers \\(127\\.0\\.0\\.1:\\d+, 127\\.0\\.0\\.1:\\d+\\)\n");
+            assertThat(err()).matches("readme\\.txt: 97\\.7 KiB in [0-9.]+ s, [0-9.]+ MB/s, 4 chunks from 2 servers,"
+                    + " unverified \\(no server gives digests\\)\n"
+                    + "  127\\.0\\.0\\.1:\\d+ [0-9.]+ KiB at [0-9.]+ MB/s; 127\\.0\\.0\\.1:\\d+ [0-9.]+ KiB at [0-9.]+ MB/s\n");
             assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
         }
 
@@ -133,6 +135,7 @@ class MainTests {
 
             run("a.bin\n", "servers.txt", "2", "--verbose");
 
+            assertThat(err()).contains("unverified (no server gives digests)\n");
             assertThat(err()).contains("myclient: connecting to 127.0.0.1:", "for the size of a.bin", "for bytes [0, 4096) of a.bin");
         }
     }
@@ -168,6 +171,37 @@ class MainTests {
                     .endsWith("  24576 of 40960 bytes are missing; the bytes received are kept in a.bin.part, and the same command continues from them\n");
             assertThat(work.resolve("a.bin")).doesNotExist();
             assertThat(work.resolve("a.bin.part")).exists();
+        }
+
+        @Test
+        void thatTheServersDisagreeOnNamesEachServerAndExitsWith8() throws Exception {
+            servedFile("a.bin", 1_000);
+            serversFile(TestServer.honest(), TestServer.liesAboutSize(5));
+
+            int code = run("a.bin\n", "servers.txt", "2");
+
+            assertThat(code).isEqualTo(8);
+            assertThat(err()).startsWith("myclient: the servers disagree on a.bin and no group of them is larger than the others;"
+                            + " nothing was downloaded\n")
+                    .containsPattern("  127\\.0\\.0\\.1:\\d+ says 1000 bytes \\(it gives no digests\\)\n")
+                    .containsPattern("  127\\.0\\.0\\.1:\\d+ says 1005 bytes \\(it gives no digests\\)\n")
+                    .endsWith("  pin the file with --sha256 <hex> (as its publisher gives it) or --root <hex>\n");
+            assertThat(work.resolve("a.bin")).doesNotExist();
+            assertThat(work.resolve("a.bin.part")).doesNotExist();
+        }
+
+        @Test
+        void thatDoesNotMatchTheSha256SavesNothingAndExitsWith9() throws Exception {
+            servedFile("a.bin", 1_000);
+            serversFile(TestServer.withDigests());
+
+            int code = run("", "servers.txt", "2", "a.bin", "--sha256", "12".repeat(32));
+
+            assertThat(code).isEqualTo(9);
+            assertThat(err()).startsWith("myclient: a.bin does not match --sha256: its SHA-256 is ")
+                    .endsWith(", not " + "12".repeat(32) + "; nothing was saved as a.bin\n");
+            assertThat(work.resolve("a.bin")).doesNotExist();
+            assertThat(work.resolve("a.bin.part")).doesNotExist();
         }
 
         @Test
