@@ -202,6 +202,79 @@ class ResumeTests {
     }
 
     @Nested
+    class WhereServersOfferDigests {
+
+        private final TestServer.Fault digestsButClosesMidChunk = (request, client, server) -> {
+            if (request instanceof Frame.ChunkRequest) {
+                TestServer.closesMidChunk(0.6).answer(request, client, server);
+            } else {
+                TestServer.withDigests().answer(request, client, server);
+            }
+        };
+
+        private ResumeRecord interruptedRunWithDigests() throws IOException {
+            assertThat(run(digestsButClosesMidChunk, "2", "data.bin")).as(err()).isEqualTo(ExitCode.INCOMPLETE);
+            ResumeRecord kept = ((ResumeFile.Found.Intact) new ResumeFile(work.resolve("data.bin.part")).read()).record();
+            assertThat(kept.root()).as("the root the servers gave").isNotNull();
+            assertThat(kept.done().cardinality()).isBetween(1, PIECES - 1);
+            return kept;
+        }
+
+        @Test
+        void aRecordOfAnotherVersionOfTheFileIsDiscardedWithOneLine() throws Exception {
+            interruptedRunWithDigests();
+            new Random(4).nextBytes(original); // same size, other bytes
+            Files.write(served.resolve("data.bin"), original);
+
+            assertThat(run(TestServer.withDigests(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK);
+
+            assertThat(err()).startsWith("myclient: data.bin: the file on the servers changed: its root is not the one in"
+                    + " data.bin.part.resume; starting over\n");
+            assertThat(requested()).isEqualTo(all());
+            assertTheFileIsCompleteAndAlone();
+        }
+
+        @Test
+        void donePiecesDamagedOnDiskAreFetchedAgain() throws Exception {
+            ResumeRecord kept = interruptedRunWithDigests();
+            int damaged = kept.done().nextSetBit(0);
+            flipAByteOf(damaged);
+
+            assertThat(run(TestServer.withDigests(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK);
+
+            java.util.BitSet expected = all();
+            expected.andNot(kept.done());
+            expected.set(damaged);
+            assertThat(requested()).isEqualTo(expected);
+            assertTheFileIsCompleteAndAlone();
+        }
+
+        /** What the README says: without digests a record is trusted, so damage after the fact goes unnoticed. */
+        @Test
+        void withoutThemADonePieceDamagedOnDiskIsTrusted() throws Exception {
+            ResumeRecord kept = interruptedRun();
+            int damaged = kept.done().nextSetBit(0);
+            flipAByteOf(damaged);
+
+            assertThat(run(TestServer.honest(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK);
+
+            assertFetchedExactlyAllBut(kept);
+            byte[] saved = Files.readAllBytes(work.resolve("data.bin"));
+            assertThat(saved[damaged * PIECE + 7]).isEqualTo((byte) (original[damaged * PIECE + 7] ^ 1));
+        }
+
+        private void flipAByteOf(int piece) throws IOException {
+            try (FileChannel part = FileChannel.open(work.resolve("data.bin.part"), StandardOpenOption.READ,
+                    StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+                part.read(one, (long) piece * PIECE + 7);
+                one.put(0, (byte) (one.get(0) ^ 1)).rewind();
+                part.write(one, (long) piece * PIECE + 7);
+            }
+        }
+    }
+
+    @Nested
     class ADamagedRecord {
 
         @ParameterizedTest
