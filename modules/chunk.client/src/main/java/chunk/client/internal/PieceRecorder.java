@@ -35,7 +35,7 @@ final class PieceRecorder implements AutoCloseable {
      * 384 KB per kill on average, 25 ms 300 KB (44 KB of either is the end-game's duplicate
      * fetching, lost without any kill). Scenario 1 (1 GiB, 4 servers) took as long as without
      * a record at 25 ms, with --no-fsync (median 1.20 s and 1.22 s of 10 runs each) and with
-     * fsync (1.06 s and 1.16 s: the saves' flushes spread the writeback over the download,
+     * fsync (1.06 s and 1.17 s: the saves' flushes spread the writeback over the download,
      * so the final one has less to do). docs/BENCHMARKS.md, resume.
      */
     static final long MIN_INTERVAL_MILLIS = 25;
