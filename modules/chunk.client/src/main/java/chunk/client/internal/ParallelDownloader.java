@@ -48,6 +48,8 @@ public final class ParallelDownloader implements Downloader {
      * {@link ServerBoard#MAX_CONNECTIONS_PER_SERVER}.
      */
     static final int MAX_CONNECTIONS = 64;
+    /** How often silent connections are looked for. */
+    private static final long REFEREE_MILLIS = 100;
 
     private final List<ServerAddress> servers;
     private final DownloadOptions options;
@@ -196,7 +198,12 @@ public final class ParallelDownloader implements Downloader {
             for (int i = 0; i < plan.chunks().size(); i++) {
                 tasks.add(new ChunkTask(i, map, fetcher, buffers, listener));
             }
-            ChunkScheduler.runAll("chunks of " + fileName, tasks, MAX_CONNECTIONS);
+            Thread referee = Thread.ofVirtual().name("referee of " + fileName).start(() -> refereeUntilInterrupted(map));
+            try {
+                ChunkScheduler.runAll("chunks of " + fileName, tasks, MAX_CONNECTIONS);
+            } finally {
+                referee.interrupt();
+            }
             List<ChunkOutcome> outcomes = map.outcomes();
             List<ChunkOutcome.Failed> failed = new ArrayList<>();
             Set<ServerAddress> used = new LinkedHashSet<>();
@@ -233,6 +240,17 @@ public final class ParallelDownloader implements Downloader {
         } catch (IOException e) {
             return new DownloadResult.LocalFailure(fileName, target,
                     "cannot save " + shown(target) + ": " + ServerConnection.explainFailure(e) + "; the data is kept in " + shown(partPath));
+        }
+    }
+
+    private static void refereeUntilInterrupted(PieceMap map) {
+        try {
+            while (true) {
+                Thread.sleep(REFEREE_MILLIS);
+                map.referee();
+            }
+        } catch (InterruptedException e) {
+            // the chunks are all done
         }
     }
 
