@@ -154,6 +154,10 @@ public final class Main {
             }
             err.print(Summary.describe(result, quiet, command.verbosity() == CommandLine.Verbosity.VERBOSE, this::shown));
             err.flush();
+            if (command.json()) {
+                out.println(JsonReport.of(result, this::shown));
+                out.flush();
+            }
             return Summary.exitCode(result);
         }
 

@@ -191,6 +191,9 @@ public final class ParallelDownloader implements Downloader {
                     "cannot create " + shown(partPath) + ": " + ServerConnection.explainFailure(e));
         }
         listener.started(fileName, size, plan.chunks().size());
+        if (listener instanceof PieceMapWatcher watcher) {
+            watcher.watch(map);
+        }
         try (part) {
             var fetcher = new ChunkFetcher(fileName, part, map, options.connectTimeout(), watchdog, listener);
             var buffers = new BufferPool(BUFFER_SIZE);

@@ -174,6 +174,15 @@ final class PieceMap {
         return board.reports();
     }
 
+    /** Whether each server may still be given work (or may join, if its answer is still awaited). */
+    synchronized boolean[] usableServers() {
+        boolean[] usable = new boolean[board.size()];
+        for (int i = 0; i < usable.length; i++) {
+            usable[i] = board.get(i).leftOut == null;
+        }
+        return usable;
+    }
+
     /** What chunk {@code worker}'s connection does next. */
     synchronized Next next(int worker) {
         startedChunks.set(worker);
