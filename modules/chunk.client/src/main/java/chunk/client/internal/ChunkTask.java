@@ -61,7 +61,7 @@ final class ChunkTask implements Callable<Void> {
             case ChunkFetcher.Attempt.Delivered() -> map.ended(lease, null, false);
             case ChunkFetcher.Attempt.Failed(String reason) -> map.ended(lease, reason, false);
             case ChunkFetcher.Attempt.BadData(String reason) -> map.ended(lease, reason, true);
-            case ChunkFetcher.Attempt.TakenOver() -> map.ended(lease, "too slow: the rest of its range went to a faster connection", false);
+            case ChunkFetcher.Attempt.TakenOver() -> map.tooSlow(lease, "too slow: the rest of its range went to a faster connection");
         };
         if (failure != null) {
             listener.serverFailed(failure);

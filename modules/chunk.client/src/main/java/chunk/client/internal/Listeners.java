@@ -9,7 +9,16 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** Several listeners heard as one. */
-record Listeners(List<DownloadListener> all) implements DownloadListener {
+record Listeners(List<DownloadListener> all) implements DownloadListener, PieceMapWatcher {
+
+    @Override
+    public void watch(PieceMap map) {
+        for (DownloadListener listener : all) {
+            if (listener instanceof PieceMapWatcher watcher) {
+                watcher.watch(map);
+            }
+        }
+    }
 
     @Override
     public void connecting(ServerAddress server, String fileName, @Nullable ByteRange range) {

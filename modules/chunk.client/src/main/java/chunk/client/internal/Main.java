@@ -166,6 +166,10 @@ public final class Main {
             err.print(Summary.describe(result, quiet, command.verbosity() == CommandLine.Verbosity.VERBOSE, this::shown,
                     resumeNotes.resumed(name)));
             err.flush();
+            if (command.json()) {
+                out.println(JsonReport.of(result, this::shown));
+                out.flush();
+            }
             return Summary.exitCode(result);
         }
 

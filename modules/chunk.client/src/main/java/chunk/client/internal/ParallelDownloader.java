@@ -47,6 +47,8 @@ public final class ParallelDownloader implements Downloader {
      * {@link ServerBoard#MAX_CONNECTIONS_PER_SERVER}.
      */
     static final int MAX_CONNECTIONS = 64;
+    /** How often silent connections are looked for. */
+    private static final long REFEREE_MILLIS = 100;
 
     private static final System.Logger LOG = System.getLogger(ParallelDownloader.class.getName());
 
@@ -211,6 +213,9 @@ public final class ParallelDownloader implements Downloader {
         if (begun.doneBytes() > 0) {
             listener.resumed(fileName, begun.doneBytes(), size);
         }
+        if (listener instanceof PieceMapWatcher watcher) {
+            watcher.watch(map);
+        }
         try (PartFile part = begun.part(); recorder) {
             var fetcher = new ChunkFetcher(fileName, part, map, options.connectTimeout(), watchdog, listener);
             var buffers = new BufferPool(BUFFER_SIZE);
@@ -218,12 +223,15 @@ public final class ParallelDownloader implements Downloader {
             for (int i = 0; i < plan.chunks().size(); i++) {
                 tasks.add(new ChunkTask(i, map, fetcher, buffers, listener));
             }
+            Thread referee = Thread.ofVirtual().name("referee of " + fileName).start(() -> refereeUntilInterrupted(map));
             try {
                 ChunkScheduler.runAll("chunks of " + fileName, tasks, MAX_CONNECTIONS);
             } catch (InterruptedException e) {
                 saveKeeping(recorder);
                 throw new InterruptedDownload("interrupted; " + kept(recorder, size, partPath)
                         + "; the same command continues it");
+            } finally {
+                referee.interrupt();
             }
             List<ChunkOutcome> outcomes = map.outcomes();
             List<ChunkOutcome.Failed> failed = new ArrayList<>();
@@ -299,6 +307,17 @@ public final class ParallelDownloader implements Downloader {
         } catch (IOException e) {
             // The next run for this name finds no part file beside the record, or an empty one, and starts over.
             LOG.log(System.Logger.Level.DEBUG, () -> "cannot remove the resume record " + record.path() + ": " + e);
+        }
+    }
+
+    private static void refereeUntilInterrupted(PieceMap map) {
+        try {
+            while (true) {
+                Thread.sleep(REFEREE_MILLIS);
+                map.referee();
+            }
+        } catch (InterruptedException e) {
+            // the chunks are all done
         }
     }
 

@@ -63,6 +63,11 @@ final class PieceMap {
 
     /** The least a range is expected to take for it to be split: a new connection costs a round trip or two. */
     private static final long WORTH_SPLITTING_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /**
+     * The least a range still running is expected to take for its rest to move to a faster
+     * server: rates measured over a fraction of a second swing too much to act on less.
+     */
+    private static final long WORTH_TAKING_OVER_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** How long a connection's rate is taken from its server's average rather than its own bytes. */
     private static final long MEASURING_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long AWAIT_MILLIS = 50;
@@ -169,6 +174,15 @@ final class PieceMap {
         return board.reports();
     }
 
+    /** Whether each server may still be given work (or may join, if its answer is still awaited). */
+    synchronized boolean[] usableServers() {
+        boolean[] usable = new boolean[board.size()];
+        for (int i = 0; i < usable.length; i++) {
+            usable[i] = board.get(i).leftOut == null;
+        }
+        return usable;
+    }
+
     /** What chunk {@code worker}'s connection does next. */
     synchronized Next next(int worker) {
         startedChunks.set(worker);
@@ -270,7 +284,7 @@ final class PieceMap {
             if (server == besides || !mayFetch(server, piece) || !server.hasRoom()) {
                 continue;
             }
-            double rate = server.rate == 0 ? best : server.rate;
+            double rate = server.rate > 0 ? server.rate : unmeasuredRate(server, best);
             if (rate > chosenRate) {
                 chosen = server;
                 chosenRate = rate;
@@ -280,6 +294,43 @@ final class PieceMap {
             return null; // the fast servers are full: wait for one rather than give work to a slow one
         }
         return chosen;
+    }
+
+    /**
+     * What to expect of a server that has delivered no piece yet: as much as the best, unless
+     * a connection of its own has been open a while and shows less.
+     */
+    private double unmeasuredRate(ServerBoard.Server server, double best) {
+        long now = System.nanoTime();
+        double rate = best;
+        for (Lease lease : active) {
+            if (lease.server == server && now - lease.startedNanos() >= MEASURING_NANOS) {
+                rate = Math.min(rate, lease.bytes() * 1e9 / (now - lease.startedNanos()));
+            }
+        }
+        return rate;
+    }
+
+    /**
+     * Routes around silent connections even when no other connection is idle to take their
+     * work: a connection that has received nothing for a while is closed and its pieces go back
+     * to missing, if another server that has delivered could take them. Called a few times a
+     * second while the download runs.
+     */
+    synchronized void referee() {
+        long now = System.nanoTime();
+        for (Lease lease : List.copyOf(active)) {
+            if (lease.revoked() || lease.next() >= lease.end() || now - lease.lastProgressNanos() <= stallSuspectNanos) {
+                continue;
+            }
+            for (ServerBoard.Server other : board.all()) {
+                if (other != lease.server && other.rate > 0 && mayFetch(other, lease.next()) && !board.muchSlower(other)) {
+                    lease.revoke();
+                    notifyAll();
+                    break;
+                }
+            }
+        }
     }
 
     private Next lease(int worker, ServerBoard.Server server, int first, int end) {
@@ -376,7 +427,7 @@ final class PieceMap {
             return null;
         }
         double there = server.rate == 0 ? 0 : remainingBytes(victim) / server.rate;
-        if (!stalled && longest < 2 * there + WORTH_SPLITTING_NANOS / 1e9) {
+        if (!stalled && (longest < 3 * there || longest * 1e9 < WORTH_TAKING_OVER_NANOS)) {
             return null;
         }
         int first = victim.next();
@@ -423,6 +474,11 @@ final class PieceMap {
      * @return the failure as recorded, or null
      */
     synchronized @Nullable ServerFailure ended(Lease lease, @Nullable String failure, boolean badData) {
+        return ended(lease, failure, badData, true);
+    }
+
+    /** As {@link #ended(Lease, String, boolean)}; {@code failedThere} false keeps its piece askable of the server (it was slow, not wrong). */
+    private @Nullable ServerFailure ended(Lease lease, @Nullable String failure, boolean badData, boolean failedThere) {
         active.remove(lease);
         lease.server.connections--;
         int stoppedAt = lease.next();
@@ -431,8 +487,8 @@ final class PieceMap {
         }
         ServerFailure recorded = null;
         if (failure != null) {
-            int piece = stoppedAt < plan.pieceCount() ? stoppedAt : -1;
-            recorded = board.failed(lease.server, piece, failure);
+            int piece = stoppedAt < plan.pieceCount() && failedThere ? stoppedAt : -1;
+            recorded = board.failed(lease.server, piece, failure, lease.bytes() == 0 && failedThere);
             if (badData) {
                 board.leaveOut(lease.server, failure);
             }
@@ -440,6 +496,17 @@ final class PieceMap {
         }
         notifyAll();
         return recorded;
+    }
+
+    /**
+     * {@code lease} was closed because it was too slow: its server's rate becomes what this
+     * connection showed, so that it gets no new work while faster servers have room.
+     */
+    synchronized @Nullable ServerFailure tooSlow(Lease lease, String reason) {
+        long elapsed = Math.max(1, System.nanoTime() - lease.startedNanos());
+        double shown = Math.max(1, lease.bytes() * 1e9 / elapsed);
+        lease.server.rate = lease.server.rate == 0 ? shown : Math.min(lease.server.rate, shown);
+        return ended(lease, reason, false, false);
     }
 
     private int chunkOf(int piece) {

@@ -108,12 +108,26 @@ final class ServerBoard {
         server.bytes += bytes;
         server.busyNanos += nanos;
         server.failuresInARow = 0;
+        // Each piece delivered earns back one connection, up to the limit.
+        server.limit = Math.min(MAX_CONNECTIONS_PER_SERVER, server.limit + 1);
         double sample = bytes * 1e9 / Math.max(nanos, 1);
         server.rate = server.rate == 0 ? sample : server.rate * (1 - NEWEST_WEIGHT) + sample * NEWEST_WEIGHT;
     }
 
     /** {@code server} failed at {@code piece} (or before any piece, -1); it may be left out. */
     ServerFailure failed(Server server, int piece, String reason) {
+        return failed(server, piece, reason, false);
+    }
+
+    /**
+     * As {@link #failed(Server, int, String)}; {@code beforeData} says the connection brought
+     * nothing at all (refused, timed out, closed at once), which is what a server's full
+     * backlog looks like: it may have half as many connections at once from now on.
+     */
+    ServerFailure failed(Server server, int piece, String reason, boolean beforeData) {
+        if (beforeData) {
+            server.limit = Math.max(1, server.limit / 2);
+        }
         server.failures.add(reason);
         if (piece >= 0) {
             server.failedAt.set(piece);

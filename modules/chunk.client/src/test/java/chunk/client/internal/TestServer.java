@@ -221,13 +221,13 @@ public final class TestServer implements AutoCloseable {
         };
     }
 
-    /** As {@link #withDigests()}, but sends data at about {@code bytesPerSecond}, in 4 KiB slices. */
+    /** As {@link #withDigests()}, but sends data at about {@code bytesPerSecond}, in 16 KiB slices. */
     public static Fault paced(long bytesPerSecond) {
         return (request, client, server) -> {
             if (request instanceof Frame.ChunkRequest chunk) {
                 Path file = server.root.resolve(chunk.fileName());
                 FrameEncoder.write(new Frame.ChunkReply(chunk.range()), client);
-                long slice = 4096;
+                long slice = 16 << 10;
                 long start = System.nanoTime();
                 for (long sent = 0; sent < chunk.range().length(); sent += slice) {
                     long length = Math.min(slice, chunk.range().length() - sent);
@@ -325,10 +325,14 @@ public final class TestServer implements AutoCloseable {
             long sent = 0;
             while (sent < range.length()) {
                 long n = data.transferTo(range.offset() + sent, range.length() - sent, client);
-                if (n <= 0) {
+                if (n <= 0 && range.offset() + sent >= data.size()) {
                     return; // past the end of the file
                 }
-                sent += n;
+                // 0 also when the client is slow to read and the socket's buffer is full: try again.
+                if (n <= 0) {
+                    Thread.yield();
+                }
+                sent += Math.max(n, 0);
             }
         }
     }
