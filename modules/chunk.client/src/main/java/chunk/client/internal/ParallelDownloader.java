@@ -197,6 +197,9 @@ public final class ParallelDownloader implements Downloader {
             begun.closeKeeping();
             return new DownloadResult.LocalFailure(fileName, partPath,
                     "cannot read " + shown(partPath) + ": " + ServerConnection.explainFailure(e));
+        } catch (InterruptedException e) {
+            begun.closeKeeping();
+            throw e;
         }
         PieceMap map = new PieceMap(plan, board, begun.record().done(), digests, options.stallTimeout());
         recorder.listenTo(map);
