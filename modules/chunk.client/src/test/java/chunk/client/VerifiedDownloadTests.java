@@ -210,6 +210,58 @@ class VerifiedDownloadTests {
     }
 
     @Nested
+    class AServerThatAnswersLate {
+
+        private TestServer.Fault answeringAfter(long millis, TestServer.Fault then) {
+            return (request, client, server) -> {
+                if (request instanceof Frame.DigestRequest) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(millis * 1_000_000);
+                }
+                then.answer(request, client, server);
+            };
+        }
+
+        @Test
+        void joinsTheDownloadOnceItsAnswerAgrees() throws Exception {
+            TestServer late = start(served, answeringAfter(200, TestServer.withDigests()));
+            TestServer first = start(served, TestServer.paced(2 << 20));
+            TestServer second = start(served, TestServer.paced(2 << 20));
+
+            DownloadResult result = download(options(8), late, first, second);
+
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.Completed.class,
+                    done -> assertThat(done.reports().getFirst().bytes()).isPositive());
+            assertTheRightFile();
+        }
+
+        @Test
+        void isLeftOutWhenItsAnswerDoesNot() throws Exception {
+            TestServer late = start(damagedCopy, answeringAfter(200, TestServer.withDigests()));
+
+            DownloadResult result = download(options(4), late, good(), good());
+
+            assertThat(result).isInstanceOf(DownloadResult.Completed.class);
+            assertThat(late.chunkRequests()).isEmpty();
+            assertTheRightFile();
+        }
+    }
+
+    @Nested
+    class ASizeLargerThanTheFreeSpace {
+
+        @Test
+        void isRefusedBeforeThePartFileIsMade() throws Exception {
+            TestServer.Fault huge = TestServer.liesAboutSize(1L << 60);
+
+            DownloadResult result = download(options(4), start(served, huge), start(served, huge));
+
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.LocalFailure.class,
+                    failure -> assertThat(failure.message()).startsWith("the file needs 1.00 EiB but only "));
+            assertThat(saved).isEmptyDirectory();
+        }
+    }
+
+    @Nested
     class TheWholeFilesSha256 {
 
         @Test
