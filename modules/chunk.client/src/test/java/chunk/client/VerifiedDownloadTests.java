@@ -223,11 +223,13 @@ class VerifiedDownloadTests {
 
         @Test
         void joinsTheDownloadOnceItsAnswerAgrees() throws Exception {
+            // 48 chunks of 64 KiB; the two that answer at once take 16 connections each, at
+            // 64 KiB/s apiece, so that 16 chunks still wait for a connection when it joins.
             TestServer late = start(served, answeringAfter(200, TestServer.withDigests()));
-            TestServer first = start(served, TestServer.paced(2 << 20));
-            TestServer second = start(served, TestServer.paced(2 << 20));
+            TestServer first = start(served, TestServer.paced(64 << 10));
+            TestServer second = start(served, TestServer.paced(64 << 10));
 
-            DownloadResult result = download(options(8), late, first, second);
+            DownloadResult result = download(options(48), late, first, second);
 
             assertThat(result).isInstanceOfSatisfying(DownloadResult.Completed.class,
                     done -> assertThat(done.reports().getFirst().bytes()).isPositive());
