@@ -206,6 +206,7 @@ public final class ParallelDownloader implements Downloader {
                 ChunkScheduler.runAll("chunks of " + fileName, tasks, MAX_CONNECTIONS);
             } finally {
                 referee.interrupt();
+                map.dataEnded();
             }
             List<ChunkOutcome> outcomes = map.outcomes();
             List<ChunkOutcome.Failed> failed = new ArrayList<>();

@@ -85,6 +85,8 @@ final class PieceMap {
     private final List<List<ServerFailure>> chunkFailures;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private long doneBytes;
+    private final long createdNanos = System.nanoTime();
+    private long dataEndNanos;
     /** Pieces neither done nor in flight: when there are none, no chunk needs to be searched. */
     private int free;
 
@@ -172,9 +174,15 @@ final class PieceMap {
         board.failed(board.get(server), -1, reason);
     }
 
+    /** The data ended: the servers' shares of the rate are taken over the time until now. */
+    synchronized void dataEnded() {
+        dataEndNanos = System.nanoTime();
+    }
+
     /** What each server did so far. */
     synchronized List<chunk.client.ServerReport> reports() {
-        return board.reports();
+        long end = dataEndNanos != 0 ? dataEndNanos : System.nanoTime();
+        return board.reports(end - createdNanos);
     }
 
     /** Whether each server may still be given work (or may join, if its answer is still awaited). */

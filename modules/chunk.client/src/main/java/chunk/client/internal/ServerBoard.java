@@ -155,12 +155,13 @@ final class ServerBoard {
         }
     }
 
-    /** A snapshot of every server's record, for the summary. */
-    List<ServerReport> reports() {
+    /** A snapshot of every server's record, for the summary; {@code dataNanos} is how long the data took. */
+    List<ServerReport> reports(long dataNanos) {
         List<ServerReport> reports = new ArrayList<>(servers.size());
         for (Server server : servers) {
             String leftOut = server.leftOut != null ? server.leftOut : server.admitted ? null : "did not answer in time";
-            reports.add(new ServerReport(server.address, server.bytes, server.rate, server.failures, leftOut));
+            double share = server.bytes * 1e9 / Math.max(dataNanos, 1);
+            reports.add(new ServerReport(server.address, server.bytes, share, server.rate, server.failures, leftOut));
         }
         return reports;
     }
