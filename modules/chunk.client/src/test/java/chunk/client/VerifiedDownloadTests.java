@@ -144,8 +144,11 @@ class VerifiedDownloadTests {
         void letsTheSha256BreakATieBetweenOneMirrorAndOne() throws Exception {
             DownloadResult result = download(options(4).withSha256(sha256()), damaged(), good());
 
-            assertThat(result).isInstanceOfSatisfying(DownloadResult.Completed.class,
-                    done -> assertThat(done.verification().sha256()).isEqualTo(sha256()));
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.Completed.class, done -> {
+                assertThat(done.verification().sha256()).isEqualTo(sha256());
+                assertThat(done.reports().getFirst().leftOut()).startsWith("says " + FILE_SIZE + " bytes, root ")
+                        .endsWith(", unlike the others");
+            });
             assertTheRightFile();
         }
 

@@ -150,7 +150,8 @@ final class ServerBoard {
 
     /** {@code server} is not used any more in this download, for {@code reason}. */
     void leaveOut(Server server, String reason) {
-        if (server.usable()) {
+        // The first reason stands; a server not yet admitted may be left out too.
+        if (server.leftOut == null) {
             server.leftOut = reason;
         }
     }
