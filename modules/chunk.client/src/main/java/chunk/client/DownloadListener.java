@@ -32,12 +32,12 @@ public interface DownloadListener {
      */
     default void startedOver(String fileName, String why) {}
 
-    /** {@code server} began sending data for chunk {@code index}. */
+    /** {@code server} began sending data to the connection of chunk {@code index} (its own pieces or others'). */
     default void receiving(int index, ServerAddress server) {}
 
     /** {@code bytes} more bytes of chunk {@code index} were written to the file. */
     default void received(int index, long bytes) {}
 
-    /** Chunk {@code index} is done, completed or not. */
+    /** Chunk {@code index} is done, completed or not; called for every chunk once all connections have ended. */
     default void finished(ChunkOutcome outcome) {}
 }

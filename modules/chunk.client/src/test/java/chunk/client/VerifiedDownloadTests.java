@@ -144,8 +144,11 @@ class VerifiedDownloadTests {
         void letsTheSha256BreakATieBetweenOneMirrorAndOne() throws Exception {
             DownloadResult result = download(options(4).withSha256(sha256()), damaged(), good());
 
-            assertThat(result).isInstanceOfSatisfying(DownloadResult.Completed.class,
-                    done -> assertThat(done.verification().sha256()).isEqualTo(sha256()));
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.Completed.class, done -> {
+                assertThat(done.verification().sha256()).isEqualTo(sha256());
+                assertThat(done.reports().getFirst().leftOut()).startsWith("says " + FILE_SIZE + " bytes, root ")
+                        .endsWith(", unlike the others");
+            });
             assertTheRightFile();
         }
 
@@ -206,6 +209,60 @@ class VerifiedDownloadTests {
                     assertThat(incomplete.reports()).allSatisfy(report -> assertThat(report.leftOut()).contains("do not match")));
             assertThat(saved.resolve("data.bin.part")).exists();
             assertThat(saved.resolve("data.bin")).doesNotExist();
+        }
+    }
+
+    @Nested
+    class AServerThatAnswersLate {
+
+        private TestServer.Fault answeringAfter(long millis, TestServer.Fault then) {
+            return (request, client, server) -> {
+                if (request instanceof Frame.DigestRequest) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(millis * 1_000_000);
+                }
+                then.answer(request, client, server);
+            };
+        }
+
+        @Test
+        void joinsTheDownloadOnceItsAnswerAgrees() throws Exception {
+            // 48 chunks of 64 KiB; the two that answer at once take 16 connections each, at
+            // 64 KiB/s apiece, so that 16 chunks still wait for a connection when it joins.
+            TestServer late = start(served, answeringAfter(200, TestServer.withDigests()));
+            TestServer first = start(served, TestServer.paced(64 << 10));
+            TestServer second = start(served, TestServer.paced(64 << 10));
+
+            DownloadResult result = download(options(48), late, first, second);
+
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.Completed.class,
+                    done -> assertThat(done.reports().getFirst().bytes()).isPositive());
+            assertTheRightFile();
+        }
+
+        @Test
+        void isLeftOutWhenItsAnswerDoesNot() throws Exception {
+            TestServer late = start(damagedCopy, answeringAfter(200, TestServer.withDigests()));
+
+            DownloadResult result = download(options(4), late, good(), good());
+
+            assertThat(result).isInstanceOf(DownloadResult.Completed.class);
+            assertThat(late.chunkRequests()).isEmpty();
+            assertTheRightFile();
+        }
+    }
+
+    @Nested
+    class ASizeLargerThanTheFreeSpace {
+
+        @Test
+        void isRefusedBeforeThePartFileIsMade() throws Exception {
+            TestServer.Fault huge = TestServer.liesAboutSize(1L << 60);
+
+            DownloadResult result = download(options(4), start(served, huge), start(served, huge));
+
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.LocalFailure.class,
+                    failure -> assertThat(failure.message()).startsWith("the file needs 1.00 EiB but only "));
+            assertThat(saved).isEmptyDirectory();
         }
     }
 

@@ -13,6 +13,10 @@ import java.util.function.Consumer;
  * <p>Only regular files under the root are served; absolute names, {@code ..}, hidden files
  * (a name segment starting with {@code .}), directories, device files and symbolic links
  * that lead outside the root are all answered "no such file".
+ *
+ * <p>Besides SIZE and CHUNK it answers DIGESTS: the SHA-256 of a file's pieces and its root,
+ * computed when first asked for, once per version of the file and piece length, and kept
+ * (up to 64 MiB of digests) while the file does not change.
  */
 public sealed interface FileServer extends AutoCloseable permits RunningServer {
 

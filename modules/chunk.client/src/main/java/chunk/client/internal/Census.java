@@ -291,6 +291,11 @@ final class Census implements AutoCloseable {
     private Claim ask(ServerAddress server) {
         if (askDigests && !versionOne.contains(server)) {
             Claim claim = askDigests(server);
+            if (claim instanceof Claim.Refused(var _, String reason) && reason.endsWith("(stall timeout)")) {
+                // Hashing a very large file for the first time can outlast the stall timeout:
+                // the size alone lets the server take part, its pieces checked against the others'.
+                return askSize(server);
+            }
             if (!(claim instanceof Claim.Refused(var _, String reason) && reason.startsWith(VERSION_ONE))) {
                 return claim;
             }

@@ -94,6 +94,7 @@ final class JsonReport {
             json.field("server").string(report.server().toString());
             json.field("bytes").number(report.bytes());
             json.field("bytesPerSecond").number(Math.round(report.bytesPerSecond()));
+            json.field("connectionBytesPerSecond").number(Math.round(report.connectionBytesPerSecond()));
             json.field("failures").open('[');
             report.failures().forEach(json::string);
             json.close(']');

@@ -148,6 +148,14 @@ public final class ParallelDownloader implements Downloader {
             StallWatchdog watchdog, long start) throws InterruptedException {
         long size = agreed.size();
         Path partPath = PartFile.partPathFor(target);
+        // A new download is measured against the free space before its part file is made; a
+        // resumed one, below, against what it still needs.
+        if (!Files.exists(partPath, LinkOption.NOFOLLOW_LINKS)) {
+            String tooLarge = tooLargeFor(partPath, size);
+            if (tooLarge != null) {
+                return new DownloadResult.LocalFailure(fileName, partPath, tooLarge);
+            }
+        }
         // The record comes first: a resumed download keeps its piece length, whatever <chunks> is now.
         Resume.Start begun;
         try {
@@ -235,6 +243,7 @@ public final class ParallelDownloader implements Downloader {
                         + "; the same command continues it");
             } finally {
                 referee.interrupt();
+                map.dataEnded();
             }
             List<ChunkOutcome> outcomes = map.outcomes();
             List<ChunkOutcome.Failed> failed = new ArrayList<>();

@@ -85,6 +85,10 @@ final class PieceMap {
     private final List<List<ServerFailure>> chunkFailures;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private long doneBytes;
+    private final long createdNanos = System.nanoTime();
+    private long dataEndNanos;
+    /** Pieces neither done nor in flight: when there are none, no chunk needs to be searched. */
+    private int free;
 
     /**
      * A map of {@code plan}'s pieces.
@@ -107,6 +111,7 @@ final class PieceMap {
             done.set(piece);
             doneBytes += plan.piece(piece).length();
         }
+        this.free = pieces - done.cardinality();
         List<List<ServerFailure>> failures = new ArrayList<>();
         for (int i = 0; i < plan.chunks().size(); i++) {
             failures.add(new ArrayList<>());
@@ -169,9 +174,15 @@ final class PieceMap {
         board.failed(board.get(server), -1, reason);
     }
 
+    /** The data ended: the servers' shares of the rate are taken over the time until now. */
+    synchronized void dataEnded() {
+        dataEndNanos = System.nanoTime();
+    }
+
     /** What each server did so far. */
     synchronized List<chunk.client.ServerReport> reports() {
-        return board.reports();
+        long end = dataEndNanos != 0 ? dataEndNanos : System.nanoTime();
+        return board.reports(end - createdNanos);
     }
 
     /** Whether each server may still be given work (or may join, if its answer is still awaited). */
@@ -191,7 +202,7 @@ final class PieceMap {
         }
         boolean mayWait = !active.isEmpty();
         // Its own chunk: from server worker mod n, then the next ones in turn, as the seed asks.
-        int[] own = missingRun(worker);
+        int[] own = free == 0 ? null : missingRun(worker);
         if (own != null) {
             ServerBoard.Server server = inTurn(worker, own[0]);
             if (server != null) {
@@ -200,7 +211,7 @@ final class PieceMap {
             mayWait |= anyMayFetch(own[0]);
         }
         // The rest another connection left behind.
-        for (int chunk = startedChunks.nextSetBit(0); chunk >= 0; chunk = startedChunks.nextSetBit(chunk + 1)) {
+        for (int chunk = free == 0 ? -1 : startedChunks.nextSetBit(0); chunk >= 0; chunk = startedChunks.nextSetBit(chunk + 1)) {
             int[] run = missingRun(chunk);
             if (run == null) {
                 continue;
@@ -336,6 +347,9 @@ final class PieceMap {
     private Next lease(int worker, ServerBoard.Server server, int first, int end) {
         Lease lease = new Lease(worker, server, first, end);
         for (int piece = first; piece < end; piece++) {
+            if (holder[piece] == null) {
+                free--;
+            }
             holder[piece] = lease;
         }
         server.connections++;
@@ -484,6 +498,7 @@ final class PieceMap {
         int stoppedAt = lease.next();
         for (int piece = stoppedAt; piece < holder.length && holder[piece] == lease; piece++) {
             holder[piece] = null;
+            free++;
         }
         ServerFailure recorded = null;
         if (failure != null) {

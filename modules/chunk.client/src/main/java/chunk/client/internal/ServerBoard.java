@@ -150,17 +150,19 @@ final class ServerBoard {
 
     /** {@code server} is not used any more in this download, for {@code reason}. */
     void leaveOut(Server server, String reason) {
-        if (server.usable()) {
+        // The first reason stands; a server not yet admitted may be left out too.
+        if (server.leftOut == null) {
             server.leftOut = reason;
         }
     }
 
-    /** A snapshot of every server's record, for the summary. */
-    List<ServerReport> reports() {
+    /** A snapshot of every server's record, for the summary; {@code dataNanos} is how long the data took. */
+    List<ServerReport> reports(long dataNanos) {
         List<ServerReport> reports = new ArrayList<>(servers.size());
         for (Server server : servers) {
             String leftOut = server.leftOut != null ? server.leftOut : server.admitted ? null : "did not answer in time";
-            reports.add(new ServerReport(server.address, server.bytes, server.rate, server.failures, leftOut));
+            double share = server.bytes * 1e9 / Math.max(dataNanos, 1);
+            reports.add(new ServerReport(server.address, server.bytes, share, server.rate, server.failures, leftOut));
         }
         return reports;
     }

@@ -42,6 +42,10 @@ final class Summary {
                 if (report.bytesPerSecond() > 0) {
                     part.append(" at ").append(Durations.rate((long) report.bytesPerSecond(), java.time.Duration.ofSeconds(1)));
                 }
+                if (verbose && report.connectionBytesPerSecond() > 0) {
+                    part.append(" (").append(Durations.rate((long) report.connectionBytesPerSecond(), java.time.Duration.ofSeconds(1)))
+                            .append(" a connection)");
+                }
             } else {
                 part.append("nothing");
             }

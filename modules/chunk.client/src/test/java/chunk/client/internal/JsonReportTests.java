@@ -71,7 +71,7 @@ class JsonReportTests {
         assertThat((String) verification.get("root")).hasSize(64);
         List<?> reports = (List<?>) done.get("servers");
         assertThat(reports).hasSize(2).allSatisfy(report -> assertThat(keys(report))
-                .containsExactly("server", "bytes", "bytesPerSecond", "failures", "leftOut"));
+                .containsExactly("server", "bytes", "bytesPerSecond", "connectionBytesPerSecond", "failures", "leftOut"));
         long delivered = reports.stream().mapToLong(r -> (Long) ((Map<?, ?>) r).get("bytes")).sum();
         assertThat(delivered).isEqualTo(300_000L);
         List<?> chunks = (List<?>) done.get("chunks");

@@ -170,28 +170,39 @@ public final class TestServer implements AutoCloseable {
         };
     }
 
+    /** Digests by file version (path, size, modification time) and piece length, as a server caches them. */
+    private static final java.util.Map<String, List<Digest>> DIGESTS = new ConcurrentHashMap<>();
+
     /** Answers a digest request from the file as it is now. */
     static void answerDigests(Frame.DigestRequest request, Path file, SocketChannel client) throws IOException {
         if (!Files.isRegularFile(file)) {
             FrameEncoder.write(new Frame.ErrorReply("stat error"), client);
             return;
         }
-        byte[] bytes = Files.readAllBytes(file);
         int length = request.pieceLength();
-        int pieces = (bytes.length + length - 1) / length;
-        List<Digest> all = new java.util.ArrayList<>();
-        for (int i = 0; i < pieces; i++) {
-            var sha256 = Digest.newSha256();
-            sha256.update(bytes, i * length, Math.min(length, bytes.length - i * length));
-            all.add(Digest.finish(sha256));
+        String version = file.toAbsolutePath() + " " + Files.size(file) + " " + Files.getLastModifiedTime(file).toMillis()
+                + " " + length;
+        List<Digest> all = DIGESTS.get(version);
+        long size = Files.size(file);
+        if (all == null) {
+            byte[] bytes = Files.readAllBytes(file);
+            size = bytes.length;
+            all = new java.util.ArrayList<>();
+            for (int i = 0; i < (bytes.length + length - 1) / length; i++) {
+                var sha256 = Digest.newSha256();
+                sha256.update(bytes, i * length, Math.min(length, bytes.length - i * length));
+                all.add(Digest.finish(sha256));
+            }
+            DIGESTS.put(version, all);
         }
+        int pieces = all.size();
         if (request.firstPiece() > pieces) {
             FrameEncoder.write(new Frame.ErrorReply("bad digest request: first piece past the end"), client);
             return;
         }
         int first = (int) request.firstPiece();
         List<Digest> page = all.subList(first, Math.min(pieces, first + Frame.MAX_DIGESTS_PER_REPLY));
-        FrameEncoder.write(new Frame.DigestReply(first, bytes.length, Digest.rootOf(all), page), client);
+        FrameEncoder.write(new Frame.DigestReply(first, size, Digest.rootOf(all), page), client);
     }
 
     /**
@@ -321,18 +332,20 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static void sendData(Path file, ByteRange range, SocketChannel client) throws IOException {
+        // Read and write rather than transferTo: from a virtual thread that returns 0 whenever
+        // the client is slow to read, and a retry loop would spin.
         try (FileChannel data = FileChannel.open(file, StandardOpenOption.READ)) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(64 << 10);
             long sent = 0;
             while (sent < range.length()) {
-                long n = data.transferTo(range.offset() + sent, range.length() - sent, client);
-                if (n <= 0 && range.offset() + sent >= data.size()) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), range.length() - sent));
+                if (data.read(buffer, range.offset() + sent) < 0) {
                     return; // past the end of the file
                 }
-                // 0 also when the client is slow to read and the socket's buffer is full: try again.
-                if (n <= 0) {
-                    Thread.yield();
+                buffer.flip();
+                while (buffer.hasRemaining()) {
+                    sent += client.write(buffer);
                 }
-                sent += Math.max(n, 0);
             }
         }
     }

@@ -13,10 +13,11 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * 2026-11-25T10:00:00.123Z 127.0.0.1:51234 CHUNK hello.txt [7,14) ok 7 B 0.4 ms
  * </pre>
- * time (UTC, milliseconds), client address, request type ({@code SIZE}, {@code CHUNK}, or
- * {@code -} when no valid request arrived), file name ({@code -} if none; in double quotes
- * with escapes if it holds spaces, quotes or control characters), requested range
- * ({@code [start,end)} for a chunk, {@code -} otherwise), outcome (one word, see
+ * time (UTC, milliseconds), client address, request type ({@code SIZE}, {@code CHUNK},
+ * {@code DIGESTS}, or {@code -} when no valid request arrived), file name ({@code -} if none;
+ * in double quotes with escapes if it holds spaces, quotes or control characters), requested
+ * range ({@code [start,end)} of bytes for a chunk; for digests, the pieces whose digests were
+ * sent, {@code [first,first)} if none; {@code -} otherwise), outcome (one word, see
  * {@link Outcome}), file bytes sent and the time the connection took.
  */
 final class AccessLog {
@@ -34,6 +35,8 @@ final class AccessLog {
         IDLE_TIMEOUT("idle-timeout"),
         CLIENT_GONE("client-gone"),
         FILE_SHRANK("file-shrank"),
+        /** The file was changed or replaced while the reply was sent: the reply was cut short. */
+        FILE_CHANGED("file-changed"),
         SHUTDOWN("shutdown"),
         SERVER_ERROR("server-error");
 

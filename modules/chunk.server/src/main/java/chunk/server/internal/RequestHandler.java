@@ -19,13 +19,15 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Serves the one request of a connection: reads it, answers SIZE, CHUNK or ERROR, and says
+ * Serves the one request of a connection: reads it, answers SIZE, CHUNK, DIGESTS or ERROR, and says
  * what happened for the access log. Never throws: whatever goes wrong with one client stays
  * with that client.
  */
 final class RequestHandler {
 
     private static final System.Logger LOG = System.getLogger("chunk.server");
+    /** One per server: its cache of digests is shared by all connections. */
+    private final DigestService digests = new DigestService();
 
     /** How long to wait for a client to hang up after an error reply, and how much of its leftover request to swallow. */
     private static final long LINGER_NANOS = 2_000_000_000L;
@@ -88,7 +90,8 @@ final class RequestHandler {
                 }
                 case Frame.DigestRequest digests -> {
                     exchange.type = "DIGESTS";
-                    yield refuse(exchange, Outcome.UNKNOWN_TYPE, "unknown packet type " + digests.packetType());
+                    exchange.range = new ByteRange(digests.firstPiece(), 0);
+                    yield answerDigests(exchange, digests);
                 }
             };
         } catch (IOException e) {
@@ -268,5 +271,24 @@ final class RequestHandler {
     private static FileChannel open(Path realPath) throws IOException {
         // The path is already real; refusing a link here closes the gap in which a file could be swapped for one.
         return FileChannel.open(realPath, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** Logs the pieces sent, {@code [first, first + count)}, as the range. */
+    private Entry answerDigests(Exchange exchange, Frame.DigestRequest request) throws IOException, InterruptedException {
+        Optional<Path> file = resolver.resolve(request.fileName());
+        if (file.isEmpty()) {
+            return refuseMissing(exchange);
+        }
+        return switch (digests.answer(file.get(), request, exchange.connection::progress)) {
+            case DigestService.Answer.Digests(Frame.DigestReply reply) -> {
+                exchange.range = new ByteRange(reply.firstPiece(), reply.digests().size());
+                FrameEncoder.write(reply, exchange.connection.channel());
+                yield exchange.end(Outcome.OK);
+            }
+            case DigestService.Answer.BadRequest(String reason) -> refuse(exchange, Outcome.BAD_RANGE, reason);
+            case DigestService.Answer.CannotRead _ -> refuse(exchange, Outcome.CANNOT_READ, "cannot read file");
+            case DigestService.Answer.KeptChanging _ ->
+                    refuse(exchange, Outcome.FILE_CHANGED, "file changed while its digests were computed");
+        };
     }
 }

@@ -8,7 +8,7 @@ import java.util.BitSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ProgressTests {
+class ProgressConnectionsTests {
 
     @Test
     void showsTheConnectionsToEachServerAndAnXForOneLeftOut() {

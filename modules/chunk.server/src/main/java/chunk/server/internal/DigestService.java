@@ -1,0 +1,389 @@
+package chunk.server.internal;
+
+import chunk.wire.Digest;
+import chunk.wire.Frame;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.security.DigestException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Answers DIGESTS requests: the SHA-256 of each piece of a file at the piece length a client
+ * names, and the file's root, computed on demand by streaming the file and kept for the
+ * next client.
+ *
+ * <ul>
+ * <li><b>One version per reply.</b> A file's version is its real path, size, modification time
+ *     and file key (device and inode). It is read before the file is hashed and again after;
+ *     if it changed, the digests are thrown away and the file is hashed again, up to
+ *     {@value #ATTEMPTS} times, after which the client is told the file keeps changing. A
+ *     cached version is used only while a fresh look at the file still finds it.
+ * <li><b>Each version hashed once.</b> Requests for a version and piece length that is being
+ *     hashed wait for that pass (their virtual threads park on its future) instead of starting
+ *     their own.
+ * <li><b>Bounded memory.</b> Hashing streams the file through one {@value #BUFFER_BYTES}-byte
+ *     buffer. The cache holds at most {@link #DEFAULT_CACHE_BYTES} of digests, least recently
+ *     used first out, one entry per file and piece length. A version whose digests alone would
+ *     take more than that is not cached: each request for it hashes the file again and keeps
+ *     only the root and the up to 126 digests it sends.
+ * <li><b>The server keeps serving.</b> Hashing runs on a few platform threads
+ *     ({@link #hashingThreads()}), not on the requests' virtual threads: a virtual thread is
+ *     never preempted, so a second of SHA-256 on one would hold a carrier thread that every
+ *     other connection needs, and two at once would stop the whole server on two cores. The
+ *     kernel time-slices platform threads with the carriers, and the pool bounds the CPU that
+ *     hashing can take, however many files are asked for at once.
+ * </ul>
+ *
+ * <p>Nothing is hashed before it is asked for, and nothing is kept across restarts: a client
+ * chooses the piece length per download, and digests at one length say nothing about another,
+ * so work done in advance would be a guess (docs/PROTOCOL.md gives the measured cost of a pass).
+ */
+final class DigestService {
+
+    private static final System.Logger LOG = System.getLogger("chunk.server");
+
+    /** What the cache may hold by default: the digests of 2 TiB of files at 1 MiB pieces, or 8 GiB at 4 KiB. */
+    static final long DEFAULT_CACHE_BYTES = 64L << 20;
+    /** Read at once while hashing: large enough that a read costs little next to its hashing. */
+    static final int BUFFER_BYTES = 1 << 20;
+    /** Passes over a file that keeps changing before the client is told so. */
+    static final int ATTEMPTS = 3;
+    /** What an entry costs beyond its digests: the key, the version, the map's node. */
+    private static final long ENTRY_OVERHEAD = 256;
+    /** How often a request waiting for its digests tells the idle watchdog that it is not idle. */
+    private static final long STILL_WORKING_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** Counts every pass over a file, in every service of the JVM: how tests see that a version was hashed once. */
+    private static final LongAdder PASSES = new LongAdder();
+
+    /** One version of a file: if any part differs, so may the bytes. */
+    record Version(Path path, long size, FileTime modified, @Nullable Object fileKey) {
+
+        static Version of(Path path) throws IOException {
+            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return new Version(path, attributes.size(), attributes.lastModifiedTime(), attributes.fileKey());
+        }
+    }
+
+    /** What to tell the client. */
+    sealed interface Answer {
+        /** The reply to send. */
+        record Digests(Frame.DigestReply reply) implements Answer {}
+
+        /** The request asks for pieces the file does not have: {@code reason} is worded for the client. */
+        record BadRequest(String reason) implements Answer {}
+
+        /** The file could not be opened or read. */
+        record CannotRead(IOException cause) implements Answer {}
+
+        /** The file changed during each of the {@value DigestService#ATTEMPTS} passes over it. */
+        record KeptChanging() implements Answer {}
+    }
+
+    /** The digests of every piece of one version, one after another in {@code digests}. */
+    private record Hashed(Version version, int pieceLength, Digest root, byte[] digests) {
+
+        long bytes() {
+            return digests.length + ENTRY_OVERHEAD;
+        }
+
+        List<Digest> page(long first, int count) {
+            List<Digest> page = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                int offset = Math.toIntExact((first + i) * Digest.BYTES);
+                page.add(new Digest(Arrays.copyOfRange(digests, offset, offset + Digest.BYTES)));
+            }
+            return page;
+        }
+    }
+
+    /** A pass's result: the digests, or the news that the file was not the version asked for. */
+    private sealed interface Pass {
+        record Done(Hashed hashed) implements Pass {}
+
+        record Changed() implements Pass {}
+    }
+
+    private record InFlightKey(Version version, int pieceLength) {}
+
+    private record CacheKey(Path path, int pieceLength) {}
+
+    private final long cacheBytes;
+    private final PassHook hook;
+    private final ConcurrentHashMap<InFlightKey, CompletableFuture<Pass>> inFlight = new ConcurrentHashMap<>();
+    /** Access-ordered: the eldest entry is the least recently used. Guarded by itself. */
+    private final LinkedHashMap<CacheKey, Hashed> cache = new LinkedHashMap<>(16, 0.75f, true);
+    private long cachedBytes;
+    private final ThreadPoolExecutor hashing;
+
+    /** Called by a pass after each buffer it hashed: how tests change a file in the middle of a pass. */
+    @FunctionalInterface
+    interface PassHook {
+        PassHook NONE = (path, hashedBytes) -> {};
+
+        void hashed(Path path, long hashedBytes) throws IOException;
+    }
+
+    DigestService() {
+        this(DEFAULT_CACHE_BYTES, hashingThreads(), PassHook.NONE);
+    }
+
+    DigestService(long cacheBytes, int threads, PassHook hook) {
+        this.cacheBytes = cacheBytes;
+        this.hook = hook;
+        // Threads come when there is something to hash and go after a minute without: an idle server has none.
+        this.hashing = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                Thread.ofPlatform().name("chunk-server-digests-", 1).daemon().factory());
+        this.hashing.allowCoreThreadTimeOut(true);
+    }
+
+    /** Half the cores, at least one: hashing never takes every core from the connections. */
+    static int hashingThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    }
+
+    /** Passes over files made so far by every service in this JVM (each is a whole file read and hashed). */
+    static long passesSoFar() {
+        return PASSES.sum();
+    }
+
+    /**
+     * The answer to {@code request} for the file at {@code realPath}; waits (parked) while the
+     * file is hashed.
+     *
+     * @param stillWorking called about every second while the answer is computed, so that the
+     *     connection does not look idle
+     */
+    Answer answer(Path realPath, Frame.DigestRequest request, Runnable stillWorking) throws InterruptedException {
+        int pieceLength = request.pieceLength();
+        try {
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                Version version = Version.of(realPath);
+                long pieceCount = Frame.pieceCount(version.size(), pieceLength);
+                long first = request.firstPiece();
+                if (first > pieceCount) {
+                    return new Answer.BadRequest("bad digest request: first piece " + first + " is past the end of the file ("
+                            + pieceCount + (pieceCount == 1 ? " piece" : " pieces") + " of " + pieceLength + " bytes)");
+                }
+                int count = (int) Math.min(Frame.MAX_DIGESTS_PER_REPLY, pieceCount - first);
+                Answer answer = fitsTheCache(pieceCount)
+                        ? fromCache(version, pieceLength, first, count, stillWorking)
+                        : uncached(version, pieceLength, first, count, stillWorking);
+                if (answer != null) {
+                    return answer;
+                }
+                LOG.log(Level.DEBUG, () -> realPath + " changed while it was hashed; hashing it again");
+            }
+            return new Answer.KeptChanging();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "cannot hash " + realPath + ": " + e);
+            return new Answer.CannotRead(e);
+        }
+    }
+
+    private boolean fitsTheCache(long pieceCount) {
+        return pieceCount <= (cacheBytes - ENTRY_OVERHEAD) / Digest.BYTES;
+    }
+
+    /** The answer from the cache, hashing the version first if no one has; null if the file changed meanwhile. */
+    private Answer.@Nullable Digests fromCache(Version version, int pieceLength, long first, int count, Runnable stillWorking)
+            throws IOException, InterruptedException {
+        Hashed hashed = cached(version, pieceLength);
+        if (hashed == null) {
+            InFlightKey key = new InFlightKey(version, pieceLength);
+            CompletableFuture<Pass> mine = new CompletableFuture<>();
+            CompletableFuture<Pass> running = inFlight.putIfAbsent(key, mine);
+            if (running == null) {
+                running = mine;
+                hashing.execute(() -> hashIntoCache(key, mine));
+            }
+            if (!(await(running, stillWorking) instanceof Pass.Done(Hashed done))) {
+                return null;
+            }
+            hashed = done;
+        }
+        return new Answer.Digests(new Frame.DigestReply(first, version.size(), hashed.root(), hashed.page(first, count)));
+    }
+
+    private @Nullable Hashed cached(Version version, int pieceLength) {
+        synchronized (cache) {
+            Hashed hashed = cache.get(new CacheKey(version.path(), pieceLength));
+            return hashed != null && hashed.version().equals(version) ? hashed : null;
+        }
+    }
+
+    private void hashIntoCache(InFlightKey key, CompletableFuture<Pass> result) {
+        try {
+            // Someone may have finished this version between the caller's look and this task's start.
+            Hashed already = cached(key.version(), key.pieceLength());
+            Pass pass = already != null ? new Pass.Done(already) : hash(key.version(), key.pieceLength(), 0, -1);
+            if (pass instanceof Pass.Done(Hashed hashed)) {
+                remember(hashed);
+            }
+            result.complete(pass);
+        } catch (IOException | RuntimeException | Error e) {
+            result.completeExceptionally(e);
+        } finally {
+            inFlight.remove(key, result); // after remember(): a request never finds neither
+        }
+    }
+
+    private void remember(Hashed hashed) {
+        synchronized (cache) {
+            Hashed old = cache.put(new CacheKey(hashed.version().path(), hashed.pieceLength()), hashed);
+            cachedBytes += hashed.bytes() - (old == null ? 0 : old.bytes());
+            var eldest = cache.entrySet().iterator();
+            while (cachedBytes > cacheBytes && eldest.hasNext()) {
+                Hashed out = eldest.next().getValue();
+                eldest.remove();
+                cachedBytes -= out.bytes();
+            }
+        }
+    }
+
+    /** A version too large to cache: a pass of its own, keeping only what this reply carries. */
+    private Answer.@Nullable Digests uncached(Version version, int pieceLength, long first, int count, Runnable stillWorking)
+            throws IOException, InterruptedException {
+        CompletableFuture<Pass> result = new CompletableFuture<>();
+        hashing.execute(() -> {
+            try {
+                result.complete(hash(version, pieceLength, first, count));
+            } catch (IOException | RuntimeException | Error e) {
+                result.completeExceptionally(e);
+            }
+        });
+        if (!(await(result, stillWorking) instanceof Pass.Done(Hashed hashed))) {
+            return null;
+        }
+        return new Answer.Digests(new Frame.DigestReply(first, version.size(), hashed.root(), hashed.page(0, count)));
+    }
+
+    private static Pass await(CompletableFuture<Pass> pass, Runnable stillWorking) throws IOException, InterruptedException {
+        while (true) {
+            try {
+                return pass.get(STILL_WORKING_NANOS, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                stillWorking.run();
+            } catch (ExecutionException e) {
+                switch (e.getCause()) {
+                    case IOException io -> throw io;
+                    case RuntimeException runtime -> throw runtime;
+                    case Error error -> throw error;
+                    case null, default -> throw new IllegalStateException("hashing failed", e.getCause());
+                }
+            }
+        }
+    }
+
+    /**
+     * One pass over the file: the root, and the digests of pieces {@code [keepFirst, keepFirst + keepCount)}
+     * (of all pieces if {@code keepCount} is negative).
+     *
+     * @return the digests, or {@link Pass.Changed} if the file is not {@code version} before,
+     *     during or after the pass
+     */
+    private Pass hash(Version version, int pieceLength, long keepFirst, int keepCount) throws IOException {
+        PASSES.increment();
+        long startNanos = System.nanoTime();
+        long size = version.size();
+        long pieceCount = Frame.pieceCount(size, pieceLength);
+        byte[] kept = new byte[Math.toIntExact((keepCount < 0 ? pieceCount : keepCount) * Digest.BYTES)];
+        MessageDigest piece = Digest.newSha256();
+        MessageDigest root = Digest.newSha256();
+        byte[] digest = new byte[Digest.BYTES];
+        try (FileChannel file = FileChannel.open(version.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            // Opened after the version was read: if the name now leads to another file, this says so.
+            if (!Version.of(version.path()).equals(version) || file.size() != size) {
+                return new Pass.Changed();
+            }
+            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(BUFFER_BYTES, Math.max(size, 1)));
+            long position = 0;
+            long index = 0;
+            long pieceEnd = Math.min(pieceLength, size);
+            while (position < size) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), size - position));
+                while (buffer.hasRemaining()) {
+                    if (file.read(buffer, position + buffer.position()) < 0) {
+                        return new Pass.Changed(); // shorter than its size said: it shrank
+                    }
+                }
+                int offset = 0;
+                int filled = buffer.position();
+                while (offset < filled) {
+                    int take = (int) Math.min(filled - offset, pieceEnd - position);
+                    piece.update(buffer.array(), offset, take);
+                    offset += take;
+                    position += take;
+                    if (position == pieceEnd) {
+                        finish(piece, digest);
+                        root.update(digest);
+                        long keptIndex = keepCount < 0 ? index : index - keepFirst;
+                        if (keptIndex >= 0 && keptIndex * Digest.BYTES < kept.length) {
+                            System.arraycopy(digest, 0, kept, (int) (keptIndex * Digest.BYTES), Digest.BYTES);
+                        }
+                        index++;
+                        pieceEnd = Math.min(pieceEnd + pieceLength, size);
+                    }
+                }
+                hook.hashed(version.path(), position);
+            }
+            if (file.size() != size || !Version.of(version.path()).equals(version)) {
+                return new Pass.Changed();
+            }
+        }
+        Hashed hashed = new Hashed(version, pieceLength, Digest.finish(root), kept);
+        long nanos = System.nanoTime() - startNanos;
+        LOG.log(Level.DEBUG, () -> String.format(Locale.ROOT, "hashed %s: %d bytes, %d pieces of %d bytes, in %.1f ms (%.0f MB/s)",
+                version.path(), size, pieceCount, pieceLength, nanos / 1e6, size / 1e6 / Math.max(nanos / 1e9, 1e-9)));
+        return new Pass.Done(hashed);
+    }
+
+    private static void finish(MessageDigest sha256, byte[] into) {
+        try {
+            sha256.digest(into, 0, Digest.BYTES);
+        } catch (DigestException e) {
+            throw new IllegalStateException("SHA-256 makes 32 bytes", e);
+        }
+    }
+
+    /** The bytes the cache holds now, for tests. */
+    long cachedBytes() {
+        synchronized (cache) {
+            return cachedBytes;
+        }
+    }
+
+    /** How many versions the cache holds now, for tests. */
+    int cachedVersions() {
+        synchronized (cache) {
+            return cache.size();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DigestService[" + cachedVersions() + " versions, " + cachedBytes() + " of " + cacheBytes + " bytes]";
+    }
+}
