@@ -9,6 +9,8 @@
 module chunk.client {
     // transitive: ByteRange and @Nullable stand in this module's API, so its users read them too.
     requires transitive chunk.wire;
+    // sun.misc.Signal: Ctrl-C and SIGTERM save the resume record before the process exits.
+    requires jdk.unsupported;
     requires static transitive org.jspecify;
 
     exports chunk.client;

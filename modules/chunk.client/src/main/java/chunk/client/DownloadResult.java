@@ -7,7 +7,7 @@ import java.util.List;
 /** How one download ended. Only {@link Completed} leaves a file under the final name. */
 public sealed interface DownloadResult
         permits DownloadResult.Completed, DownloadResult.Unavailable, DownloadResult.Incomplete,
-                DownloadResult.LocalFailure {
+                DownloadResult.LocalFailure, DownloadResult.Disputed, DownloadResult.ChecksumMismatch {
 
     /** The name that was asked of the servers. */
     String fileName();
@@ -19,18 +19,17 @@ public sealed interface DownloadResult
      * @param size its length in bytes
      * @param elapsed from the first size request to the rename
      * @param servers the servers that delivered data, in the order of the server list
-     * @param failovers the failures after which a chunk went on from another server, in no set order
+     * @param verification how the bytes were checked
+     * @param reports what each server did, in the order of the server list
+     * @param chunks each chunk's outcome, all completed
      */
     record Completed(String fileName, Path file, long size, Duration elapsed, List<ServerAddress> servers,
-            List<ServerFailure> failovers) implements DownloadResult {
+            Verification verification, List<ServerReport> reports, List<ChunkOutcome> chunks)
+            implements DownloadResult {
         public Completed {
             servers = List.copyOf(servers);
-            failovers = List.copyOf(failovers);
-        }
-
-        /** A download in which no server failed. */
-        public Completed(String fileName, Path file, long size, Duration elapsed, List<ServerAddress> servers) {
-            this(fileName, file, size, elapsed, servers, List.of());
+            reports = List.copyOf(reports);
+            chunks = List.copyOf(chunks);
         }
     }
 
@@ -51,11 +50,44 @@ public sealed interface DownloadResult
      *
      * @param size the file's length as the server reported it
      * @param failed the chunks that are missing, by index
+     * @param elapsed from the first question to the servers to the end
+     * @param verification how the bytes that arrived were checked
+     * @param reports what each server did, in the order of the server list
      */
-    record Incomplete(String fileName, Path partFile, long size, List<ChunkOutcome.Failed> failed)
+    record Incomplete(String fileName, Path partFile, long size, List<ChunkOutcome.Failed> failed, Duration elapsed,
+            Verification verification, List<ServerReport> reports)
             implements DownloadResult {
         public Incomplete {
             failed = List.copyOf(failed);
+            reports = List.copyOf(reports);
+        }
+    }
+
+    /**
+     * The servers disagree on what the file is (its size, or its root), and nothing settles
+     * which of them is right; or none has the root that was pinned. Nothing was downloaded.
+     *
+     * @param claims what each server said, in the order of the server list
+     * @param problem what is wrong, for a person to read
+     */
+    record Disputed(String fileName, List<String> claims, String problem) implements DownloadResult {
+        public Disputed {
+            claims = List.copyOf(claims);
+        }
+    }
+
+    /**
+     * The whole file was downloaded but its SHA-256 is not the one given with {@code --sha256}.
+     * Nothing was written under the final name and the part file was removed.
+     *
+     * @param expected the SHA-256 given, lowercase hex
+     * @param actual the SHA-256 of what was downloaded
+     * @param servers the servers the data came from
+     */
+    record ChecksumMismatch(String fileName, Path target, String expected, String actual, List<ServerAddress> servers)
+            implements DownloadResult {
+        public ChecksumMismatch {
+            servers = List.copyOf(servers);
         }
     }
 
@@ -82,8 +114,12 @@ public sealed interface DownloadResult
             NO_FILE_NAME,
             /** Another download is writing the same output (it holds the part file's lock). */
             IN_USE,
+            /** The folder has less free space than the file still needs; nothing was created for it. */
+            NO_ROOM,
             /** The part file beside the target cannot be created, opened or sized. */
             CANNOT_CREATE,
+            /** The part file kept from an earlier run cannot be read back to check it. */
+            CANNOT_READ,
             /** Writing into the part file failed (disk full, for example); the bytes received are kept in it. */
             CANNOT_WRITE,
             /** The complete part file could not be flushed or renamed to the target; the data is kept in it. */

@@ -36,15 +36,22 @@ sealed interface CommandLine {
             "save as this file, or in this folder (name/); - for standard output");
     Option FORCE = Option.flag("--force", "replace an existing file (at the very end, atomically)");
     Option NO_FSYNC = Option.flag("--no-fsync", "do not flush the file to disk before renaming it");
+    Option NO_RESUME = Option.flag("--no-resume", "start over, ignoring what an earlier run left in\n"
+            + "<name>.part (by default a download continues it)");
     Option CONNECT_TIMEOUT = Option.valued("--connect-timeout", "<s>", "seconds to wait for a connection (default "
             + HumanFormat.seconds(DownloadOptions.DEFAULT_CONNECT_TIMEOUT) + ")");
     Option TIMEOUT = Option.valued("--timeout", "<s>", "seconds a server may send nothing (default "
             + HumanFormat.seconds(DownloadOptions.DEFAULT_STALL_TIMEOUT) + ")");
+    Option SHA256 = Option.valued("--sha256", "<hex>", "the whole file's SHA-256: checked before the rename");
+    Option ROOT = Option.valued("--root", "<hex>", "the file's root (at 1 MiB pieces): use only servers with it");
+    Option NO_VERIFY = Option.flag("--no-verify", "do not check pieces against the servers' digests");
+    Option JSON = Option.flag("--json", "one JSON object per file on standard output");
     Option QUIET = Option.quiet("print nothing but errors");
     Option VERBOSE = Option.verbose("show every connection attempt, and the whole failure report");
 
     /** Every option, in the order of the help. */
-    List<Option> OPTIONS = List.of(OUTPUT, FORCE, NO_FSYNC, CONNECT_TIMEOUT, TIMEOUT, QUIET, VERBOSE,
+    List<Option> OPTIONS = List.of(OUTPUT, FORCE, NO_FSYNC, NO_RESUME, CONNECT_TIMEOUT, TIMEOUT,
+            SHA256, ROOT, NO_VERIFY, JSON, QUIET, VERBOSE,
             Option.HELP, Option.VERSION);
 
     /** The text of {@code --help}; made only when asked for, as it is needed only then. */
@@ -66,7 +73,11 @@ sealed interface CommandLine {
             Exit codes: 0 all files complete, 1 internal error, 2 usage error,
             3 bad servers file, 4 no server could provide a file, 5 incomplete download,
             6 local I/O error (cannot write, or the file exists and --force is not given),
-            7 the output is in use by another download.
+            7 the output is in use by another download,
+            8 the servers disagree on the file (pin it with --sha256 or --root),
+            9 the file does not match --sha256 (nothing is saved),
+            130 stopped by Ctrl-C, 143 stopped by SIGTERM (both keep what was downloaded;
+            the same command continues it).
             """;
     }
 
@@ -90,7 +101,12 @@ sealed interface CommandLine {
             boolean fsync,
             Duration connectTimeout,
             Duration stallTimeout,
-            Verbosity verbosity) implements CommandLine {
+            Verbosity verbosity,
+            boolean verify,
+            @Nullable String sha256,
+            @Nullable String root,
+            boolean json,
+            boolean resume) implements CommandLine {
         public Download {
             fileNames = List.copyOf(fileNames);
         }
@@ -125,6 +141,11 @@ sealed interface CommandLine {
         Duration stallTimeout = arguments.value(TIMEOUT).isPresent()
                 ? Values.seconds(TIMEOUT.name(), arguments.value(TIMEOUT).get())
                 : DownloadOptions.DEFAULT_STALL_TIMEOUT;
+        String sha256 = arguments.value(SHA256).isPresent() ? sha256(SHA256.name(), arguments.value(SHA256).get()) : null;
+        String root = arguments.value(ROOT).isPresent() ? sha256(ROOT.name(), arguments.value(ROOT).get()) : null;
+        if (arguments.has(JSON) && "-".equals(output)) {
+            throw new UsageException("--json and -o - both write to standard output; use one of them");
+        }
         List<String> positional = arguments.positional();
         if (positional.size() < 2) {
             throw new UsageException(positional.isEmpty()
@@ -139,7 +160,8 @@ sealed interface CommandLine {
         }
         int chunks = chunks(positional.get(1));
         return new Download(serversFile, chunks, positional.subList(2, positional.size()), output,
-                arguments.has(FORCE), !arguments.has(NO_FSYNC), connectTimeout, stallTimeout, verbosity);
+                arguments.has(FORCE), !arguments.has(NO_FSYNC), connectTimeout, stallTimeout, verbosity,
+                !arguments.has(NO_VERIFY), sha256, root, arguments.has(JSON), !arguments.has(NO_RESUME));
     }
 
     private static void checkPath(String option, String value) throws UsageException {
@@ -151,6 +173,14 @@ sealed interface CommandLine {
         } catch (InvalidPathException e) {
             throw new UsageException(option + " needs a path, not '" + Shown.name(value) + "'");
         }
+    }
+
+    /** A SHA-256 as 64 hex digits, in lowercase. */
+    private static String sha256(String option, String text) throws UsageException {
+        if (!text.matches("[0-9a-fA-F]{64}")) {
+            throw new UsageException(option + " needs a SHA-256 of 64 hex digits, not '" + Shown.name(text) + "'");
+        }
+        return text.toLowerCase(java.util.Locale.ROOT);
     }
 
     private static int chunks(String text) throws UsageException {

@@ -60,6 +60,7 @@ public final class Main {
         ProcessExit.prepare();
         // Whatever the JDK might log goes out in myclient's own one-line form (chunk.wire.cli.OneLineLogging).
         OneLineLogging.configure("myclient", System.err, List.of(args).contains("--verbose") || List.of(args).contains("-v"));
+        Interruption.install(System.err);
         var console = System.console();
         boolean terminal = console != null && console.isTerminal();
         int code = run(args, System.in, System.out, System.err, Path.of(""), terminal);
@@ -147,7 +148,8 @@ public final class Main {
                 return ExitCode.LOCAL_IO;
             }
             var options = new DownloadOptions(command.chunks(), toStandardOutput != null ? toStandardOutput : workingDirectory,
-                    output, command.force(), command.fsync(), command.connectTimeout(), command.stallTimeout());
+                    output, command.force(), command.fsync(), command.connectTimeout(), command.stallTimeout(),
+                    command.verify(), command.sha256(), command.root(), command.resume());
             boolean quiet = command.verbosity() == Verbosity.QUIET;
             boolean verbose = command.verbosity() == Verbosity.VERBOSE;
             // The progress line is drawn only for a person, and not over the verbose log's lines.
@@ -163,6 +165,8 @@ public final class Main {
             if (verbose) {
                 listeners.add(new VerboseLog(err));
             }
+            var resumeNotes = new ResumeNotes(quiet ? null : err);
+            listeners.add(resumeNotes);
             Downloader downloader = Downloader.create(servers.servers(), options, new Listeners(listeners));
             int exitCode = ExitCode.OK;
             try {
@@ -171,9 +175,13 @@ public final class Main {
                 int asked = 0;
                 for (String name = names.next(); name != null; name = names.next()) {
                     asked++;
-                    int code = downloadOne(downloader, name, command, quiet, progress, toStandardOutput);
+                    int code = downloadOne(downloader, name, command, quiet, progress, toStandardOutput, resumeNotes);
                     if (exitCode == ExitCode.OK) {
                         exitCode = code;
+                    }
+                    if (Interruption.exitCode(0) != 0) {
+                        // The signal came as this download was ending: its result is said; no next name.
+                        return Interruption.exitCode(0);
                     }
                 }
                 if (asked == 0) {
@@ -183,10 +191,12 @@ public final class Main {
             } catch (IOException e) {
                 err.println("myclient: cannot read file names from standard input: " + IoFailures.explain(e));
                 return exitCode == ExitCode.OK ? ExitCode.LOCAL_IO : exitCode;
+            } catch (InterruptedDownload e) {
+                err.println("myclient: " + e.getMessage());
+                return Interruption.exitCode(ExitCode.INTERRUPTED);
             } catch (InterruptedException e) {
                 err.println("myclient: interrupted");
-                Thread.currentThread().interrupt();
-                return ExitCode.INTERNAL;
+                return Interruption.exitCode(ExitCode.INTERRUPTED);
             } finally {
                 if (progress != null) {
                     progress.close();
@@ -200,14 +210,16 @@ public final class Main {
         }
 
         private int downloadOne(Downloader downloader, String name, CommandLine.Download command, boolean quiet,
-                Progress progress, @Nullable Path toStandardOutput) throws InterruptedException {
+                Progress progress, @Nullable Path toStandardOutput, ResumeNotes resumeNotes) throws InterruptedException {
             DownloadResult result;
+            Interruption.downloading(true);
             try {
                 result = downloader.download(name);
             } catch (IllegalArgumentException e) {
                 err.println("myclient: cannot ask for '" + Shown.name(name) + "': " + e.getMessage());
                 return ExitCode.USAGE;
             } finally {
+                Interruption.downloading(false);
                 if (progress != null) {
                     progress.clear();
                 }
@@ -222,9 +234,13 @@ public final class Main {
                 }
                 shown = _ -> "standard output";
             }
-            err.print(Summary.describe(result, command.chunks(), quiet, command.verbosity() == Verbosity.VERBOSE, shown,
-                    toStandardOutput == null));
+            err.print(Summary.describe(result, quiet, command.verbosity() == Verbosity.VERBOSE, shown,
+                    toStandardOutput == null, resumeNotes.resumed(name)));
             err.flush();
+            if (command.json()) {
+                out.println(JsonReport.of(result, shown));
+                out.flush();
+            }
             return Summary.exitCode(result);
         }
 

@@ -157,13 +157,21 @@ final class PartFile implements AutoCloseable {
     }
 
     /**
+     * Empties the file, for a download that starts over: its bytes are of no use without the
+     * resume record that vouched for them.
+     */
+    void empty() throws IOException {
+        channel.truncate(0);
+    }
+
+    /**
      * Creates (or empties) the part file for {@code target} and gives it {@code size} bytes:
      * {@link #claim} and {@link #size} at once, for tests.
      */
     static PartFile create(Path target, long size) throws IOException, InUseException {
         PartFile part = claim(target);
         try {
-            part.channel.truncate(0);
+            part.empty();
             part.size(size);
             return part;
         } catch (IOException | RuntimeException e) {
@@ -216,7 +224,7 @@ final class PartFile implements AutoCloseable {
         }
         channel.close();
         if (fsync) {
-            syncFolderOf(target);
+            syncFolder(target);
         }
     }
 
@@ -241,9 +249,12 @@ final class PartFile implements AutoCloseable {
         }
     }
 
-    /** Makes the rename itself durable; best effort, as not every system can sync a folder. */
-    private static void syncFolderOf(Path target) {
-        Path folder = target.toAbsolutePath().getParent();
+    /**
+     * Makes a rename, creation or deletion of {@code file} durable by flushing its folder; best
+     * effort, as not every system can sync a folder.
+     */
+    static void syncFolder(Path file) {
+        Path folder = file.toAbsolutePath().getParent();
         if (folder == null) {
             return;
         }

@@ -4,6 +4,8 @@ import chunk.client.ChunkOutcome;
 import chunk.client.DownloadResult;
 import chunk.client.ServerAddress;
 import chunk.client.ServerFailure;
+import chunk.client.ServerReport;
+import chunk.client.Verification;
 import chunk.client.DownloadResult.LocalFailure.Reason;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +20,57 @@ final class Summary {
 
     private Summary() {}
 
+    /** {@code verified}, {@code verified, SHA-256 matches}, {@code unverified}, {@code not verified (--no-verify)}. */
+    static String verificationWord(Verification verification) {
+        String word = switch (verification.status()) {
+            case VERIFIED -> "verified";
+            case UNVERIFIED -> "unverified (no server gives digests)";
+            case OFF -> "not verified (--no-verify)";
+        };
+        return verification.sha256() == null ? word : word + ", SHA-256 matches";
+    }
+
+    /**
+     * What each server did: nothing for one server alone; otherwise one line for all (or one
+     * line each when verbose): bytes and rate, failures, and why a server was left out.
+     */
+    static void servers(StringBuilder text, List<ServerReport> reports, boolean verbose) {
+        if (reports.size() < 2) {
+            return;
+        }
+        List<String> parts = new ArrayList<>();
+        for (ServerReport report : reports) {
+            StringBuilder part = new StringBuilder().append(report.server()).append(' ');
+            if (report.bytes() > 0) {
+                part.append(HumanFormat.bytes(report.bytes()));
+                if (report.bytesPerSecond() > 0) {
+                    part.append(" at ").append(HumanFormat.rate((long) report.bytesPerSecond(), java.time.Duration.ofSeconds(1)));
+                }
+                if (verbose && report.connectionBytesPerSecond() > 0) {
+                    part.append(" (").append(HumanFormat.rate((long) report.connectionBytesPerSecond(), java.time.Duration.ofSeconds(1)))
+                            .append(" a connection)");
+                }
+            } else {
+                part.append("nothing");
+            }
+            if (!report.failures().isEmpty()) {
+                part.append(", ").append(report.failures().size()).append(report.failures().size() == 1 ? " failure" : " failures");
+                if (verbose) {
+                    part.append(" (").append(String.join("; ", report.failures())).append(')');
+                }
+            }
+            if (report.leftOut() != null) {
+                part.append(", left out: ").append(report.leftOut());
+            }
+            parts.add(part.toString());
+        }
+        if (verbose) {
+            parts.forEach(part -> text.append("  ").append(part).append('\n'));
+        } else {
+            text.append("  ").append(String.join("; ", parts)).append('\n');
+        }
+    }
+
     /** The exit code of a result: see {@link ExitCode}. */
     static int exitCode(DownloadResult result) {
         return switch (result) {
@@ -25,6 +78,8 @@ final class Summary {
             case DownloadResult.Unavailable _ -> ExitCode.UNAVAILABLE;
             case DownloadResult.Incomplete _ -> ExitCode.INCOMPLETE;
             case DownloadResult.LocalFailure failure -> failure.reason() == Reason.IN_USE ? ExitCode.OUTPUT_IN_USE : ExitCode.LOCAL_IO;
+            case DownloadResult.Disputed _ -> ExitCode.DISPUTED;
+            case DownloadResult.ChecksumMismatch _ -> ExitCode.CHECKSUM_MISMATCH;
         };
     }
 
@@ -39,28 +94,33 @@ final class Summary {
 
     /**
      * What to print on standard error for {@code result}, or an empty string for a quiet success.
+     * With several servers, a second line says what each delivered; with {@code verbose}, one
+     * line per server, and the root.
      *
      * @param shown turns a path into the way the user should see it
-     * @param chunks the chunks asked for on the command line
      * @param verbose whether a failure report lists every chunk, rather than groups of them
      */
-    static String describe(DownloadResult result, int chunks, boolean quiet, boolean verbose,
-            Function<Path, String> shown) {
-        return describe(result, chunks, quiet, verbose, shown, true);
+    static String describe(DownloadResult result, boolean quiet, boolean verbose, Function<Path, String> shown) {
+        return describe(result, quiet, verbose, shown, true, 0);
     }
 
     /**
-     * As {@link #describe(DownloadResult, int, boolean, boolean, Function)}; {@code partFilesKept}
+     * As {@link #describe(DownloadResult, boolean, boolean, Function)}; {@code partFilesKept}
      * false says that the bytes received were not kept (as with {@code -o -}, where they are
-     * deleted with their temporary folder).
+     * deleted with their temporary folder), and {@code resumed} bytes came from the part file
+     * of an earlier run.
      */
-    static String describe(DownloadResult result, int chunks, boolean quiet, boolean verbose,
-            Function<Path, String> shown, boolean partFilesKept) {
+    static String describe(DownloadResult result, boolean quiet, boolean verbose, Function<Path, String> shown,
+            boolean partFilesKept, long resumed) {
         StringBuilder text = new StringBuilder();
         switch (result) {
             case DownloadResult.Completed done -> {
                 if (!quiet) {
-                    completed(done, chunks, shown, text);
+                    completed(done, resumed, shown, text);
+                    servers(text, done.reports(), verbose);
+                    if (verbose && done.verification().root() != null) {
+                        text.append("  root ").append(done.verification().root()).append(" (1 MiB pieces)\n");
+                    }
                 }
             }
             case DownloadResult.Unavailable unavailable -> {
@@ -84,8 +144,9 @@ final class Summary {
                 }
                 text.append("  ").append(missing).append(" of ").append(incomplete.size()).append(" bytes are missing; ")
                         .append(partFilesKept ? "the bytes received are kept in " + shown.apply(incomplete.partFile())
-                                : "nothing was written")
+                                + ", and the same command continues from them" : "nothing was written")
                         .append('\n');
+                servers(text, incomplete.reports(), verbose);
             }
             case DownloadResult.LocalFailure failure -> {
                 String line = localFailure(failure, shown);
@@ -94,11 +155,22 @@ final class Summary {
                 }
                 text.append("myclient: ").append(line).append('\n');
             }
+            case DownloadResult.Disputed disputed -> {
+                text.append("myclient: ").append(disputed.problem()).append("; nothing was downloaded\n");
+                for (String claim : disputed.claims()) {
+                    text.append("  ").append(claim).append('\n');
+                }
+                text.append("  pin the file with --sha256 <hex> (as its publisher gives it) or --root <hex>\n");
+            }
+            case DownloadResult.ChecksumMismatch mismatch -> text.append("myclient: ")
+                    .append(Shown.name(mismatch.fileName())).append(" does not match --sha256: its SHA-256 is ")
+                    .append(mismatch.actual()).append(", not ").append(mismatch.expected())
+                    .append("; nothing was saved as ").append(shown.apply(mismatch.target())).append('\n');
         }
         return text.toString();
     }
 
-    private static void completed(DownloadResult.Completed done, int chunks, Function<Path, String> shown,
+    private static void completed(DownloadResult.Completed done, long resumed, Function<Path, String> shown,
             StringBuilder text) {
         String saved = shown.apply(done.file());
         String asked = OutputTarget.baseName(done.fileName());
@@ -107,27 +179,24 @@ final class Summary {
             text.append("an empty file (0 B)\n");
             return;
         }
-        long used = Math.min(chunks, done.size());
+        int used = done.chunks().size();
+        long fetched = done.size() - resumed;
         text.append(HumanFormat.bytes(done.size())).append(" in ").append(HumanFormat.seconds(done.elapsed()));
-        if (done.size() >= MIN_SIZE_FOR_A_RATE) {
-            text.append(", ").append(HumanFormat.rate(done.size(), done.elapsed()));
+        if (fetched >= MIN_SIZE_FOR_A_RATE) {
+            // After a resume the rate counts only the bytes fetched in this run.
+            text.append(", ").append(HumanFormat.rate(fetched, done.elapsed()));
         }
         text.append(", ").append(used).append(used == 1 ? " chunk" : " chunks")
                 .append(" from ").append(done.servers().size()).append(done.servers().size() == 1 ? " server" : " servers");
-        if (!done.servers().isEmpty()) {
+        // With several servers the next line names each, with what it delivered and its failures.
+        if (!done.servers().isEmpty() && done.reports().size() < 2) {
             text.append(" (").append(done.servers().stream().map(ServerAddress::toString)
                     .collect(Collectors.joining(", "))).append(')');
         }
-        if (!done.failovers().isEmpty()) {
-            Map<ServerAddress, Long> byServer = done.failovers().stream()
-                    .collect(Collectors.groupingBy(ServerFailure::server, LinkedHashMap::new, Collectors.counting()));
-            text.append("; went on from another server after ").append(done.failovers().size())
-                    .append(done.failovers().size() == 1 ? " failure (" : " failures (")
-                    .append(byServer.entrySet().stream().map(e -> e.getKey() + " " + e.getValue() + "x")
-                            .collect(Collectors.joining(", ")))
-                    .append(')');
+        if (resumed > 0) {
+            text.append(", ").append(HumanFormat.bytes(resumed)).append(" of it resumed from the part file");
         }
-        text.append('\n');
+        text.append(", ").append(verificationWord(done.verification())).append('\n');
     }
 
     private static void everyChunk(DownloadResult.Incomplete incomplete, StringBuilder text) {
@@ -235,8 +304,11 @@ final class Summary {
             case IN_USE -> target + " is being written by another download"
                     + (failure.detail().isEmpty() ? "" : " (" + failure.detail() + ")")
                     + "; wait for it to end, or choose another --output";
+            case NO_ROOM -> "no room for " + part + detail + "; free some, or choose another --output";
             case CANNOT_CREATE -> "cannot create " + part + detail;
-            case CANNOT_WRITE -> "cannot write " + part + detail + "; the bytes received are kept in " + part;
+            case CANNOT_READ -> "cannot read " + part + " back to check it" + detail + "; --no-resume starts over";
+            case CANNOT_WRITE -> "cannot write " + part + detail + "; the bytes received are kept in " + part
+                    + ", and the same command continues from them once there is room";
             case CANNOT_SAVE -> "cannot save " + target + detail + "; the data is kept in " + part;
         };
     }

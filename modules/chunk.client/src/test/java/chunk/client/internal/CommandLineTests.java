@@ -48,6 +48,38 @@ class CommandLineTests {
     }
 
     @Nested
+    class VerificationOptions {
+
+        @Test
+        void areOffByDefaultButVerifying() throws Exception {
+            var command = download("servers.txt", "4");
+
+            assertThat(command.verify()).isTrue();
+            assertThat(command.sha256()).isNull();
+            assertThat(command.root()).isNull();
+            assertThat(command.json()).isFalse();
+        }
+
+        @Test
+        void takeAHexSha256AndRootAndTurnVerificationOff() throws Exception {
+            var command = download("servers.txt", "4", "--sha256", "AB".repeat(32), "--root=" + "cd".repeat(32), "--no-verify",
+                    "--json");
+
+            assertThat(command.sha256()).isEqualTo("ab".repeat(32));
+            assertThat(command.root()).isEqualTo("cd".repeat(32));
+            assertThat(command.verify()).isFalse();
+            assertThat(command.json()).isTrue();
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"abc", "", "zz"})
+        void refuseWhatIsNotASha256(String hex) {
+            assertThatExceptionOfType(UsageException.class).isThrownBy(() -> download("servers.txt", "4", "--sha256", hex))
+                    .withMessage("--sha256 needs a SHA-256 of 64 hex digits, not '" + hex + "'");
+        }
+    }
+
+    @Nested
     class Options {
 
         @Test

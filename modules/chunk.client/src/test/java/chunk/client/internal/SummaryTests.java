@@ -34,13 +34,15 @@ class SummaryTests {
                 .mapToObj(i -> new ChunkOutcome.Failed(i, new ByteRange(i * 10L, 10), 0,
                         List.of(new ServerFailure(server, "server says \"error " + (char) ('a' + i % 26) + "\""))))
                 .toList();
-        DownloadResult.Incomplete incomplete = new DownloadResult.Incomplete("a.bin", Path.of("a.bin.part"), 2000, failed);
+        DownloadResult.Incomplete incomplete = new DownloadResult.Incomplete("a.bin", Path.of("a.bin.part"), 2000, failed,
+                java.time.Duration.ofSeconds(1), new chunk.client.Verification(chunk.client.Verification.Status.UNVERIFIED,
+                        null, 4096, null), List.of());
 
-        String report = Summary.describe(incomplete, 200, false, false, Path::toString);
+        String report = Summary.describe(incomplete, false, false, Path::toString);
 
         assertThat(report.lines()).hasSizeLessThanOrEqualTo(Summary.MAX_GROUP_LINES + 3);
         assertThat(report).contains("  chunks 0, 26, 52, 78, 104, 130, 156, 182:\n    127.0.0.1:4000: server says \"error a\"\n")
                 .contains("more groups of chunks; --verbose lists every chunk\n");
-        assertThat(Summary.describe(incomplete, 200, false, true, Path::toString).lines()).hasSize(200 * 2 + 2);
+        assertThat(Summary.describe(incomplete, false, true, Path::toString).lines()).hasSize(200 * 2 + 2);
     }
 }
