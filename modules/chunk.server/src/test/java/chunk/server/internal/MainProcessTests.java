@@ -39,6 +39,9 @@ class MainProcessTests {
     Path logs;
     final List<Process> started = new ArrayList<>();
 
+    @TempDir
+    Path forNobody;
+
     @AfterEach
     void killLeftovers() {
         started.forEach(Process::destroyForcibly);
@@ -50,13 +53,33 @@ class MainProcessTests {
 
     /**
      * myserver as the user {@code nobody}, through {@code setpriv}: for tests that need a file the
-     * server cannot read while they run as root. Its module path keeps only the build's own
-     * folders, which everyone may read (the Maven repository may be root's alone).
+     * server cannot read while they run as root. Its module path is a copy of the build's own
+     * folders in a folder everyone may read: the checkout may lie in a folder only root can enter
+     * (a fresh clone under {@code mktemp -d}), and the Maven repository may be root's alone.
      */
     Process myserverAsNobody(String... args) throws IOException {
-        String modulePath = java.util.Arrays.stream(System.getProperty("jdk.module.path").split(java.io.File.pathSeparator))
-                .filter(entry -> entry.contains("/target/")).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
-        return start(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"), modulePath, args);
+        Files.setPosixFilePermissions(forNobody, PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> copies = new ArrayList<>();
+        for (String entry : System.getProperty("jdk.module.path").split(java.io.File.pathSeparator)) {
+            if (entry.contains("/target/")) {
+                Path copy = forNobody.resolve(copies.size() + "-" + Path.of(entry).getFileName());
+                copyReadableByAll(Path.of(entry), copy);
+                copies.add(copy.toString());
+            }
+        }
+        return start(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"),
+                String.join(java.io.File.pathSeparator, copies), args);
+    }
+
+    private static void copyReadableByAll(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                Path copy = to.resolve(from.relativize(path).toString());
+                Files.copy(path, copy);
+                Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString(
+                        Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
     }
 
     private Process start(List<String> prefix, String modulePath, String... args) throws IOException {
