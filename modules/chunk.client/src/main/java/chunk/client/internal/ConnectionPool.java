@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,8 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * many connections as are in use at once, not one each. Every new connection to a server
  * opens with a keep-open; a server that answers anything but agreement (an original server,
  * chunk 1.0's, a reply that is not an answer, a hang-up) is remembered as speaking version 1
- * only and gets one request per connection for the rest of the pool's life. A connection
- * that could not be opened at all teaches nothing. Safe for use by many threads.
+ * only and gets one request per connection for the rest of the run (the files after this
+ * one included: the set of such servers outlives the pool). A connection that could not be
+ * opened at all teaches nothing. Safe for use by many threads.
  */
 final class ConnectionPool implements AutoCloseable {
 
@@ -40,6 +42,7 @@ final class ConnectionPool implements AutoCloseable {
     private final Duration connectTimeout;
     private final StallWatchdog watchdog;
     private final int maxIdlePerServer;
+    private final Set<ServerAddress> versionOne;
     private final Map<ServerAddress, Server> servers = new ConcurrentHashMap<>();
     private final AtomicInteger opened = new AtomicInteger();
     private volatile boolean closed;
@@ -48,19 +51,21 @@ final class ConnectionPool implements AutoCloseable {
      * @param connectTimeout how long each new connection may take to open
      * @param watchdog closes connections that receive nothing for its timeout
      * @param maxIdlePerServer how many connections to one server are kept while idle; more are closed when given back
+     * @param versionOne servers known to refuse KEEP-OPEN, from earlier files of this run; servers found so are added
      */
-    ConnectionPool(Duration connectTimeout, StallWatchdog watchdog, int maxIdlePerServer) {
+    ConnectionPool(Duration connectTimeout, StallWatchdog watchdog, int maxIdlePerServer, Set<ServerAddress> versionOne) {
         if (maxIdlePerServer < 1) {
             throw new IllegalArgumentException("a pool keeps at least one idle connection per server, not " + maxIdlePerServer);
         }
         this.connectTimeout = connectTimeout;
         this.watchdog = watchdog;
         this.maxIdlePerServer = maxIdlePerServer;
+        this.versionOne = versionOne;
     }
 
-    /** One server's idle connections and what it speaks. */
+    /** One server's idle connections and whether it agreed to keep one open. */
     private static final class Server {
-        volatile Speaks speaks = Speaks.UNKNOWN;
+        volatile boolean agreed;
         /** Half the wait the server announced: a connection idle for longer may be closing at its end already. */
         volatile long reuseWithinNanos;
         /** The most recently idle first; guarded by itself. */
@@ -90,8 +95,11 @@ final class ConnectionPool implements AutoCloseable {
 
     /** What the pool knows about {@code server} so far. */
     Speaks speaks(ServerAddress server) {
+        if (versionOne.contains(server)) {
+            return Speaks.VERSION_1;
+        }
         Server known = servers.get(server);
-        return known == null ? Speaks.UNKNOWN : known.speaks;
+        return known != null && known.agreed ? Speaks.KEEP_OPEN : Speaks.UNKNOWN;
     }
 
     /** TCP connections opened so far, to every server, keep-opens that were refused included. */
@@ -114,7 +122,7 @@ final class ConnectionPool implements AutoCloseable {
     Opened open(ServerAddress server) throws IOException {
         Server state = servers.computeIfAbsent(server, _ -> new Server());
         ServerConnection connection = connect(server);
-        if (state.speaks == Speaks.VERSION_1) {
+        if (versionOne.contains(server)) {
             return new Opened(connection, false);
         }
         String refusal;
@@ -123,7 +131,7 @@ final class ConnectionPool implements AutoCloseable {
             refusal = switch (connection.readKeepOpenAnswer()) {
                 case Frame.KeepOpenReply reply when reply.version() <= Frame.KEEP_OPEN_VERSION -> {
                     state.reuseWithinNanos = TimeUnit.MILLISECONDS.toNanos(reply.waitMillis()) / 2;
-                    state.speaks = Speaks.KEEP_OPEN;
+                    state.agreed = true;
                     yield null;
                 }
                 case Frame.KeepOpenReply reply -> "agreed at version " + reply.version() + ", which was not asked for";
@@ -137,8 +145,8 @@ final class ConnectionPool implements AutoCloseable {
         }
         connection.close();
         // One refusal after agreements is more likely a moment's trouble than a different server: keep asking.
-        if (state.speaks != Speaks.KEEP_OPEN) {
-            state.speaks = Speaks.VERSION_1;
+        if (!state.agreed) {
+            versionOne.add(server);
         }
         String why = refusal;
         LOG.log(Level.DEBUG, () -> server + " does not keep connections open (" + why + "): one request per connection");
@@ -154,7 +162,7 @@ final class ConnectionPool implements AutoCloseable {
     /** An idle connection to {@code server} recent enough to reuse, or null; older ones are closed on the way. */
     private ServerConnection takeIdle(ServerAddress server) {
         Server state = servers.get(server);
-        if (state == null || state.speaks != Speaks.KEEP_OPEN) {
+        if (state == null || !state.agreed) {
             return null;
         }
         long now = System.nanoTime();

@@ -25,6 +25,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,6 +51,7 @@ class ConnectionPoolTests {
     byte[] data;
     StallWatchdog watchdog;
     ConnectionPool pool;
+    final Set<ServerAddress> versionOne = ConcurrentHashMap.newKeySet();
     final List<AutoCloseable> toClose = new ArrayList<>();
     final ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
 
@@ -59,7 +62,7 @@ class ConnectionPoolTests {
         Files.write(root.resolve("data.bin"), data);
         Files.write(root.resolve("hello.txt"), HELLO);
         watchdog = new StallWatchdog(Duration.ofSeconds(20));
-        pool = new ConnectionPool(Duration.ofSeconds(5), watchdog, 8);
+        pool = new ConnectionPool(Duration.ofSeconds(5), watchdog, 8, versionOne);
     }
 
     @AfterEach
@@ -287,9 +290,27 @@ class ConnectionPoolTests {
             }
 
             assertThat(original.unknownTypes()).as("asked once, then remembered").isEqualTo(1);
+            assertThat(versionOne).containsExactly(original.address());
             assertThat(original.chunkRequests()).hasSize(5);
             assertThat(pool.speaks(original.address())).isEqualTo(ConnectionPool.Speaks.VERSION_1);
             assertThat(pool.opened()).isEqualTo(1 + 5);
+        }
+
+        @Test
+        void whatARunLearntOutlivesThePoolOfOneFile() throws Exception {
+            TestServer original = TestServer.serving(root);
+            toClose.add(original);
+            try (PooledConnection connection = pool.connection(original.address())) {
+                connection.ask(new Frame.SizeRequest("hello.txt"));
+            }
+            pool.close();
+
+            try (ConnectionPool next = new ConnectionPool(Duration.ofSeconds(5), watchdog, 8, versionOne);
+                    PooledConnection connection = next.connection(original.address())) {
+                assertThat(connection.ask(new Frame.SizeRequest("hello.txt"))).isEqualTo(new Frame.SizeReply(HELLO.length));
+                assertThat(next.opened()).isEqualTo(1);
+            }
+            assertThat(original.unknownTypes()).isEqualTo(1);
         }
 
         @Test
