@@ -4,6 +4,7 @@ import chunk.client.ServerAddress;
 import chunk.wire.Frame;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -81,7 +82,8 @@ final class ConnectionPool implements AutoCloseable {
      * A connection to {@code server} for one request: an idle kept-open one if there is one,
      * else a new one, opened with a keep-open unless the server is known to refuse it.
      *
-     * @throws IOException if no connection could be opened (unknown host, refused, connect timeout)
+     * @throws IOException if no connection could be opened (unknown host, refused, connect timeout),
+     *     or the server answered nothing to the keep-open within the stall timeout
      */
     PooledConnection connection(ServerAddress server) throws IOException {
         ServerConnection idle = takeIdle(server);
@@ -138,6 +140,11 @@ final class ConnectionPool implements AutoCloseable {
                 case Frame.ErrorReply error -> "server says \"" + error.reason() + "\"";
             };
         } catch (IOException e) {
+            if (connection.stalled()) {
+                // A server that says nothing at all is not one that refuses: asking again on another connection would only wait as long again.
+                connection.close();
+                throw new SocketTimeoutException(connection.explain(e));
+            }
             refusal = connection.explain(e);
         }
         if (refusal == null) {

@@ -348,6 +348,25 @@ class ConnectionPoolTests {
         }
 
         @Test
+        void aServerThatSaysNothingToAKeepOpenFailsAtTheStallTimeoutAndTeachesNothing() throws Exception {
+            AtomicInteger connections = new AtomicInteger();
+            ServerAddress silent = rawServer(client -> {
+                connections.incrementAndGet();
+                client.read(ByteBuffer.allocate(100));
+                client.read(ByteBuffer.allocate(100)); // until the client gives up
+            });
+            try (StallWatchdog quick = new StallWatchdog(Duration.ofMillis(200));
+                    ConnectionPool impatient = new ConnectionPool(Duration.ofSeconds(5), quick, 8, versionOne)) {
+
+                assertThatThrownBy(() -> impatient.connection(silent)).isInstanceOf(IOException.class)
+                        .hasMessageContaining("stall timeout");
+
+                assertThat(impatient.speaks(silent)).isEqualTo(ConnectionPool.Speaks.UNKNOWN);
+                assertThat(connections.get()).isEqualTo(1);
+            }
+        }
+
+        @Test
         void aServerThatCannotBeReachedTeachesNothing() throws Exception {
             ServerAddress down = TestServer.down();
 
