@@ -7,8 +7,11 @@
  * command line lives in {@code chunk.client.internal.Main}.
  */
 module chunk.client {
-    requires chunk.wire;
-    requires static org.jspecify;
+    // transitive: ByteRange and @Nullable stand in this module's API, so its users read them too.
+    requires transitive chunk.wire;
+    // sun.misc.Signal: Ctrl-C and SIGTERM save the resume record before the process exits.
+    requires jdk.unsupported;
+    requires static transitive org.jspecify;
 
     exports chunk.client;
 }

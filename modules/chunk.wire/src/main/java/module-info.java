@@ -19,9 +19,20 @@
  *
  * <p>The protocol, its error replies, limits and extension rule are described for users in
  * the project's {@code docs/PROTOCOL.md}.
+ *
+ * <p>{@code chunk.wire.cli}, exported only to {@code chunk.client} and {@code chunk.server}, holds
+ * what their command lines share: one option grammar, the usage-error and help wording, and
+ * {@code OneLineLogging}, this module's {@link java.lang.System.LoggerFinder}, which prints every
+ * {@code System.Logger} message as one line ({@code myserver: …}) on standard error.
  */
+// "module": javac warns that chunk.client and chunk.server do not exist while it builds this module, before them.
+@SuppressWarnings("module")
 module chunk.wire {
     requires static org.jspecify;
 
     exports chunk.wire;
+    // The command-line grammar and message helpers both programs share; not API.
+    exports chunk.wire.cli to chunk.client, chunk.server;
+    // Every System.Logger line in the programs' own one-line form (chunk.wire.cli.OneLineLogging).
+    provides java.lang.System.LoggerFinder with chunk.wire.cli.OneLineLogging;
 }

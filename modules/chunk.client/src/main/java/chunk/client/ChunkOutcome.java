@@ -13,10 +13,11 @@ public sealed interface ChunkOutcome permits ChunkOutcome.Completed, ChunkOutcom
     ByteRange range();
 
     /**
-     * Every byte of the chunk was written to the file.
+     * Every piece of the chunk was written to the file (and matched its digest, where verified).
      *
-     * @param servers the servers that delivered parts of it, in order (more than one after a retry)
-     * @param failures the servers that failed before the chunk completed
+     * @param servers the servers that delivered its pieces, in the order of the pieces (more than
+     *     one after a retry, or when another connection took over part of it)
+     * @param failures the servers that failed while fetching its pieces
      */
     record Completed(int index, ByteRange range, List<ServerAddress> servers, List<ServerFailure> failures)
             implements ChunkOutcome {
@@ -27,9 +28,10 @@ public sealed interface ChunkOutcome permits ChunkOutcome.Completed, ChunkOutcom
     }
 
     /**
-     * Every server was tried and none delivered the rest of the chunk.
+     * Some pieces of the chunk could not be had from any server.
      *
-     * @param received how many bytes at the start of the range did arrive
+     * @param received how many bytes of the range arrived in whole pieces that count (written,
+     *     and matched where verified); bytes of a piece that broke off count for nothing
      * @param failures why each server failed, in the order they were asked
      */
     record Failed(int index, ByteRange range, long received, List<ServerFailure> failures) implements ChunkOutcome {

@@ -20,12 +20,24 @@ public interface DownloadListener {
     /** The size is known and the download of {@code chunks} chunks starts. */
     default void started(String fileName, long size, int chunks) {}
 
-    /** {@code server} began sending data for chunk {@code index}. */
+    /**
+     * The download continues from its resume record: {@code bytes} of the file's {@code size}
+     * are already in the part file and are not fetched again. Called right after {@link #started}.
+     */
+    default void resumed(String fileName, long bytes, long size) {}
+
+    /**
+     * A resume record was found but not used ({@code why}: damaged, of another file, of another
+     * version of it, or {@code --no-resume}); the download starts from zero.
+     */
+    default void startedOver(String fileName, String why) {}
+
+    /** {@code server} began sending data to the connection of chunk {@code index} (its own pieces or others'). */
     default void receiving(int index, ServerAddress server) {}
 
     /** {@code bytes} more bytes of chunk {@code index} were written to the file. */
     default void received(int index, long bytes) {}
 
-    /** Chunk {@code index} is done, completed or not. */
+    /** Chunk {@code index} is done, completed or not; called for every chunk once all connections have ended. */
     default void finished(ChunkOutcome outcome) {}
 }

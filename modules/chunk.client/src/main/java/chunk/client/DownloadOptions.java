@@ -19,6 +19,11 @@ import org.jspecify.annotations.Nullable;
  * @param fsync whether a complete file is flushed to disk before it is renamed
  * @param connectTimeout how long a connection may take to open
  * @param stallTimeout how long a server may send nothing before it is given up on
+ * @param verify whether to check every piece against the servers' digests (where they give them)
+ * @param sha256 the whole file's SHA-256 in hex, checked before the rename; null for none
+ * @param root the file's root at 1 MiB pieces in hex: only servers with this root are used; null for none
+ * @param resume whether a download continues from the resume record beside its part file,
+ *     where there is one that matches the file on the servers
  */
 public record DownloadOptions(
         int chunks,
@@ -27,7 +32,11 @@ public record DownloadOptions(
         boolean force,
         boolean fsync,
         Duration connectTimeout,
-        Duration stallTimeout) {
+        Duration stallTimeout,
+        boolean verify,
+        @Nullable String sha256,
+        @Nullable String root,
+        boolean resume) {
 
     /** The default connect timeout: 5 seconds. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -42,6 +51,21 @@ public record DownloadOptions(
         if (connectTimeout.isNegative() || connectTimeout.isZero() || stallTimeout.isNegative() || stallTimeout.isZero()) {
             throw new IllegalArgumentException("timeouts must be positive");
         }
+        sha256 = sha256 == null ? null : requireHex(sha256, "--sha256");
+        root = root == null ? null : requireHex(root, "--root");
+    }
+
+    private static String requireHex(String hex, String what) {
+        if (!hex.matches("[0-9a-fA-F]{64}")) {
+            throw new IllegalArgumentException(what + " needs 64 hex digits (a SHA-256), not '" + hex + "'");
+        }
+        return hex.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The options with {@code resume} on. */
+    public DownloadOptions(int chunks, Path directory, @Nullable Path output, boolean force, boolean fsync,
+            Duration connectTimeout, Duration stallTimeout, boolean verify, @Nullable String sha256, @Nullable String root) {
+        this(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, true);
     }
 
     /**
@@ -49,34 +73,51 @@ public record DownloadOptions(
      * default timeouts.
      */
     public static DownloadOptions defaults(int chunks) {
-        return new DownloadOptions(chunks, Path.of(""), null, false, true, DEFAULT_CONNECT_TIMEOUT, DEFAULT_STALL_TIMEOUT);
+        return new DownloadOptions(chunks, Path.of(""), null, false, true, DEFAULT_CONNECT_TIMEOUT, DEFAULT_STALL_TIMEOUT,
+                true, null, null, true);
     }
 
     public DownloadOptions withChunks(int chunks) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout);
+        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
     }
 
     public DownloadOptions withDirectory(Path directory) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout);
+        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
     }
 
     public DownloadOptions withOutput(@Nullable Path output) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout);
+        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
     }
 
     public DownloadOptions withForce(boolean force) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout);
+        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
     }
 
     public DownloadOptions withFsync(boolean fsync) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout);
+        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
     }
 
     public DownloadOptions withConnectTimeout(Duration connectTimeout) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout);
+        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
     }
 
     public DownloadOptions withStallTimeout(Duration stallTimeout) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout);
+        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
+    }
+
+    public DownloadOptions withVerify(boolean verify) {
+        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
+    }
+
+    public DownloadOptions withSha256(@Nullable String sha256) {
+        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
+    }
+
+    public DownloadOptions withRoot(@Nullable String root) {
+        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
+    }
+
+    public DownloadOptions withResume(boolean resume) {
+        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
     }
 }

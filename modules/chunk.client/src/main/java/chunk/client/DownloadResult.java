@@ -7,7 +7,7 @@ import java.util.List;
 /** How one download ended. Only {@link Completed} leaves a file under the final name. */
 public sealed interface DownloadResult
         permits DownloadResult.Completed, DownloadResult.Unavailable, DownloadResult.Incomplete,
-                DownloadResult.LocalFailure {
+                DownloadResult.LocalFailure, DownloadResult.Disputed, DownloadResult.ChecksumMismatch {
 
     /** The name that was asked of the servers. */
     String fileName();
@@ -19,11 +19,17 @@ public sealed interface DownloadResult
      * @param size its length in bytes
      * @param elapsed from the first size request to the rename
      * @param servers the servers that delivered data, in the order of the server list
+     * @param verification how the bytes were checked
+     * @param reports what each server did, in the order of the server list
+     * @param chunks each chunk's outcome, all completed
      */
-    record Completed(String fileName, Path file, long size, Duration elapsed, List<ServerAddress> servers)
+    record Completed(String fileName, Path file, long size, Duration elapsed, List<ServerAddress> servers,
+            Verification verification, List<ServerReport> reports, List<ChunkOutcome> chunks)
             implements DownloadResult {
         public Completed {
             servers = List.copyOf(servers);
+            reports = List.copyOf(reports);
+            chunks = List.copyOf(chunks);
         }
     }
 
@@ -44,21 +50,80 @@ public sealed interface DownloadResult
      *
      * @param size the file's length as the server reported it
      * @param failed the chunks that are missing, by index
+     * @param elapsed from the first question to the servers to the end
+     * @param verification how the bytes that arrived were checked
+     * @param reports what each server did, in the order of the server list
      */
-    record Incomplete(String fileName, Path partFile, long size, List<ChunkOutcome.Failed> failed)
+    record Incomplete(String fileName, Path partFile, long size, List<ChunkOutcome.Failed> failed, Duration elapsed,
+            Verification verification, List<ServerReport> reports)
             implements DownloadResult {
         public Incomplete {
             failed = List.copyOf(failed);
+            reports = List.copyOf(reports);
         }
     }
 
     /**
-     * The file could not be written here: the output cannot be created or written (disk
-     * full, permission), the name has no usable base name, or the file exists and replacing
-     * it was not allowed.
+     * The servers disagree on what the file is (its size, or its root), and nothing settles
+     * which of them is right; or none has the root that was pinned. Nothing was downloaded.
+     *
+     * @param claims what each server said, in the order of the server list
+     * @param problem what is wrong, for a person to read
+     */
+    record Disputed(String fileName, List<String> claims, String problem) implements DownloadResult {
+        public Disputed {
+            claims = List.copyOf(claims);
+        }
+    }
+
+    /**
+     * The whole file was downloaded but its SHA-256 is not the one given with {@code --sha256}.
+     * Nothing was written under the final name and the part file was removed.
+     *
+     * @param expected the SHA-256 given, lowercase hex
+     * @param actual the SHA-256 of what was downloaded
+     * @param servers the servers the data came from
+     */
+    record ChecksumMismatch(String fileName, Path target, String expected, String actual, List<ServerAddress> servers)
+            implements DownloadResult {
+        public ChecksumMismatch {
+            servers = List.copyOf(servers);
+        }
+    }
+
+    /**
+     * The file could not be written here, for the {@link Reason}; nothing was written under the
+     * final name.
      *
      * @param target the file it was to be saved as (or the folder, if no name could be made)
-     * @param message what went wrong and what to do, for a person to read
+     * @param reason why, as a stable word: the caller says what to do about it
+     * @param detail the system's words for the cause (such as {@code permission denied}), or
+     *     the other download's process for {@link Reason#IN_USE}; empty if there is nothing to add
      */
-    record LocalFailure(String fileName, Path target, String message) implements DownloadResult {}
+    record LocalFailure(String fileName, Path target, Reason reason, String detail) implements DownloadResult {
+
+        /** Why a file could not be saved. */
+        public enum Reason {
+            /** The target exists and replacing it was not allowed. */
+            EXISTS,
+            /** The target is a folder. */
+            IS_FOLDER,
+            /** The target is a link, a FIFO, a device or anything else that is not a regular file: never replaced. */
+            NOT_A_REGULAR_FILE,
+            /** The requested name has no base name to save under (such as {@code sub/..}). */
+            NO_FILE_NAME,
+            /** Another download is writing the same output (it holds the part file's lock). */
+            IN_USE,
+            /** The folder has less free space than the file still needs; nothing was created for it. */
+            NO_ROOM,
+            /** The part file beside the target cannot be created, opened or sized. */
+            CANNOT_CREATE,
+            /** The part file kept from an earlier run cannot be read back to check it. */
+            CANNOT_READ,
+            /** Writing into the part file failed (disk full, for example); the bytes received are kept in it. */
+            CANNOT_WRITE,
+            /** The complete part file could not be flushed or renamed to the target; the data is kept in it. */
+            CANNOT_SAVE
+        }
+    }
 }

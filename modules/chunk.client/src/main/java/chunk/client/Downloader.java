@@ -4,12 +4,16 @@ import chunk.client.internal.ParallelDownloader;
 import java.util.List;
 
 /**
- * Downloads files from a fixed list of chunk servers. The size is asked of the servers first
- * to last until one answers; the file is then split into {@link DownloadOptions#chunks()}
- * ranges fetched in parallel, chunk {@code i} from server {@code i mod n} first, then from the
- * next servers in turn, each retry asking only for the bytes not yet received. Every reply is
- * checked against its request. Data goes to {@code <name>.part}, which is renamed to the final
- * name only once complete.
+ * Downloads files from a fixed list of chunk servers. Every server is asked at once for the
+ * file's size and root (or the size alone, from a server that speaks only the original
+ * protocol); the largest group of servers that agree is used and the others are left out,
+ * and a download with no largest group stops before any data ({@link DownloadResult.Disputed}).
+ * The file is cut into pieces, checked against the agreeing servers' digests as they arrive,
+ * and into {@link DownloadOptions#chunks()} runs of pieces fetched in parallel, chunk
+ * {@code i} from server {@code i mod n} first, then from the next servers in turn, each retry
+ * asking only for the pieces not yet done; a chunk that is done takes over work from the
+ * slowest. Every reply is checked against its request. Data goes to {@code <name>.part},
+ * which is renamed to the final name only once complete and verified.
  *
  * <p>A downloader holds no connections between downloads; it may be used for several files
  * in turn, and from several threads.

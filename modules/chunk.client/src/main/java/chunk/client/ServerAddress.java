@@ -1,5 +1,7 @@
 package chunk.client;
 
+import chunk.wire.cli.Hosts;
+
 /**
  * A chunk server: a host name, an IPv4 or IPv6 address, or {@code localhost}, and a TCP port.
  * The host is resolved only when a connection is made, so an unknown host is the failure of
@@ -23,6 +25,6 @@ public record ServerAddress(String host, int port) {
     /** {@code host:port}, with an IPv6 address in brackets: {@code [::1]:4000}. */
     @Override
     public String toString() {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return Hosts.host(host) + ":" + port;
     }
 }

@@ -7,7 +7,12 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The bytes captured from the original C programs: {@code original-c.txt}, by their comment's first word and kind. */
+/**
+ * The bytes captured from the original C programs, by their comment's first word and kind. The
+ * file is chunk.wire's {@code wire-vectors/original-c.txt} (the build copies it here), whose
+ * format chunk.wire's {@code WireVector} parses strictly and tests; this only reads it. A test
+ * class cannot be shared between the two modules' tests, which are patched into each module.
+ */
 final class WireVectors {
 
     private WireVectors() {}
@@ -15,9 +20,9 @@ final class WireVectors {
     /** Keys like {@code "size-ok request"}: the comment up to its colon. */
     static Map<String, byte[]> load() throws IOException {
         Map<String, byte[]> vectors = new LinkedHashMap<>();
-        try (InputStream in = WireVectors.class.getResourceAsStream("/original-c.txt")) {
+        try (InputStream in = WireVectors.class.getResourceAsStream("/wire-vectors/original-c.txt")) {
             if (in == null) {
-                throw new IOException("original-c.txt is missing from the test resources");
+                throw new IOException("wire-vectors/original-c.txt is missing from the test resources");
             }
             String name = null;
             for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {

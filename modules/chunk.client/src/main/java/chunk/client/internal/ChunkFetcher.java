@@ -1,129 +1,146 @@
 package chunk.client.internal;
 
 import chunk.client.DownloadListener;
-import chunk.client.ServerAddress;
 import chunk.wire.ByteRange;
 import chunk.wire.Frame;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
+import org.jspecify.annotations.Nullable;
 
 /**
- * One attempt at one range: one connection to one server. The reply header must echo the
- * request exactly; data is written at the position computed from the request, never from
- * what the server says, and a connection that ends early is a failure.
+ * One connection for one {@link Lease}: asks its server for the lease's bytes and writes what
+ * arrives into the part file, piece by piece, hashing each piece on its way through the buffer.
+ * The reply header must echo the request exactly; data is written at the position computed
+ * from the request, never from what the server says, and a connection that ends early is a
+ * failure. A piece counts only once the piece map accepts it.
  */
 final class ChunkFetcher {
 
-    /** How an attempt ended. */
+    /** How a connection ended. */
     sealed interface Attempt {
-        /** How many bytes at the start of the range were written. */
-        long received();
+        /** Every piece the lease still held was delivered. */
+        record Delivered() implements Attempt {}
 
-        /** The whole range was written. */
-        record Delivered(long received) implements Attempt {}
+        /** The server failed: refused, broke off, or sent something other than what was asked. */
+        record Failed(String reason) implements Attempt {}
 
-        /** The server failed after delivering the first {@code received} bytes of the range. */
-        record Failed(long received, String reason) implements Attempt {}
+        /** The server sent a piece whose digest does not match: it gets no more work. */
+        record BadData(String reason) implements Attempt {}
+
+        /** The map gave the rest of the lease to a faster connection, and this one was closed. */
+        record TakenOver() implements Attempt {}
     }
 
-    /**
-     * Connections open at once to one server. The original server, and myserver by default,
-     * queue at most 20 connections they have not accepted yet; a client with more at once makes
-     * the kernel drop connection requests, and each drop costs a second before TCP tries
-     * again. That happened here whenever one server fell behind: the chunks waiting for it
-     * piled up to the client's whole limit of 64 (measured: 1000 chunks of a 5 MiB file took
-     * 0.5 s or, with 58 dropped requests, 1.5 s).
-     */
-    static final int MAX_CONNECTIONS_PER_SERVER = 16;
-
-    private final Map<ServerAddress, Semaphore> connectionsTo = new ConcurrentHashMap<>();
     private final String fileName;
     private final PartFile file;
+    private final PieceMap map;
     private final Duration connectTimeout;
     private final StallWatchdog watchdog;
     private final DownloadListener listener;
 
-    ChunkFetcher(String fileName, PartFile file, Duration connectTimeout, StallWatchdog watchdog, DownloadListener listener) {
+    ChunkFetcher(String fileName, PartFile file, PieceMap map, Duration connectTimeout, StallWatchdog watchdog,
+            DownloadListener listener) {
         this.fileName = fileName;
         this.file = file;
+        this.map = map;
         this.connectTimeout = connectTimeout;
         this.watchdog = watchdog;
         this.listener = listener;
     }
 
     /**
-     * Asks {@code server} for {@code range} and writes what arrives into the part file.
+     * Fetches {@code lease} from its server.
      *
-     * @param index the chunk's index, for the listener
      * @param buffer where data passes from the socket to the file; its capacity is the read size
+     * @param sha256 hashes each piece, or null when pieces are not verified
      * @throws LocalWriteException if the part file cannot be written: not the server's fault
-     * @throws InterruptedException if interrupted while waiting for a connection to the server
      */
-    Attempt fetch(int index, ServerAddress server, ByteRange range, ByteBuffer buffer)
-            throws LocalWriteException, InterruptedException {
-        Semaphore connections = connectionsTo.computeIfAbsent(server, _ -> new Semaphore(MAX_CONNECTIONS_PER_SERVER));
-        connections.acquire();
-        try {
-            return fetchConnected(index, server, range, buffer);
-        } finally {
-            connections.release();
-        }
-    }
-
-    private Attempt fetchConnected(int index, ServerAddress server, ByteRange range, ByteBuffer buffer)
-            throws LocalWriteException {
-        listener.connecting(server, fileName, range);
+    Attempt fetch(Lease lease, ByteBuffer buffer, @Nullable MessageDigest sha256) throws LocalWriteException {
+        ChunkPlanner.Plan plan = map.plan();
+        ByteRange range = ByteRange.between(plan.piece(lease.first()).offset(), plan.piece(lease.end() - 1).end());
+        listener.connecting(lease.server.address, fileName, range);
         ServerConnection connection;
         try {
-            connection = ServerConnection.open(server, connectTimeout, watchdog);
+            connection = ServerConnection.open(lease.server.address, connectTimeout, watchdog);
         } catch (IOException e) {
-            return new Attempt.Failed(0, ServerConnection.explainFailure(e));
+            return new Attempt.Failed(IoFailures.explain(e));
         }
         long received = 0;
         try (connection) {
+            lease.connected(connection);
+            if (lease.revoked()) {
+                return new Attempt.TakenOver();
+            }
             connection.send(new Frame.ChunkRequest(fileName, range));
             Frame.Reply reply = connection.readReply();
             String refusal = refusal(reply, range);
             if (refusal != null) {
-                return new Attempt.Failed(0, refusal);
+                return new Attempt.Failed(refusal);
             }
-            listener.receiving(index, server);
-            while (received < range.length()) {
-                buffer.clear();
-                buffer.limit((int) Math.min(buffer.capacity(), range.length() - received));
-                // Fill the buffer before writing: fewer, larger writes.
-                boolean ended = false;
-                while (buffer.hasRemaining()) {
-                    if (connection.read(buffer) < 0) {
-                        ended = true;
-                        break;
+            listener.receiving(lease.worker, lease.server.address);
+            for (int piece = lease.first(); piece < lease.end(); piece++) {
+                ByteRange bytes = plan.piece(piece);
+                long pieceStart = System.nanoTime();
+                if (sha256 != null) {
+                    sha256.reset();
+                }
+                long got = 0;
+                while (got < bytes.length()) {
+                    buffer.clear();
+                    buffer.limit((int) Math.min(buffer.capacity(), bytes.length() - got));
+                    // Fill the buffer before writing: fewer, larger writes.
+                    boolean ended = false;
+                    while (buffer.hasRemaining()) {
+                        if (connection.read(buffer) < 0) {
+                            ended = true;
+                            break;
+                        }
+                    }
+                    int filled = buffer.position();
+                    buffer.flip();
+                    if (sha256 != null) {
+                        sha256.update(buffer);
+                        buffer.position(0);
+                    }
+                    long at = bytes.offset() + got;
+                    if (!lease.writeIfMine(piece, () -> file.write(buffer, at))) {
+                        return new Attempt.TakenOver();
+                    }
+                    got += filled;
+                    received += filled;
+                    if (filled > 0) {
+                        lease.progress(filled);
+                        listener.received(lease.worker, filled);
+                    }
+                    if (ended && got < bytes.length()) {
+                        return new Attempt.Failed("connection closed after " + received + " of " + range.length() + " bytes");
                     }
                 }
-                int filled = buffer.position();
-                buffer.flip();
-                file.write(buffer, range.offset() + received);
-                received += filled;
-                if (filled > 0) {
-                    listener.received(index, filled);
-                }
-                if (ended && received < range.length()) {
-                    return new Attempt.Failed(received,
-                            "connection closed after " + received + " of " + range.length() + " bytes");
+                byte[] digest = sha256 == null ? null : sha256.digest();
+                switch (map.delivered(lease, piece, digest, System.nanoTime() - pieceStart)) {
+                    case ACCEPTED -> {}
+                    case MISMATCH -> {
+                        return new Attempt.BadData("sent bytes " + bytes + " that do not match their digest");
+                    }
+                    case NOT_YOURS -> {
+                        return new Attempt.TakenOver();
+                    }
                 }
             }
-            return new Attempt.Delivered(received);
+            return new Attempt.Delivered();
         } catch (IOException e) {
-            // Bytes read before the failure but not yet written are read again from the next server.
-            return new Attempt.Failed(received, connection.explain(e));
+            if (lease.revoked()) {
+                return new Attempt.TakenOver();
+            }
+            // Bytes of a piece read before the failure count for nothing: the piece is fetched again whole.
+            return new Attempt.Failed(connection.explain(e));
         }
     }
 
     /** Why {@code reply} is not the start of {@code range}'s data, or null if it is. */
-    private static @org.jspecify.annotations.Nullable String refusal(Frame.Reply reply, ByteRange range) {
+    private static @Nullable String refusal(Frame.Reply reply, ByteRange range) {
         return switch (reply) {
             case Frame.ChunkReply chunk when chunk.range().equals(range) -> null;
             case Frame.ChunkReply chunk -> "sent a header for bytes " + chunk.range() + " instead of " + range;

@@ -4,35 +4,116 @@ import chunk.wire.ByteRange;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splits a file into the byte ranges that are downloaded in parallel. */
+/**
+ * Cuts a file into pieces of one power-of-two length and groups them into the chunks that
+ * start the download, one contiguous run of pieces each.
+ */
 final class ChunkPlanner {
+
+    /** The shortest piece: the shortest length a server gives digests for. */
+    static final int MIN_PIECE_LENGTH = 4 << 10;
+    /**
+     * The longest piece chosen for the chunk count alone. A piece is the unit that moves from a
+     * slow connection to a fast one and that is fetched again after a bad digest, so it should
+     * be small next to a chunk; 1 MiB costs a 1 GiB file 1024 digests (32 KiB, 9 replies).
+     */
+    static final int PREFERRED_MAX_PIECE_LENGTH = 1 << 20;
+    /** The most pieces a download has; larger files get longer pieces. Bounds the digests kept (512 KiB). */
+    static final int MAX_PIECES = 16_384;
+    /** Pieces per chunk aimed at, so that a chunk can hand its back half to another connection. */
+    private static final int PIECES_PER_CHUNK = 8;
 
     private ChunkPlanner() {}
 
     /**
-     * {@code chunks} ranges of {@code size / chunks} bytes, the last one taking the remainder,
-     * as the original client did. A file shorter than {@code chunks} bytes gets one range per
-     * byte, and an empty file gets no range at all.
+     * The plan of a download: the piece length and the chunks.
+     *
+     * @param size the file's length
+     * @param pieceLength the length of every piece but the last, a power of two
+     * @param chunks the chunks, each a whole number of pieces, in order, covering the file
+     */
+    record Plan(long size, long pieceLength, List<ByteRange> chunks) {
+        Plan {
+            chunks = List.copyOf(chunks);
+        }
+
+        int pieceCount() {
+            return ChunkPlanner.pieceCount(size, pieceLength);
+        }
+
+        /** The bytes of piece {@code index}. */
+        ByteRange piece(int index) {
+            long offset = index * pieceLength;
+            return new ByteRange(offset, Math.min(pieceLength, size - offset));
+        }
+
+        /** The piece that holds byte {@code offset}. */
+        int pieceAt(long offset) {
+            return (int) (offset / pieceLength);
+        }
+
+        /** The pieces of chunk {@code index}: first inclusive, end exclusive. */
+        int firstPieceOf(int chunk) {
+            return pieceAt(chunks.get(chunk).offset());
+        }
+
+        int endPieceOf(int chunk) {
+            return chunk + 1 < chunks.size() ? firstPieceOf(chunk + 1) : pieceCount();
+        }
+    }
+
+    static int pieceCount(long size, long pieceLength) {
+        return (int) (size / pieceLength + (size % pieceLength == 0 ? 0 : 1));
+    }
+
+    /**
+     * The piece length for {@code size} bytes in {@code chunks} chunks: about an eighth of a
+     * chunk, a power of two from 4 KiB to 1 MiB, longer only to keep to {@link #MAX_PIECES}
+     * (past 16 GiB; past 16 TiB pieces are longer than any server gives digests for).
+     */
+    static long pieceLength(long size, int chunks) {
+        long perPiece = size / Math.max(1, chunks) / PIECES_PER_CHUNK;
+        long length = Math.clamp(Long.highestOneBit(Math.max(1, perPiece)), MIN_PIECE_LENGTH, PREFERRED_MAX_PIECE_LENGTH);
+        while (size > 0 && (size - 1) / length >= MAX_PIECES) {
+            length <<= 1;
+        }
+        return length;
+    }
+
+    /**
+     * At most {@code chunks} chunks of whole pieces, their piece counts differing by at most
+     * one. A file of fewer pieces than {@code chunks} gets one chunk per piece, an empty file none.
      *
      * @throws IllegalArgumentException if size is negative or chunks is below 1
      */
-    static List<ByteRange> plan(long size, int chunks) {
+    static Plan plan(long size, int chunks) {
+        return plan(size, chunks, pieceLength(size, chunks));
+    }
+
+    /**
+     * {@link #plan(long, int)} with pieces of {@code pieceLength} bytes, as a resume record
+     * asks: a download continues with the pieces it started with, whatever {@code chunks} is now.
+     *
+     * @throws IllegalArgumentException if size is negative, chunks is below 1 or the length is not positive
+     */
+    static Plan plan(long size, int chunks, long pieceLength) {
+        if (pieceLength < 1) {
+            throw new IllegalArgumentException("a piece needs a positive length, not " + pieceLength);
+        }
         if (size < 0) {
             throw new IllegalArgumentException("a file size cannot be negative: " + size);
         }
         if (chunks < 1) {
             throw new IllegalArgumentException("at least one chunk is needed, not " + chunks);
         }
-        int count = (int) Math.min(chunks, size);
+        int pieces = pieceCount(size, pieceLength);
+        int count = Math.min(chunks, pieces);
         List<ByteRange> ranges = new ArrayList<>(count);
-        if (count == 0) {
-            return ranges;
+        for (int i = 0; i < count; i++) {
+            long first = (long) pieces * i / count;
+            long end = (long) pieces * (i + 1) / count;
+            ranges.add(ByteRange.between(first * pieceLength, end == pieces ? size : end * pieceLength));
         }
-        long length = size / count;
-        for (int i = 0; i < count - 1; i++) {
-            ranges.add(new ByteRange(i * length, length));
-        }
-        ranges.add(ByteRange.between((count - 1) * length, size));
-        return List.copyOf(ranges);
+        return new Plan(size, pieceLength, ranges);
     }
 }

@@ -1,6 +1,5 @@
 package chunk.client.internal;
 
-import chunk.client.ChunkOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,13 +32,13 @@ final class ChunkScheduler {
      * @throws LocalWriteException if a task could not write the part file; the others are cancelled
      * @throws InterruptedException if this thread is interrupted; the tasks are cancelled
      */
-    static List<ChunkOutcome> runAll(String name, List<? extends Callable<ChunkOutcome>> tasks, int atOnce)
+    static <T> List<T> runAll(String name, List<? extends Callable<T>> tasks, int atOnce)
             throws LocalWriteException, InterruptedException {
         var places = new Semaphore(atOnce);
         try (var scope = StructuredTaskScope.open(
-                Joiner.<ChunkOutcome>awaitAllSuccessfulOrThrow(), config -> config.withName(name))) {
-            List<Subtask<ChunkOutcome>> subtasks = new ArrayList<>(tasks.size());
-            for (Callable<ChunkOutcome> task : tasks) {
+                Joiner.<T>awaitAllSuccessfulOrThrow(), config -> config.withName(name))) {
+            List<Subtask<T>> subtasks = new ArrayList<>(tasks.size());
+            for (Callable<T> task : tasks) {
                 places.acquire();
                 subtasks.add(scope.fork(() -> {
                     try {
@@ -68,8 +67,8 @@ final class ChunkScheduler {
             if (subtasks.size() != tasks.size()) {
                 throw new IllegalStateException("forked " + subtasks.size() + " of " + tasks.size() + " chunks, yet none failed");
             }
-            List<ChunkOutcome> outcomes = new ArrayList<>(subtasks.size());
-            for (Subtask<ChunkOutcome> subtask : subtasks) {
+            List<T> outcomes = new ArrayList<>(subtasks.size());
+            for (Subtask<T> subtask : subtasks) {
                 if (subtask.state() != Subtask.State.SUCCESS) {
                     throw new IllegalStateException("chunk task in state " + subtask.state() + " after a successful join");
                 }

@@ -1,68 +1,78 @@
 package chunk.client.internal;
 
-import chunk.client.ChunkOutcome;
 import chunk.client.DownloadListener;
-import chunk.client.ServerAddress;
 import chunk.client.ServerFailure;
-import chunk.wire.ByteRange;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.Callable;
 
 /**
- * Downloads one chunk: from server {@code index mod n} first, then from the next servers in
- * turn, each retry asking only for the bytes not yet received, until the chunk is complete or
- * every server has failed it once.
+ * The connection of one chunk: it fetches what the piece map gives it, its own chunk first
+ * (from server {@code index mod n}, then the next servers in turn, each retry asking only for
+ * the pieces not yet done), then whatever is left to do, until the map has nothing for it.
  */
-final class ChunkTask implements Callable<ChunkOutcome> {
+final class ChunkTask implements Callable<Void> {
 
     private final int index;
-    private final ByteRange range;
-    private final List<ServerAddress> servers;
+    private final PieceMap map;
     private final ChunkFetcher fetcher;
     private final BufferPool buffers;
     private final DownloadListener listener;
 
-    ChunkTask(int index, ByteRange range, List<ServerAddress> servers, ChunkFetcher fetcher, BufferPool buffers,
-            DownloadListener listener) {
+    ChunkTask(int index, PieceMap map, ChunkFetcher fetcher, BufferPool buffers, DownloadListener listener) {
         this.index = index;
-        this.range = range;
-        this.servers = servers;
+        this.map = map;
         this.fetcher = fetcher;
         this.buffers = buffers;
         this.listener = listener;
     }
 
     @Override
-    public ChunkOutcome call() throws LocalWriteException, InterruptedException {
-        List<ServerAddress> delivered = new ArrayList<>();
-        List<ServerFailure> failures = new ArrayList<>();
-        long received = 0;
+    public Void call() throws LocalWriteException, InterruptedException {
+        MessageDigest sha256 = map.verifying() ? newSha256() : null;
         // A task runs only while it has one of ChunkScheduler's places, so there are never
         // more buffers (or connections) than places.
         ByteBuffer buffer = buffers.take();
         try {
-            for (int tried = 0; tried < servers.size() && received < range.length(); tried++) {
-                ServerAddress server = servers.get((index + tried) % servers.size());
-                ChunkFetcher.Attempt attempt = fetcher.fetch(index, server, range.remainderAfter(received), buffer);
-                received += attempt.received();
-                if (attempt.received() > 0) {
-                    delivered.add(server);
-                }
-                if (attempt instanceof ChunkFetcher.Attempt.Failed(long _, String reason)) {
-                    ServerFailure failure = new ServerFailure(server, reason);
-                    failures.add(failure);
-                    listener.serverFailed(failure);
+            while (true) {
+                switch (map.next(index)) {
+                    case PieceMap.Next.Fetch(Lease lease) -> fetch(lease, buffer, sha256);
+                    case PieceMap.Next.Wait() -> map.await();
+                    case PieceMap.Next.Stop() -> {
+                        return null;
+                    }
                 }
             }
         } finally {
             buffers.give(buffer);
         }
-        ChunkOutcome outcome = received == range.length()
-                ? new ChunkOutcome.Completed(index, range, delivered, failures)
-                : new ChunkOutcome.Failed(index, range, received, failures);
-        listener.finished(outcome);
-        return outcome;
+    }
+
+    private void fetch(Lease lease, ByteBuffer buffer, MessageDigest sha256) throws LocalWriteException {
+        ChunkFetcher.Attempt attempt;
+        try {
+            attempt = fetcher.fetch(lease, buffer, sha256);
+        } catch (LocalWriteException | RuntimeException | Error e) {
+            map.ended(lease, null, false);
+            throw e;
+        }
+        ServerFailure failure = switch (attempt) {
+            case ChunkFetcher.Attempt.Delivered() -> map.ended(lease, null, false);
+            case ChunkFetcher.Attempt.Failed(String reason) -> map.ended(lease, reason, false);
+            case ChunkFetcher.Attempt.BadData(String reason) -> map.ended(lease, reason, true);
+            case ChunkFetcher.Attempt.TakenOver() -> map.tooSlow(lease, "too slow: the rest of its range went to a faster connection");
+        };
+        if (failure != null) {
+            listener.serverFailed(failure);
+        }
+    }
+
+    static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
     }
 }

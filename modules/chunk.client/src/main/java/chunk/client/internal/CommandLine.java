@@ -1,14 +1,24 @@
 package chunk.client.internal;
 
-import java.math.BigDecimal;
+import chunk.client.DownloadOptions;
+import chunk.wire.cli.Option;
+import chunk.wire.cli.Tokenizer;
+import chunk.wire.cli.Usage;
+import chunk.wire.cli.UsageException;
+import chunk.wire.cli.Values;
+import chunk.wire.cli.Verbosity;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** What the command line asks for. Options may stand before, between or after the positional arguments. */
+/**
+ * What the command line asks for, read with the grammar both programs share
+ * ({@link Tokenizer}). To add an option: add its {@link Option} constant below and to
+ * {@link #OPTIONS} (the help's lines come from that table), a component to {@link Download},
+ * and read it in {@link #parse}.
+ */
 sealed interface CommandLine {
 
     String USAGE = "Usage: myclient [options] <servers-file> <chunks> [file-name...]";
@@ -22,29 +32,54 @@ sealed interface CommandLine {
      */
     int MAX_CHUNKS = 10_000;
 
-    String HELP = USAGE + """
+    Option OUTPUT = Option.valued("--output", "-o", "<path>",
+            "save as this file, or in this folder (name/); - for standard output");
+    Option FORCE = Option.flag("--force", "replace an existing file (at the very end, atomically)");
+    Option NO_FSYNC = Option.flag("--no-fsync", "do not flush the file to disk before renaming it");
+    Option NO_RESUME = Option.flag("--no-resume", "start over, ignoring what an earlier run left in\n"
+            + "<name>.part (by default a download continues it)");
+    Option CONNECT_TIMEOUT = Option.valued("--connect-timeout", "<s>", "seconds to wait for a connection (default "
+            + HumanFormat.seconds(DownloadOptions.DEFAULT_CONNECT_TIMEOUT) + ")");
+    Option TIMEOUT = Option.valued("--timeout", "<s>", "seconds a server may send nothing (default "
+            + HumanFormat.seconds(DownloadOptions.DEFAULT_STALL_TIMEOUT) + ")");
+    Option SHA256 = Option.valued("--sha256", "<hex>", "the whole file's SHA-256: checked before the rename");
+    Option ROOT = Option.valued("--root", "<hex>", "the file's root (at 1 MiB pieces): use only servers with it");
+    Option NO_VERIFY = Option.flag("--no-verify", "do not check pieces against the servers' digests");
+    Option JSON = Option.flag("--json", "one JSON object per file on standard output");
+    Option QUIET = Option.quiet("print nothing but errors");
+    Option VERBOSE = Option.verbose("show every connection attempt, and the whole failure report");
 
+    /** Every option, in the order of the help. */
+    List<Option> OPTIONS = List.of(OUTPUT, FORCE, NO_FSYNC, NO_RESUME, CONNECT_TIMEOUT, TIMEOUT,
+            SHA256, ROOT, NO_VERIFY, JSON, QUIET, VERBOSE,
+            Option.HELP, Option.VERSION);
+
+    /** The text of {@code --help}; made only when asked for, as it is needed only then. */
+    static String help() {
+        return USAGE + "\n\n"
+            + """
             Downloads files from several chunk servers at once, in <chunks> parallel byte ranges.
             The names of the files come after <chunks>, or from standard input, one a line.
 
-              <servers-file>           'host port' lines: host name, IPv4 or IPv6 address;
-                                       '#' starts a comment; the first 20 servers are used
-              <chunks>                 how many ranges to download in parallel (1 to 10000)
-              -o, --output <path>      save as this file, or in this existing folder
-                                       (default: the file's base name in the current folder)
-                  --force              replace an existing file (at the very end, atomically)
-                  --no-fsync           do not flush the file to disk before renaming it
-                  --connect-timeout <s>  seconds to wait for a connection (default 5)
-                  --timeout <s>        seconds a server may send nothing (default 30)
-                  --quiet              print nothing but errors
-                  --verbose            show every connection attempt
-              -h, --help               show this help
-                  --version            show the version
+              <servers-file>              'host port' lines: host name, IPv4 or IPv6 address;
+                                          '#' starts a comment; the first 20 servers are used
+              <chunks>                    how many ranges to download in parallel (1 to 10000)
+            """
+            + Usage.optionLines(OPTIONS)
+            + """
+
+            Options may stand anywhere, also as --option=value; -- ends them.
 
             Exit codes: 0 all files complete, 1 internal error, 2 usage error,
             3 bad servers file, 4 no server could provide a file, 5 incomplete download,
-            6 local I/O error (cannot write, or the file exists and --force is not given).
+            6 local I/O error (cannot write, or the file exists and --force is not given),
+            7 the output is in use by another download,
+            8 the servers disagree on the file (pin it with --sha256 or --root),
+            9 the file does not match --sha256 (nothing is saved),
+            130 stopped by Ctrl-C, 143 stopped by SIGTERM (both keep what was downloaded;
+            the same command continues it).
             """;
+    }
 
     /** Show the help. */
     record Help() implements CommandLine {}
@@ -52,22 +87,33 @@ sealed interface CommandLine {
     /** Show the version. */
     record Version() implements CommandLine {}
 
-    /** How loud to be. */
-    enum Verbosity { QUIET, NORMAL, VERBOSE }
-
-    /** Download: everything the options and arguments say. */
+    /**
+     * Download: everything the options and arguments say.
+     *
+     * @param output as given; ends in {@code /} when the user named a folder, {@code -} for standard output
+     */
     record Download(
             Path serversFile,
             int chunks,
             List<String> fileNames,
-            @Nullable Path output,
+            @Nullable String output,
             boolean force,
             boolean fsync,
             Duration connectTimeout,
             Duration stallTimeout,
-            Verbosity verbosity) implements CommandLine {
+            Verbosity verbosity,
+            boolean verify,
+            @Nullable String sha256,
+            @Nullable String root,
+            boolean json,
+            boolean resume) implements CommandLine {
         public Download {
             fileNames = List.copyOf(fileNames);
+        }
+
+        /** Whether the data goes to standard output ({@code -o -}). */
+        boolean toStandardOutput() {
+            return "-".equals(output);
         }
     }
 
@@ -77,65 +123,30 @@ sealed interface CommandLine {
      * @throws UsageException with one line saying what is wrong and what to do
      */
     static CommandLine parse(String... args) throws UsageException {
-        List<String> positional = new ArrayList<>();
-        Path output = null;
-        boolean force = false;
-        boolean fsync = true;
-        Duration connectTimeout = Duration.ofSeconds(5);
-        Duration stallTimeout = Duration.ofSeconds(30);
-        boolean quiet = false;
-        boolean verbose = false;
-        boolean onlyPositional = false;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            // "-1" is a (bad) chunk count, not an option: it gets the chunk count's message.
-            if (onlyPositional || arg.equals("-") || !arg.startsWith("-") || arg.matches("-[0-9].*")) {
-                positional.add(arg);
-                continue;
-            }
-            String name = arg;
-            String inlineValue = null;
-            int equals = arg.indexOf('=');
-            if (arg.startsWith("--") && equals > 0) {
-                name = arg.substring(0, equals);
-                inlineValue = arg.substring(equals + 1);
-            }
-            switch (name) {
-                case "--" -> onlyPositional = true;
-                case "-h", "--help" -> {
-                    return new Help();
-                }
-                case "--version" -> {
-                    return new Version();
-                }
-                case "--force" -> force = true;
-                case "--no-fsync" -> fsync = false;
-                case "--quiet" -> quiet = true;
-                case "--verbose" -> verbose = true;
-                case "-o", "--output" -> {
-                    String value = inlineValue != null ? inlineValue : valueOf(args, ++i, name);
-                    try {
-                        output = Path.of(value);
-                    } catch (InvalidPathException e) {
-                        throw new UsageException(name + " needs a path, not '" + value + "'");
-                    }
-                    if (value.isEmpty()) {
-                        throw new UsageException(name + " needs a path, not an empty string");
-                    }
-                }
-                case "--connect-timeout" -> connectTimeout =
-                        seconds(name, inlineValue != null ? inlineValue : valueOf(args, ++i, name));
-                case "--timeout" -> stallTimeout =
-                        seconds(name, inlineValue != null ? inlineValue : valueOf(args, ++i, name));
-                default -> throw new UsageException("unknown option '" + arg + "'; see myclient --help");
-            }
-            if (inlineValue != null && !List.of("-o", "--output", "--connect-timeout", "--timeout").contains(name)) {
-                throw new UsageException(name + " takes no value");
-            }
+        Tokenizer.Arguments arguments = Tokenizer.tokenize(OPTIONS, List.of(args));
+        if (arguments.stoppedAt(Option.HELP)) {
+            return new Help();
         }
-        if (quiet && verbose) {
-            throw new UsageException("--quiet and --verbose cannot be used together; choose one");
+        if (arguments.stoppedAt(Option.VERSION)) {
+            return new Version();
         }
+        Verbosity verbosity = arguments.verbosity();
+        String output = arguments.value(OUTPUT).orElse(null);
+        if (output != null) {
+            checkPath(OUTPUT.name(), output);
+        }
+        Duration connectTimeout = arguments.value(CONNECT_TIMEOUT).isPresent()
+                ? Values.seconds(CONNECT_TIMEOUT.name(), arguments.value(CONNECT_TIMEOUT).get())
+                : DownloadOptions.DEFAULT_CONNECT_TIMEOUT;
+        Duration stallTimeout = arguments.value(TIMEOUT).isPresent()
+                ? Values.seconds(TIMEOUT.name(), arguments.value(TIMEOUT).get())
+                : DownloadOptions.DEFAULT_STALL_TIMEOUT;
+        String sha256 = arguments.value(SHA256).isPresent() ? sha256(SHA256.name(), arguments.value(SHA256).get()) : null;
+        String root = arguments.value(ROOT).isPresent() ? sha256(ROOT.name(), arguments.value(ROOT).get()) : null;
+        if (arguments.has(JSON) && "-".equals(output)) {
+            throw new UsageException("--json and -o - both write to standard output; use one of them");
+        }
+        List<String> positional = arguments.positional();
         if (positional.size() < 2) {
             throw new UsageException(positional.isEmpty()
                     ? "missing <servers-file> and <chunks>"
@@ -145,23 +156,35 @@ sealed interface CommandLine {
         try {
             serversFile = Path.of(positional.get(0));
         } catch (InvalidPathException e) {
-            throw new UsageException("'" + positional.get(0) + "' cannot be a servers file path");
+            throw new UsageException("'" + Shown.name(positional.get(0)) + "' cannot be a servers file path");
         }
         int chunks = chunks(positional.get(1));
-        Verbosity verbosity = quiet ? Verbosity.QUIET : verbose ? Verbosity.VERBOSE : Verbosity.NORMAL;
-        return new Download(serversFile, chunks, positional.subList(2, positional.size()), output, force, fsync,
-                connectTimeout, stallTimeout, verbosity);
+        return new Download(serversFile, chunks, positional.subList(2, positional.size()), output,
+                arguments.has(FORCE), !arguments.has(NO_FSYNC), connectTimeout, stallTimeout, verbosity,
+                !arguments.has(NO_VERIFY), sha256, root, arguments.has(JSON), !arguments.has(NO_RESUME));
     }
 
-    private static String valueOf(String[] args, int index, String option) throws UsageException {
-        if (index >= args.length) {
-            throw new UsageException(option + " needs a value");
+    private static void checkPath(String option, String value) throws UsageException {
+        if (value.isEmpty()) {
+            throw new UsageException(option + " needs a path, not an empty string");
         }
-        return args[index];
+        try {
+            Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new UsageException(option + " needs a path, not '" + Shown.name(value) + "'");
+        }
+    }
+
+    /** A SHA-256 as 64 hex digits, in lowercase. */
+    private static String sha256(String option, String text) throws UsageException {
+        if (!text.matches("[0-9a-fA-F]{64}")) {
+            throw new UsageException(option + " needs a SHA-256 of 64 hex digits, not '" + Shown.name(text) + "'");
+        }
+        return text.toLowerCase(java.util.Locale.ROOT);
     }
 
     private static int chunks(String text) throws UsageException {
-        String problem = "<chunks> must be a positive integer, not '" + text + "'";
+        String problem = "<chunks> must be a positive integer, not '" + Shown.name(text) + "'";
         if (!text.matches("\\+?[0-9]+")) {
             throw new UsageException(problem);
         }
@@ -175,25 +198,9 @@ sealed interface CommandLine {
             throw new UsageException(problem);
         }
         if (chunks > MAX_CHUNKS) {
-            throw new UsageException("<chunks> is at most " + MAX_CHUNKS + " (each chunk is a connection), not " + text);
+            throw new UsageException("<chunks> is at most " + MAX_CHUNKS + " (each chunk is a connection), not "
+                    + Shown.name(text));
         }
         return (int) chunks;
-    }
-
-    private static Duration seconds(String option, String text) throws UsageException {
-        String problem = option + " needs a positive number of seconds, not '" + text + "'";
-        try {
-            BigDecimal seconds = new BigDecimal(text);
-            if (seconds.signum() <= 0 || seconds.compareTo(BigDecimal.valueOf(86_400L * 365)) > 0) {
-                throw new UsageException(problem);
-            }
-            Duration duration = Duration.ofNanos(seconds.movePointRight(9).longValue());
-            if (duration.toMillis() < 1) {
-                throw new UsageException(problem);
-            }
-            return duration;
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new UsageException(problem);
-        }
     }
 }

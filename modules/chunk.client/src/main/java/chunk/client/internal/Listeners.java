@@ -9,7 +9,16 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** Several listeners heard as one. */
-record Listeners(List<DownloadListener> all) implements DownloadListener {
+record Listeners(List<DownloadListener> all) implements DownloadListener, PieceMapWatcher {
+
+    @Override
+    public void watch(PieceMap map) {
+        for (DownloadListener listener : all) {
+            if (listener instanceof PieceMapWatcher watcher) {
+                watcher.watch(map);
+            }
+        }
+    }
 
     @Override
     public void connecting(ServerAddress server, String fileName, @Nullable ByteRange range) {
@@ -24,6 +33,16 @@ record Listeners(List<DownloadListener> all) implements DownloadListener {
     @Override
     public void started(String fileName, long size, int chunks) {
         all.forEach(l -> l.started(fileName, size, chunks));
+    }
+
+    @Override
+    public void resumed(String fileName, long bytes, long size) {
+        all.forEach(l -> l.resumed(fileName, bytes, size));
+    }
+
+    @Override
+    public void startedOver(String fileName, String why) {
+        all.forEach(l -> l.startedOver(fileName, why));
     }
 
     @Override

@@ -13,7 +13,15 @@ final class LocalWriteException extends Exception {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    private final IOException cause;
+
     LocalWriteException(Path file, IOException cause) {
-        super("cannot write " + file.getFileName() + ": " + ServerConnection.explainFailure(cause), cause);
+        super("cannot write " + file.getFileName() + ": " + IoFailures.explain(cause), cause);
+        this.cause = cause;
+    }
+
+    /** What the file system said. */
+    IOException ioCause() {
+        return cause;
     }
 }

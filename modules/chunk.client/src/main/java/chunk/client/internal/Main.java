@@ -4,27 +4,63 @@ import chunk.client.DownloadListener;
 import chunk.client.DownloadOptions;
 import chunk.client.DownloadResult;
 import chunk.client.Downloader;
+import chunk.wire.cli.OneLineLogging;
+import chunk.wire.cli.Usage;
+import chunk.wire.cli.UsageException;
+import chunk.wire.cli.Verbosity;
+import chunk.wire.cli.Versions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code myclient [options] <servers-file> <chunks> [file-name...]}: checks the arguments and
  * the servers file, then downloads each named file (or each name read from standard input)
- * in turn. See {@link CommandLine#HELP} for the options and {@link ExitCode} for the exit codes.
+ * in turn. See {@link CommandLine#help()} for the options and {@link ExitCode} for the exit codes.
  */
 public final class Main {
 
+    /** What to say when the JVM was started without {@code --enable-preview}. */
+    static final String WITHOUT_PREVIEW = "myclient: Java must be started with --enable-preview for myclient"
+            + " (it uses StructuredTaskScope, a preview API of Java 25):"
+            + " java --enable-preview -p <modules> -m chunk.client ..., or the image's bin/myclient";
+
     private Main() {}
 
+    /**
+     * Whether this JVM runs preview class files. Only the classes that use a preview API are
+     * marked as such, so without the flag the first download would fail deep inside with an
+     * {@link UnsupportedClassVersionError}; loading the one such class here says so at once.
+     */
+    static boolean previewEnabled() {
+        try {
+            Class.forName("chunk.client.internal.ChunkScheduler", false, Main.class.getClassLoader());
+            return true;
+        } catch (UnsupportedClassVersionError e) {
+            return false;
+        } catch (ClassNotFoundException e) {
+            return true; // not this failure: let the download report whatever it is
+        }
+    }
+
     public static void main(String[] args) {
+        if (!previewEnabled()) {
+            System.err.println(WITHOUT_PREVIEW);
+            System.exit(ExitCode.USAGE);
+        }
         ProcessExit.prepare();
+        // Whatever the JDK might log goes out in myclient's own one-line form (chunk.wire.cli.OneLineLogging).
+        OneLineLogging.configure("myclient", System.err, List.of(args).contains("--verbose") || List.of(args).contains("-v"));
+        Interruption.install(System.err);
         var console = System.console();
         boolean terminal = console != null && console.isTerminal();
         int code = run(args, System.in, System.out, System.err, Path.of(""), terminal);
@@ -45,9 +81,12 @@ public final class Main {
      */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Path workingDirectory,
             boolean terminal) {
-        boolean verbose = List.of(args).contains("--verbose");
+        boolean verbose = List.of(args).contains("--verbose") || List.of(args).contains("-v");
         try {
             return new Main.Run(in, out, err, workingDirectory, terminal).execute(args);
+        } catch (UnsupportedClassVersionError e) {
+            err.println(WITHOUT_PREVIEW);
+            return ExitCode.USAGE;
         } catch (RuntimeException | Error e) {
             err.println("myclient: internal error: " + e + (verbose ? "" : " (--verbose shows where)"));
             if (verbose) {
@@ -64,19 +103,16 @@ public final class Main {
             try {
                 command = CommandLine.parse(args);
             } catch (UsageException e) {
-                err.println("myclient: " + e.getMessage());
-                err.println(CommandLine.USAGE);
+                err.println(Usage.errorLine("myclient", e.getMessage()));
                 return ExitCode.USAGE;
             }
             return switch (command) {
                 case CommandLine.Help() -> {
-                    out.print(CommandLine.HELP);
+                    out.print(CommandLine.help());
                     yield ExitCode.OK;
                 }
                 case CommandLine.Version() -> {
-                    var descriptor = Main.class.getModule().getDescriptor();
-                    out.println("myclient " + (descriptor == null ? "(development build)"
-                            : descriptor.rawVersion().orElse("(development build)")));
+                    out.println("myclient " + Versions.of(Main.class));
                     yield ExitCode.OK;
                 }
                 case CommandLine.Download download -> download(download);
@@ -93,19 +129,44 @@ public final class Main {
             }
             servers.ignored().ifPresent(note -> err.println("myclient: " + note));
 
-            var options = new DownloadOptions(command.chunks(), workingDirectory, command.output(), command.force(),
-                    command.fsync(), command.connectTimeout(), command.stallTimeout());
-            boolean quiet = command.verbosity() == CommandLine.Verbosity.QUIET;
-            boolean verbose = command.verbosity() == CommandLine.Verbosity.VERBOSE;
+            Path output = null;
+            Path toStandardOutput = null;
+            try {
+                if (command.toStandardOutput()) {
+                    // Checked whole before a byte goes out: bytes written to a pipe cannot be taken back.
+                    toStandardOutput = Files.createTempDirectory("myclient-");
+                } else if (command.output() != null) {
+                    output = Path.of(command.output());
+                    if (command.output().endsWith("/") && !Files.isDirectory(workingDirectory.resolve(output))) {
+                        err.println("myclient: no such folder: " + Shown.name(command.output())
+                                + "; create it first (a name ending in / is a folder)");
+                        return ExitCode.LOCAL_IO;
+                    }
+                }
+            } catch (IOException e) {
+                err.println("myclient: cannot create a temporary folder for -o -: " + IoFailures.explain(e));
+                return ExitCode.LOCAL_IO;
+            }
+            var options = new DownloadOptions(command.chunks(), toStandardOutput != null ? toStandardOutput : workingDirectory,
+                    output, command.force(), command.fsync(), command.connectTimeout(), command.stallTimeout(),
+                    command.verify(), command.sha256(), command.root(), command.resume());
+            boolean quiet = command.verbosity() == Verbosity.QUIET;
+            boolean verbose = command.verbosity() == Verbosity.VERBOSE;
             // The progress line is drawn only for a person, and not over the verbose log's lines.
-            Progress progress = terminal && command.verbosity() == CommandLine.Verbosity.NORMAL ? new Progress(err) : null;
+            Progress progress = terminal && command.verbosity() == Verbosity.NORMAL ? new Progress(err) : null;
             List<DownloadListener> listeners = new ArrayList<>();
+            Thread endProgressLine = null;
             if (progress != null) {
                 listeners.add(progress);
+                // Ctrl-C: the JVM runs its hooks, and the progress line must end before anything else is printed.
+                endProgressLine = new Thread(progress::endLine, "myclient-end-progress-line");
+                Runtime.getRuntime().addShutdownHook(endProgressLine);
             }
             if (verbose) {
                 listeners.add(new VerboseLog(err));
             }
+            var resumeNotes = new ResumeNotes(quiet ? null : err);
+            listeners.add(resumeNotes);
             Downloader downloader = Downloader.create(servers.servers(), options, new Listeners(listeners));
             int exitCode = ExitCode.OK;
             try {
@@ -114,9 +175,13 @@ public final class Main {
                 int asked = 0;
                 for (String name = names.next(); name != null; name = names.next()) {
                     asked++;
-                    int code = downloadOne(downloader, name, command, quiet, progress);
+                    int code = downloadOne(downloader, name, command, quiet, progress, toStandardOutput, resumeNotes);
                     if (exitCode == ExitCode.OK) {
                         exitCode = code;
+                    }
+                    if (Interruption.exitCode(0) != 0) {
+                        // The signal came as this download was ending: its result is said; no next name.
+                        return Interruption.exitCode(0);
                     }
                 }
                 if (asked == 0) {
@@ -124,43 +189,95 @@ public final class Main {
                     return ExitCode.USAGE;
                 }
             } catch (IOException e) {
-                err.println("myclient: cannot read file names from standard input: " + ServerConnection.explainFailure(e));
+                err.println("myclient: cannot read file names from standard input: " + IoFailures.explain(e));
                 return exitCode == ExitCode.OK ? ExitCode.LOCAL_IO : exitCode;
+            } catch (InterruptedDownload e) {
+                err.println("myclient: " + e.getMessage());
+                return Interruption.exitCode(ExitCode.INTERRUPTED);
             } catch (InterruptedException e) {
                 err.println("myclient: interrupted");
-                Thread.currentThread().interrupt();
-                return ExitCode.INTERNAL;
+                return Interruption.exitCode(ExitCode.INTERRUPTED);
             } finally {
                 if (progress != null) {
                     progress.close();
+                    removeHook(endProgressLine);
+                }
+                if (toStandardOutput != null) {
+                    deleteAll(toStandardOutput);
                 }
             }
             return exitCode;
         }
 
         private int downloadOne(Downloader downloader, String name, CommandLine.Download command, boolean quiet,
-                Progress progress) throws InterruptedException {
+                Progress progress, @Nullable Path toStandardOutput, ResumeNotes resumeNotes) throws InterruptedException {
             DownloadResult result;
+            Interruption.downloading(true);
             try {
                 result = downloader.download(name);
             } catch (IllegalArgumentException e) {
-                err.println("myclient: cannot ask for '" + name + "': " + e.getMessage());
+                err.println("myclient: cannot ask for '" + Shown.name(name) + "': " + e.getMessage());
                 return ExitCode.USAGE;
             } finally {
+                Interruption.downloading(false);
                 if (progress != null) {
                     progress.clear();
                 }
             }
-            err.print(Summary.describe(result, command.chunks(), quiet, this::shown));
+            Function<Path, String> shown = path -> Shown.path(workingDirectory, path);
+            if (toStandardOutput != null && result instanceof DownloadResult.Completed done) {
+                try {
+                    copyOut(done.file());
+                } catch (IOException e) {
+                    err.println("myclient: cannot write " + Shown.name(name) + " to standard output: " + IoFailures.explain(e));
+                    return ExitCode.LOCAL_IO;
+                }
+                shown = _ -> "standard output";
+            }
+            err.print(Summary.describe(result, quiet, command.verbosity() == Verbosity.VERBOSE, shown,
+                    toStandardOutput == null, resumeNotes.resumed(name)));
             err.flush();
+            if (command.json()) {
+                out.println(JsonReport.of(result, shown));
+                out.flush();
+            }
             return Summary.exitCode(result);
         }
 
-        /** A path as the user should read it: relative to the working folder when it is inside it. */
-        private String shown(Path path) {
-            Path base = workingDirectory.toAbsolutePath().normalize();
-            Path absolute = path.toAbsolutePath().normalize();
-            return absolute.startsWith(base) && !absolute.equals(base) ? base.relativize(absolute).toString() : path.toString();
+        /** Copies a complete, checked download to standard output, then deletes it. */
+        private void copyOut(Path file) throws IOException {
+            try {
+                Files.copy(file, out);
+                out.flush();
+                if (out.checkError()) {
+                    throw new IOException("the reader went away (broken pipe?)");
+                }
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+
+        private static void removeHook(Thread hook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook ends the line
+            }
+        }
+
+        /**
+         * The temporary folder of {@code -o -}, with whatever a failed download left in it: bytes
+         * that never reached standard output are of no use to anyone.
+         */
+        private void deleteAll(Path folder) {
+            try (var inside = Files.list(folder)) {
+                for (Path file : inside.toList()) {
+                    Files.deleteIfExists(file);
+                }
+                Files.deleteIfExists(folder);
+            } catch (IOException e) {
+                err.println("myclient: cannot remove the temporary folder " + folder + ": " + IoFailures.explain(e));
+            }
         }
     }
 

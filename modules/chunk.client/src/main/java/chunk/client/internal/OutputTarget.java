@@ -14,13 +14,13 @@ final class OutputTarget {
 
     private OutputTarget() {}
 
-    /** Why a file cannot be saved under any name. */
+    /** No safe file name can be made from the requested name. */
     static final class RefusedException extends Exception {
         @java.io.Serial
         private static final long serialVersionUID = 1L;
 
-        RefusedException(String message) {
-            super(message);
+        RefusedException(String fileName) {
+            super("'" + fileName + "' has no file name to save under");
         }
     }
 
@@ -41,13 +41,13 @@ final class OutputTarget {
         }
         String base = baseName(fileName);
         if (base.isEmpty() || base.equals(".") || base.equals("..")) {
-            throw new RefusedException("'" + fileName + "' has no file name to save under; name one with --output <file>");
+            throw new RefusedException(fileName);
         }
         try {
             // base holds no separator, so it names an entry of directory itself
             return directory.resolve(base);
         } catch (InvalidPathException e) {
-            throw new RefusedException("'" + fileName + "' cannot be a file name here; name one with --output <file>");
+            throw new RefusedException(fileName);
         }
     }
 

@@ -3,19 +3,27 @@ package chunk.client.internal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code <name>.part} file a download writes into. It is sized up front; chunks write at
- * their own positions ({@code pwrite}), one write at a time; only a complete file is flushed
- * and renamed to its final name, in one atomic step.
+ * The {@code <name>.part} file a download writes into. The download {@link #claim}s it first:
+ * an exclusive lock, held until the file is renamed or closed, makes it the one owner of the
+ * output, so that two downloads can never write into one file. It is sized up front; chunks
+ * write at their own positions ({@code pwrite}), one write at a time; only a complete file is
+ * flushed and renamed to its final name, in one atomic step, still under the lock.
  */
 final class PartFile implements AutoCloseable {
 
@@ -51,25 +59,123 @@ final class PartFile implements AutoCloseable {
     }
 
     /**
-     * Creates (or empties) the part file and gives it {@code size} bytes.
-     *
-     * @throws IOException if it cannot be created or sized
+     * The file whose lock makes a process the one owner of the download into {@code target}:
+     * the part file itself. Whatever else a download keeps beside its output ({@code
+     * <name>.part.*}, such as a resume record) belongs to whoever holds this lock, and may be
+     * created, changed, renamed or deleted only by it.
      */
-    static PartFile create(Path path, long size) throws IOException {
-        // NOFOLLOW_LINKS: a symlink planted at the .part name must not redirect our writes.
-        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
-        try {
-            if (size > 0) {
-                // One byte at the end sizes the file (sparse where the file system allows).
-                ByteBuffer last = ByteBuffer.allocate(1);
-                while (last.hasRemaining()) {
-                    channel.write(last, size - 1);
+    static Path lockFor(Path target) {
+        return partPathFor(target);
+    }
+
+    /** Another process holds the lock on a part file: it is downloading into the same output. */
+    static final class InUseException extends Exception {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+
+        private final transient Optional<Long> holder;
+
+        InUseException(Path path, Optional<Long> holder) {
+            super(path + " is locked by another download" + holder.map(pid -> " (process " + pid + ")").orElse(""));
+            this.holder = holder;
+        }
+
+        /** The process id of the download that holds the lock, where the system tells it. */
+        Optional<Long> holder() {
+            return holder;
+        }
+    }
+
+    /**
+     * Opens the part file for {@code target}, creating it if needed, and takes its lock, which
+     * is held until {@link #close}. Nothing in the file is changed: a second download must not
+     * destroy the first one's data, and an interrupted download's bytes may still be wanted.
+     * The lock is the operating system's ({@code fcntl}), so it ends with the process however
+     * the process ends; no stale lock can block a later run.
+     *
+     * @throws InUseException if another process holds the lock
+     * @throws IOException if the file cannot be created or opened
+     */
+    static PartFile claim(Path target) throws IOException, InUseException {
+        Path path = lockFor(target);
+        // The holder renames its part file to the target while it holds the lock. A process that
+        // opened the part file's name just before that rename would lock the finished target once
+        // the holder lets go; so the lock counts only if the name still means the same file after.
+        for (int attempt = 1; ; attempt++) {
+            BasicFileAttributes before = attributes(path);
+            // NOFOLLOW_LINKS: a symlink planted at the .part name must not redirect our writes.
+            FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+            try {
+                FileLock lock = channel.tryLock();
+                if (lock == null) {
+                    throw new InUseException(path, LockHolder.of(path));
                 }
+                BasicFileAttributes after = attributes(path);
+                // A file made by this open is checked on the next round, as one that was there.
+                if (before != null && after != null
+                        && (before.fileKey() == null || before.fileKey().equals(after.fileKey()))) {
+                    return new PartFile(path, channel);
+                }
+            } catch (OverlappingFileLockException e) {
+                channel.close();
+                throw new InUseException(path, Optional.of(ProcessHandle.current().pid()));
+            } catch (IOException | InUseException | RuntimeException e) {
+                channel.close();
+                throw e;
             }
-            return new PartFile(path, channel);
-        } catch (IOException | RuntimeException e) {
             channel.close();
+            if (attempt == 3) {
+                throw new IOException("the file keeps being replaced while it is opened");
+            }
+        }
+    }
+
+    private static @Nullable BasicFileAttributes attributes(Path path) throws IOException {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Gives the file {@code size} bytes (sparse where the file system allows). Bytes already
+     * in it below {@code size} are kept: every chunk overwrites its own range before the
+     * rename anyway.
+     */
+    void size(long size) throws IOException {
+        if (channel.size() > size) {
+            channel.truncate(size);
+        }
+        if (size > 0 && channel.size() < size) {
+            ByteBuffer last = ByteBuffer.allocate(1);
+            while (last.hasRemaining()) {
+                channel.write(last, size - 1);
+            }
+        }
+    }
+
+    /**
+     * Empties the file, for a download that starts over: its bytes are of no use without the
+     * resume record that vouched for them.
+     */
+    void empty() throws IOException {
+        channel.truncate(0);
+    }
+
+    /**
+     * Creates (or empties) the part file for {@code target} and gives it {@code size} bytes:
+     * {@link #claim} and {@link #size} at once, for tests.
+     */
+    static PartFile create(Path target, long size) throws IOException, InUseException {
+        PartFile part = claim(target);
+        try {
+            part.empty();
+            part.size(size);
+            return part;
+        } catch (IOException | RuntimeException e) {
+            part.close();
             throw e;
         }
     }
@@ -110,14 +216,15 @@ final class PartFile implements AutoCloseable {
         if (fsync) {
             channel.force(true);
         }
-        channel.close();
+        // Renamed while still locked and open: only the lock's holder may rename (see claim).
         if (replace) {
             Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
         } else {
             moveWithoutReplacing(target);
         }
+        channel.close();
         if (fsync) {
-            syncFolderOf(target);
+            syncFolder(target);
         }
     }
 
@@ -142,9 +249,12 @@ final class PartFile implements AutoCloseable {
         }
     }
 
-    /** Makes the rename itself durable; best effort, as not every system can sync a folder. */
-    private static void syncFolderOf(Path target) {
-        Path folder = target.toAbsolutePath().getParent();
+    /**
+     * Makes a rename, creation or deletion of {@code file} durable by flushing its folder; best
+     * effort, as not every system can sync a folder.
+     */
+    static void syncFolder(Path file) {
+        Path folder = file.toAbsolutePath().getParent();
         if (folder == null) {
             return;
         }

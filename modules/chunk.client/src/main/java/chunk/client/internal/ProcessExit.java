@@ -22,7 +22,7 @@ import java.util.concurrent.FutureTask;
  * {@code --enable-native-access=chunk.client}), the process ends through the C library's
  * {@code _exit}, which does not wait. That is safe here because by then every file is closed
  * and renamed (and flushed, unless {@code --no-fsync}), the standard streams are flushed, and
- * myclient registers no shutdown hooks. Without native access (for example
+ * the one shutdown hook myclient has (which ends the progress line on Ctrl-C) is removed. Without native access (for example
  * {@code java -m chunk.client} without the flag), it falls back to {@link System#exit}, which
  * is correct, only slower, and prints no warning.
  *
@@ -73,6 +73,8 @@ final class ProcessExit {
         }
     }
 
+    // "restricted": calling native code is the point here, and it is guarded by isNativeAccessEnabled below.
+    @SuppressWarnings("restricted")
     private static Optional<MethodHandle> cExit() {
         if (!ProcessExit.class.getModule().isNativeAccessEnabled()) {
             return Optional.empty();

@@ -4,20 +4,13 @@ import chunk.client.ServerAddress;
 import chunk.wire.Frame;
 import chunk.wire.FrameDecoder;
 import chunk.wire.FrameEncoder;
-import chunk.wire.MalformedFrameException;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 
 /**
@@ -50,13 +43,13 @@ final class ServerConnection implements AutoCloseable {
         }
         SocketChannel channel = SocketChannel.open();
         try {
-            channel.socket().connect(address, (int) Math.clamp(connectTimeout.toMillis(), 1, Integer.MAX_VALUE));
+            channel.socket().connect(address, Math.clamp(connectTimeout.toMillis(), 1, Integer.MAX_VALUE));
             channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
             return new ServerConnection(channel, watchdog);
         } catch (SocketTimeoutException e) {
             channel.close();
             throw new SocketTimeoutException(
-                    "no connection within " + Durations.seconds(connectTimeout) + " (connect timeout)");
+                    "no connection within " + HumanFormat.seconds(connectTimeout) + " (connect timeout)");
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -101,33 +94,9 @@ final class ServerConnection implements AutoCloseable {
     /** The reason a person reads for a failure of this connection. */
     String explain(IOException e) {
         if (watch.expired()) {
-            return "no data for " + Durations.seconds(stallTimeout) + " (stall timeout)";
+            return "no data for " + HumanFormat.seconds(stallTimeout) + " (stall timeout)";
         }
-        return ServerConnection.explainFailure(e);
-    }
-
-    /** The reason a person reads for a failure, with no connection (yet). */
-    static String explainFailure(IOException e) {
-        return switch (e) {
-            case UnknownHostException _ -> "unknown host";
-            case SocketTimeoutException t -> lower(t.getMessage(), "no connection within the connect timeout");
-            case ConnectException c -> lower(c.getMessage(), "connection refused");
-            case NoRouteToHostException _ -> "no route to host";
-            case MalformedFrameException m -> "malformed reply: " + m.getMessage();
-            case ClosedChannelException _ -> "connection closed";
-            // Local files: the message of these is only the path, which the caller already says.
-            case NoSuchFileException _ -> "no such file or folder";
-            case AccessDeniedException _ -> "permission denied";
-            case FileSystemException f -> lower(f.getReason(), f.getClass().getSimpleName());
-            default -> lower(e.getMessage(), e.getClass().getSimpleName());
-        };
-    }
-
-    private static String lower(String message, String fallback) {
-        if (message == null || message.isBlank()) {
-            return fallback;
-        }
-        return Character.toLowerCase(message.charAt(0)) + message.substring(1);
+        return IoFailures.explain(e);
     }
 
     private ReadableByteChannel watchedChannel() {

@@ -57,7 +57,7 @@ final class ServersFile {
         } catch (MalformedInputException e) {
             throw new InvalidException("cannot read servers file " + shownAs + ": it is not UTF-8 text");
         } catch (IOException e) {
-            throw new InvalidException("cannot read servers file " + shownAs + ": " + ServerConnection.explainFailure(e));
+            throw new InvalidException("cannot read servers file " + shownAs + ": " + IoFailures.explain(e));
         }
         return parse(lines, shownAs);
     }

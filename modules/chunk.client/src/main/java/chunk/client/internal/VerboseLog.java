@@ -12,8 +12,9 @@ record VerboseLog(PrintStream err) implements DownloadListener {
 
     @Override
     public void connecting(ServerAddress server, String fileName, @Nullable ByteRange range) {
+        String name = Shown.name(fileName);
         err.println("myclient: connecting to " + server + " for "
-                + (range == null ? "the size of " + fileName : "bytes " + range + " of " + fileName));
+                + (range == null ? "the size of " + name : "bytes " + range + " of " + name));
     }
 
     @Override

@@ -16,17 +16,55 @@ class ChunkPlannerTests {
     class EveryPlan {
 
         @ParameterizedTest(name = "{0} bytes in {1} chunks")
-        @CsvSource({"1,1", "10,1", "10,3", "10,10", "10,64", "1000,7", "1048576,64", "1048699,4", "5,1000", "9223372036854775807,3"})
-        void coversTheFileExactlyOnceInOrder(long size, int chunks) {
-            List<ByteRange> plan = ChunkPlanner.plan(size, chunks);
+        @CsvSource({"1,1", "10,1", "10,3", "4097,10", "1000,7", "1048576,64", "1048699,4", "5,1000",
+                "1073741824,4", "5242880,10000", "9223372036854775807,3"})
+        void coversTheFileExactlyOnceInOrderInWholePieces(long size, int chunks) {
+            ChunkPlanner.Plan plan = ChunkPlanner.plan(size, chunks);
+            List<ByteRange> ranges = plan.chunks();
 
-            assertThat(plan).isNotEmpty().hasSize((int) Math.min(size, chunks));
-            assertThat(plan.getFirst().offset()).isZero();
-            for (int i = 1; i < plan.size(); i++) {
-                assertThat(plan.get(i).offset()).as("chunk %d starts where chunk %d ends", i, i - 1).isEqualTo(plan.get(i - 1).end());
+            assertThat(ranges).isNotEmpty().hasSizeLessThanOrEqualTo(chunks).hasSizeLessThanOrEqualTo(plan.pieceCount());
+            assertThat(ranges.getFirst().offset()).isZero();
+            for (int i = 1; i < ranges.size(); i++) {
+                assertThat(ranges.get(i).offset()).as("chunk %d starts where chunk %d ends", i, i - 1).isEqualTo(ranges.get(i - 1).end());
+                assertThat(ranges.get(i).offset() % plan.pieceLength()).as("chunk %d starts on a piece", i).isZero();
             }
-            assertThat(plan.getLast().end()).isEqualTo(size);
-            assertThat(plan).allSatisfy(range -> assertThat(range.length()).isPositive());
+            assertThat(ranges.getLast().end()).isEqualTo(size);
+            assertThat(ranges).allSatisfy(range -> assertThat(range.length()).isPositive());
+            assertThat(plan.pieceCount()).isBetween(1, ChunkPlanner.MAX_PIECES);
+            assertThat(plan.piece(plan.pieceCount() - 1).end()).isEqualTo(size);
+            assertThat(Long.bitCount(plan.pieceLength())).as("a power of two").isOne();
+            assertThat(plan.pieceLength()).isGreaterThanOrEqualTo(ChunkPlanner.MIN_PIECE_LENGTH);
+        }
+
+        @ParameterizedTest(name = "{0} bytes in {1} chunks")
+        @CsvSource({"1048576,4", "1073741824,4", "1073741824,64", "104857600,16"})
+        void givesEachChunkSeveralPiecesWhenTheFileIsLargeEnough(long size, int chunks) {
+            ChunkPlanner.Plan plan = ChunkPlanner.plan(size, chunks);
+
+            assertThat(plan.chunks()).hasSize(chunks);
+            for (int i = 0; i < chunks; i++) {
+                assertThat(plan.endPieceOf(i) - plan.firstPieceOf(i)).as("pieces of chunk %d", i).isGreaterThanOrEqualTo(4);
+            }
+        }
+    }
+
+    @Nested
+    class ThePieceLength {
+
+        @Test
+        void isAnEighthOfAChunkRoundedDownToAPowerOfTwo() {
+            assertThat(ChunkPlanner.pieceLength(1 << 20, 4)).isEqualTo(32 << 10);
+        }
+
+        @Test
+        void isAtLeast4KiBAndAtMost1MiBWhilePiecesStayFewEnough() {
+            assertThat(ChunkPlanner.pieceLength(10, 3)).isEqualTo(4096);
+            assertThat(ChunkPlanner.pieceLength(1L << 30, 1)).isEqualTo(1 << 20);
+        }
+
+        @Test
+        void growsPastOneMiBOnlyToKeepThePiecesBounded() {
+            assertThat(ChunkPlanner.pieceLength(64L << 30, 1)).isEqualTo(4 << 20);
         }
     }
 
@@ -34,20 +72,24 @@ class ChunkPlannerTests {
     class TheSplit {
 
         @Test
-        void givesTheRemainderToTheLastChunkAsTheOriginalDid() {
-            assertThat(ChunkPlanner.plan(10, 3)).containsExactly(
-                    new ByteRange(0, 3), new ByteRange(3, 3), new ByteRange(6, 4));
+        void givesTheChunksWholePiecesDifferingByAtMostOne() {
+            ChunkPlanner.Plan plan = ChunkPlanner.plan(10 * 4096 + 5, 3);
+
+            assertThat(plan.pieceLength()).isEqualTo(4096);
+            assertThat(plan.chunks()).containsExactly(
+                    new ByteRange(0, 3 * 4096), new ByteRange(3 * 4096, 4 * 4096), ByteRange.between(7 * 4096, 10 * 4096 + 5));
         }
 
         @Test
-        void givesOneByteChunksWhenThereAreMoreChunksThanBytes() {
-            assertThat(ChunkPlanner.plan(3, 64)).containsExactly(
-                    new ByteRange(0, 1), new ByteRange(1, 1), new ByteRange(2, 1));
+        void givesOneChunkPerPieceWhenThereAreMoreChunksThanPieces() {
+            assertThat(ChunkPlanner.plan(3, 64).chunks()).containsExactly(new ByteRange(0, 3));
+            assertThat(ChunkPlanner.plan(3 * 4096, 64).chunks()).hasSize(3);
         }
 
         @Test
         void hasNoChunkForAnEmptyFile() {
-            assertThat(ChunkPlanner.plan(0, 4)).isEmpty();
+            assertThat(ChunkPlanner.plan(0, 4).chunks()).isEmpty();
+            assertThat(ChunkPlanner.plan(0, 4).pieceCount()).isZero();
         }
 
         @Test

@@ -3,6 +3,8 @@ package chunk.client.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import chunk.wire.cli.UsageException;
+import chunk.wire.cli.Verbosity;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Nested;
@@ -30,7 +32,7 @@ class CommandLineTests {
             assertThat(command.force()).isFalse();
             assertThat(command.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
             assertThat(command.stallTimeout()).isEqualTo(Duration.ofSeconds(30));
-            assertThat(command.verbosity()).isEqualTo(CommandLine.Verbosity.NORMAL);
+            assertThat(command.verbosity()).isEqualTo(Verbosity.NORMAL);
         }
 
         @Test
@@ -46,6 +48,38 @@ class CommandLineTests {
     }
 
     @Nested
+    class VerificationOptions {
+
+        @Test
+        void areOffByDefaultButVerifying() throws Exception {
+            var command = download("servers.txt", "4");
+
+            assertThat(command.verify()).isTrue();
+            assertThat(command.sha256()).isNull();
+            assertThat(command.root()).isNull();
+            assertThat(command.json()).isFalse();
+        }
+
+        @Test
+        void takeAHexSha256AndRootAndTurnVerificationOff() throws Exception {
+            var command = download("servers.txt", "4", "--sha256", "AB".repeat(32), "--root=" + "cd".repeat(32), "--no-verify",
+                    "--json");
+
+            assertThat(command.sha256()).isEqualTo("ab".repeat(32));
+            assertThat(command.root()).isEqualTo("cd".repeat(32));
+            assertThat(command.verify()).isFalse();
+            assertThat(command.json()).isTrue();
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"abc", "", "zz"})
+        void refuseWhatIsNotASha256(String hex) {
+            assertThatExceptionOfType(UsageException.class).isThrownBy(() -> download("servers.txt", "4", "--sha256", hex))
+                    .withMessage("--sha256 needs a SHA-256 of 64 hex digits, not '" + hex + "'");
+        }
+    }
+
+    @Nested
     class Options {
 
         @Test
@@ -53,18 +87,40 @@ class CommandLineTests {
             var command = download("--force", "servers.txt", "-o", "out.bin", "4", "--no-fsync", "--timeout", "2.5",
                     "--connect-timeout=1", "--quiet");
 
-            assertThat(command.output()).isEqualTo(Path.of("out.bin"));
+            assertThat(command.output()).isEqualTo("out.bin");
             assertThat(command.force()).isTrue();
             assertThat(command.fsync()).isFalse();
             assertThat(command.stallTimeout()).isEqualTo(Duration.ofMillis(2500));
             assertThat(command.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
-            assertThat(command.verbosity()).isEqualTo(CommandLine.Verbosity.QUIET);
+            assertThat(command.verbosity()).isEqualTo(Verbosity.QUIET);
             assertThat(command.chunks()).isEqualTo(4);
         }
 
         @Test
         void endAtADoubleDash() throws Exception {
             assertThat(download("servers.txt", "2", "--", "--weird-name").fileNames()).containsExactly("--weird-name");
+        }
+
+        @Test
+        void haveTheShortNamesOfTheServer() throws Exception {
+            assertThat(CommandLine.parse("-V")).isInstanceOf(CommandLine.Version.class);
+            assertThat(download("-q", "servers.txt", "4").verbosity()).isEqualTo(Verbosity.QUIET);
+            assertThat(download("servers.txt", "-v", "4").verbosity()).isEqualTo(Verbosity.VERBOSE);
+        }
+
+        @Test
+        void takeTheirDefaultsFromTheLibrary() throws Exception {
+            var command = download("servers.txt", "4");
+
+            assertThat(command.connectTimeout()).isEqualTo(chunk.client.DownloadOptions.DEFAULT_CONNECT_TIMEOUT);
+            assertThat(command.stallTimeout()).isEqualTo(chunk.client.DownloadOptions.DEFAULT_STALL_TIMEOUT);
+            assertThat(CommandLine.help()).contains("(default 5 s)").contains("(default 30 s)");
+        }
+
+        @Test
+        void takeStandardOutputAsTheOutputDash() throws Exception {
+            assertThat(download("servers.txt", "4", "-o", "-", "a.bin").toStandardOutput()).isTrue();
+            assertThat(download("servers.txt", "4", "a.bin").toStandardOutput()).isFalse();
         }
 
         @Test
@@ -122,7 +178,7 @@ class CommandLineTests {
         void includeUnknownOptionsAndValuesForFlags() {
             assertThatExceptionOfType(UsageException.class)
                     .isThrownBy(() -> CommandLine.parse("servers.txt", "4", "--fast"))
-                    .withMessage("unknown option '--fast'; see myclient --help");
+                    .withMessage("unknown option '--fast'");
             assertThatExceptionOfType(UsageException.class)
                     .isThrownBy(() -> CommandLine.parse("servers.txt", "4", "--force=yes"))
                     .withMessage("--force takes no value");

@@ -85,7 +85,9 @@ class MainTests {
 
             assertThat(code).isZero();
             assertThat(work.resolve("readme.txt")).hasSameBinaryContentAs(original);
-            assertThat(err()).matches("readme\\.txt: 97\\.7 KiB in [0-9.]+ s, [0-9.]+ MB/s, 4 chunks from 2 servers \\(127\\.0\\.0\\.1:\\d+, 127\\.0\\.0\\.1:\\d+\\)\n");
+            assertThat(err()).matches("readme\\.txt: 97\\.7 KiB in [0-9.]+ s, 4 chunks from 2 servers,"
+                    + " unverified \\(no server gives digests\\)\n"
+                    + "  127\\.0\\.0\\.1:\\d+ [0-9.]+ KiB at [0-9.]+ [kMG]?B/s; 127\\.0\\.0\\.1:\\d+ [0-9.]+ KiB at [0-9.]+ [kMG]?B/s\n");
             assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
         }
 
@@ -128,12 +130,119 @@ class MainTests {
 
         @Test
         void showsEachConnectionWhenVerbose() throws Exception {
-            servedFile("a.bin", 1_000);
+            servedFile("a.bin", 10_000);
             serversFile(TestServer.honest());
 
             run("a.bin\n", "servers.txt", "2", "--verbose");
 
-            assertThat(err()).contains("myclient: connecting to 127.0.0.1:", "for the size of a.bin", "for bytes [0, 500) of a.bin");
+            assertThat(err()).contains("unverified (no server gives digests)\n");
+            assertThat(err()).contains("myclient: connecting to 127.0.0.1:", "for the size of a.bin", "for bytes [0, 4096) of a.bin");
+        }
+    }
+
+    @Nested
+    class TheOutput {
+
+        @Test
+        void dashIsStandardOutputAndTheSummaryStaysOnStandardError() throws Exception {
+            Path original = servedFile("a.bin", 5_000);
+            serversFile(TestServer.honest());
+
+            int code = run("", "servers.txt", "2", "-o", "-", "a.bin");
+
+            assertThat(code).isZero();
+            assertThat(out.toByteArray()).isEqualTo(Files.readAllBytes(original));
+            assertThat(err()).startsWith("a.bin saved as standard output: 4.88 KiB in ");
+            assertThat(work.resolve("-")).doesNotExist();
+        }
+
+        @Test
+        void dashWritesNothingForADownloadThatFails() throws Exception {
+            servedFile("a.bin", 1_000);
+            serversFile(TestServer.closesMidChunk(0.5));
+
+            int code = run("", "servers.txt", "2", "-o", "-", "a.bin");
+
+            assertThat(code).isEqualTo(5);
+            assertThat(out.toByteArray()).isEmpty();
+            // Only whole pieces count as received: the half that arrived is not kept.
+            assertThat(err()).endsWith("  1000 of 1000 bytes are missing; nothing was written\n");
+        }
+
+        @Test
+        void endingInASlashIsAFolderThatMustExist() throws Exception {
+            Path original = servedFile("a.bin", 1_000);
+            serversFile(TestServer.honest());
+
+            assertThat(run("", "servers.txt", "2", "-o", "nosuchdir/", "a.bin")).isEqualTo(6);
+            assertThat(err()).isEqualTo("myclient: no such folder: nosuchdir/; create it first (a name ending in / is a folder)\n");
+            assertThat(work.resolve("nosuchdir")).doesNotExist();
+
+            Files.createDirectory(work.resolve("there"));
+            assertThat(run("", "servers.txt", "2", "-o", "there/", "a.bin")).isZero();
+            assertThat(work.resolve("there/a.bin")).hasSameBinaryContentAs(original);
+        }
+
+        @Test
+        void thatIsALinkIsNeverReplacedEvenWithForce() throws Exception {
+            servedFile("a.bin", 1_000);
+            serversFile(TestServer.honest());
+            Path elsewhere = Files.writeString(work.resolve("elsewhere.txt"), "kept");
+            Files.createSymbolicLink(work.resolve("link.bin"), elsewhere);
+
+            int code = run("", "servers.txt", "2", "--force", "-o", "link.bin", "a.bin");
+
+            assertThat(code).isEqualTo(6);
+            assertThat(err()).startsWith("myclient: link.bin is not a regular file");
+            assertThat(Files.isSymbolicLink(work.resolve("link.bin"))).isTrue();
+            assertThat(elsewhere).hasContent("kept");
+        }
+
+        @Test
+        void thatIsAFifoIsNeverReplacedEvenWithForce() throws Exception {
+            servedFile("a.bin", 1_000);
+            serversFile(TestServer.honest());
+            Path fifo = work.resolve("fifo");
+            Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+            assertThat(mkfifo.waitFor()).isZero();
+
+            int code = run("", "servers.txt", "2", "--force", "-o", "fifo", "a.bin");
+
+            assertThat(code).isEqualTo(6);
+            assertThat(err()).startsWith("myclient: fifo is not a regular file");
+            assertThat(Files.isRegularFile(fifo)).isFalse();
+        }
+
+        @Test
+        void ofAnEmptyFileSaysSoWithoutARateOrChunks() throws Exception {
+            servedFile("empty.bin", 0);
+            serversFile(TestServer.honest());
+
+            assertThat(run("", "servers.txt", "4", "empty.bin")).isZero();
+
+            assertThat(err()).isEqualTo("empty.bin: an empty file (0 B)\n");
+        }
+
+        @Test
+        void namesAServerThatFailedWhenAnotherTookOver() throws Exception {
+            Path original = servedFile("a.bin", 2_000);
+            serversFile(TestServer.closesMidChunk(0.5), TestServer.honest());
+
+            assertThat(run("", "servers.txt", "2", "a.bin")).isZero();
+
+            assertThat(work.resolve("a.bin")).hasSameBinaryContentAs(original);
+            // The line of what each server did names the one that failed before the other took over.
+            assertThat(err()).containsPattern("\n  127\\.0\\.0\\.1:\\d+ nothing, 1 failure; 127\\.0\\.0\\.1:\\d+ 1\\.95 KiB at ");
+        }
+
+        @Test
+        void nameThatIsVeryLongIsShortenedInMessages() throws Exception {
+            serversFile(TestServer.honest());
+
+            int code = run("", "servers.txt", "2", "d".repeat(3000) + ".bin");
+
+            assertThat(code).isEqualTo(4);
+            assertThat(err().lines().findFirst().orElseThrow()).hasSizeLessThan(200).contains("…");
         }
     }
 
@@ -154,19 +263,73 @@ class MainTests {
 
         @Test
         void thatMissesChunksSaysNotAllChunksAreDownloadedAndKeepsThePartFile() throws Exception {
-            servedFile("a.bin", 1_000);
+            // Two chunks of five 4 KiB pieces; the server sends two and a half pieces of each.
+            servedFile("a.bin", 40_960);
             serversFile(TestServer.closesMidChunk(0.5));
 
             int code = run("a.bin\n", "servers.txt", "2");
 
             assertThat(code).isEqualTo(5);
             assertThat(err()).startsWith("not all chunks are downloaded: a.bin (2 chunks missing)\n")
-                    .contains("  chunk 0, bytes [0, 500) (250 bytes received):\n")
-                    .containsPattern("    127\\.0\\.0\\.1:\\d+: connection closed after 250 of 500 bytes\n")
-                    .contains("  chunk 1, bytes [500, 1000) (250 bytes received):\n")
-                    .endsWith("  500 of 1000 bytes are missing; the bytes received are kept in a.bin.part\n");
+                    .containsPattern("  chunks 0-1 \\(16384 bytes received\\):\n"
+                            + "    127\\.0\\.0\\.1:\\d+: connection closed after 10240 of 20480 bytes\n")
+                    .endsWith("  24576 of 40960 bytes are missing; the bytes received are kept in a.bin.part,"
+                            + " and the same command continues from them\n");
             assertThat(work.resolve("a.bin")).doesNotExist();
             assertThat(work.resolve("a.bin.part")).exists();
+        }
+
+        @Test
+        void ofManyChunksIsGroupedInAFewLinesAndListedWholeWhenVerbose() throws Exception {
+            servedFile("a.bin", 200 * 32_768);
+            serversFile(TestServer.closesMidChunk(0.5), TestServer.error("fopen error"));
+
+            int code = run("a.bin\n", "servers.txt", "200");
+
+            assertThat(code).isEqualTo(5);
+            assertThat(err()).startsWith("not all chunks are downloaded: a.bin (200 chunks missing)\n")
+                    .containsPattern("\n  chunks 0-\\d+.* \\(\\d+ bytes received\\):\n"
+                            + "    127\\.0\\.0\\.1:\\d+: connection closed after (16384 of 32768|N of N) bytes\n")
+                    .containsPattern("\n  \\d+ of 6553600 bytes are missing; the bytes received are kept in a.bin.part,"
+                            + " and the same command continues from them\n");
+            assertThat(err().lines()).hasSizeLessThanOrEqualTo(Summary.MAX_GROUP_LINES + 3);
+
+            err.reset();
+            Files.delete(work.resolve("a.bin.part"));
+            run("a.bin\n", "servers.txt", "200", "--verbose");
+
+            assertThat(err()).contains("  chunk 199, bytes [6520832, 6553600)");
+        }
+
+        @Test
+        void thatTheServersDisagreeOnNamesEachServerAndExitsWith8() throws Exception {
+            servedFile("a.bin", 1_000);
+            serversFile(TestServer.honest(), TestServer.liesAboutSize(5));
+
+            int code = run("a.bin\n", "servers.txt", "2");
+
+            assertThat(code).isEqualTo(8);
+            assertThat(err()).startsWith("myclient: the servers disagree on a.bin and no group of them is larger than the others;"
+                            + " nothing was downloaded\n")
+                    .containsPattern("  127\\.0\\.0\\.1:\\d+ says 1000 bytes \\(it gives no digests\\)\n")
+                    .containsPattern("  127\\.0\\.0\\.1:\\d+ says 1005 bytes \\(it gives no digests\\)\n")
+                    .endsWith("  pin the file with --sha256 <hex> (as its publisher gives it) or --root <hex>\n");
+            assertThat(work.resolve("a.bin")).doesNotExist();
+            assertThat(work.resolve("a.bin.part")).doesNotExist();
+        }
+
+        @Test
+        void thatDoesNotMatchTheSha256SavesNothingAndExitsWith9() throws Exception {
+            servedFile("a.bin", 1_000);
+            serversFile(TestServer.withDigests());
+
+            int code = run("", "servers.txt", "2", "a.bin", "--sha256", "12".repeat(32));
+
+            assertThat(code).isEqualTo(9);
+            assertThat(err()).startsWith("myclient: a.bin does not match --sha256: its SHA-256 is ")
+                    .endsWith(", not " + "12".repeat(32) + "; nothing was saved as a.bin\n");
+            assertThat(work.resolve("a.bin")).doesNotExist();
+            assertThat(work.resolve("a.bin.part")).doesNotExist();
         }
 
         @Test
@@ -205,16 +368,17 @@ class MainTests {
             "servers.txt four|myclient: <chunks> must be a positive integer, not 'four'",
             "servers.txt 100000000|myclient: <chunks> is at most 10000 (each chunk is a connection), not 100000000",
             "servers.txt|myclient: missing <chunks> after the servers file",
-            "servers.txt 4 --bogus|myclient: unknown option '--bogus'; see myclient --help",
+            "servers.txt 4 --bogus|myclient: unknown option '--bogus'",
+            "servers.txt 4 --quiet=no|myclient: --quiet takes no value",
             "servers.txt 4 --timeout|myclient: --timeout needs a value",
         })
-        void isAUsageErrorWithOneLineAndTheUsage(String args, String message) throws Exception {
+        void isAUsageErrorInOneLineThatPointsAtTheHelp(String args, String message) throws Exception {
             serversFile(TestServer.honest());
 
             int code = run("a.bin\n", args.split(" "));
 
             assertThat(code).isEqualTo(2);
-            assertThat(err()).isEqualTo(message + "\n" + CommandLine.USAGE + "\n");
+            assertThat(err()).isEqualTo(message + "; see myclient --help\n");
             assertThat(stdinRead).as("standard input read").isFalse();
         }
 

@@ -2,6 +2,7 @@ package chunk.client.internal;
 
 import chunk.client.ServerAddress;
 import chunk.wire.ByteRange;
+import chunk.wire.Digest;
 import chunk.wire.Frame;
 import chunk.wire.FrameDecoder;
 import chunk.wire.FrameEncoder;
@@ -177,6 +178,116 @@ public final class TestServer implements AutoCloseable {
         };
     }
 
+    /** As {@link #honest()}, and answers DIGESTS too, as chunk's own server does. */
+    public static Fault withDigests() {
+        return (request, client, server) -> {
+            if (request instanceof Frame.DigestRequest digests) {
+                answerDigests(digests, server.root.resolve(request.fileName()), client);
+            } else {
+                honest().answer(request, client, server);
+            }
+        };
+    }
+
+    /** Digests by file version (path, size, modification time) and piece length, as a server caches them. */
+    private static final java.util.Map<String, List<Digest>> DIGESTS = new ConcurrentHashMap<>();
+
+    /** Answers a digest request from the file as it is now. */
+    static void answerDigests(Frame.DigestRequest request, Path file, SocketChannel client) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            FrameEncoder.write(new Frame.ErrorReply("stat error"), client);
+            return;
+        }
+        int length = request.pieceLength();
+        String version = file.toAbsolutePath() + " " + Files.size(file) + " " + Files.getLastModifiedTime(file).toMillis()
+                + " " + length;
+        List<Digest> all = DIGESTS.get(version);
+        long size = Files.size(file);
+        if (all == null) {
+            byte[] bytes = Files.readAllBytes(file);
+            size = bytes.length;
+            all = new java.util.ArrayList<>();
+            for (int i = 0; i < (bytes.length + length - 1) / length; i++) {
+                var sha256 = Digest.newSha256();
+                sha256.update(bytes, i * length, Math.min(length, bytes.length - i * length));
+                all.add(Digest.finish(sha256));
+            }
+            DIGESTS.put(version, all);
+        }
+        int pieces = all.size();
+        if (request.firstPiece() > pieces) {
+            FrameEncoder.write(new Frame.ErrorReply("bad digest request: first piece past the end"), client);
+            return;
+        }
+        int first = (int) request.firstPiece();
+        List<Digest> page = all.subList(first, Math.min(pieces, first + Frame.MAX_DIGESTS_PER_REPLY));
+        FrameEncoder.write(new Frame.DigestReply(first, size, Digest.rootOf(all), page), client);
+    }
+
+    /**
+     * Answers sizes and digests honestly, from the good copy, but flips one bit in the middle
+     * of every chunk it sends: a damaged copy behind an honest index, or a bad connection.
+     * With {@code versionOne}, answers DIGESTS with ERROR as the original server does.
+     */
+    public static Fault flipsABit(boolean versionOne) {
+        return (request, client, server) -> {
+            Path file = server.root.resolve(request.fileName());
+            switch (request) {
+                case Frame.ChunkRequest chunk -> {
+                    FrameEncoder.write(new Frame.ChunkReply(chunk.range()), client);
+                    byte[] data = new byte[(int) chunk.range().length()];
+                    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                        channel.read(java.nio.ByteBuffer.wrap(data), chunk.range().offset());
+                    }
+                    data[data.length / 2] ^= 0x10;
+                    java.nio.ByteBuffer out = java.nio.ByteBuffer.wrap(data);
+                    while (out.hasRemaining()) {
+                        client.write(out);
+                    }
+                }
+                case Frame.DigestRequest digests when !versionOne -> answerDigests(digests, file, client);
+                default -> honest().answer(request, client, server);
+            }
+        };
+    }
+
+    /** As {@link #withDigests()}, but sends data at about {@code bytesPerSecond}, in 16 KiB slices. */
+    public static Fault paced(long bytesPerSecond) {
+        return (request, client, server) -> {
+            if (request instanceof Frame.ChunkRequest chunk) {
+                Path file = server.root.resolve(chunk.fileName());
+                FrameEncoder.write(new Frame.ChunkReply(chunk.range()), client);
+                long slice = 16 << 10;
+                long start = System.nanoTime();
+                for (long sent = 0; sent < chunk.range().length(); sent += slice) {
+                    long length = Math.min(slice, chunk.range().length() - sent);
+                    sendData(file, new ByteRange(chunk.range().offset() + sent, length), client);
+                    long due = start + (sent + length) * 1_000_000_000L / bytesPerSecond;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                }
+            } else {
+                withDigests().answer(request, client, server);
+            }
+        };
+    }
+
+    /** As {@link #withDigests()}, but sends only the first {@code bytes} of each chunk, then nothing, and holds the connection. */
+    public static Fault stallsAfter(long bytes) {
+        return (request, client, server) -> {
+            if (request instanceof Frame.ChunkRequest chunk) {
+                FrameEncoder.write(new Frame.ChunkReply(chunk.range()), client);
+                sendData(server.root.resolve(chunk.fileName()),
+                        new ByteRange(chunk.range().offset(), Math.min(bytes, chunk.range().length())), client);
+                server.awaitClose();
+            } else {
+                withDigests().answer(request, client, server);
+            }
+        };
+    }
+
     /** Answers every request with ERROR and {@code reason}. */
     public static Fault error(String reason) {
         return (request, client, server) -> FrameEncoder.write(new Frame.ErrorReply(reason), client);
@@ -240,14 +351,20 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static void sendData(Path file, ByteRange range, SocketChannel client) throws IOException {
+        // Read and write rather than transferTo: from a virtual thread that returns 0 whenever
+        // the client is slow to read, and a retry loop would spin.
         try (FileChannel data = FileChannel.open(file, StandardOpenOption.READ)) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(64 << 10);
             long sent = 0;
             while (sent < range.length()) {
-                long n = data.transferTo(range.offset() + sent, range.length() - sent, client);
-                if (n <= 0) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), range.length() - sent));
+                if (data.read(buffer, range.offset() + sent) < 0) {
                     return; // past the end of the file
                 }
-                sent += n;
+                buffer.flip();
+                while (buffer.hasRemaining()) {
+                    sent += client.write(buffer);
+                }
             }
         }
     }

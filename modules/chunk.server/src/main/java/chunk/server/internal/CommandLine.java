@@ -1,6 +1,12 @@
 package chunk.server.internal;
 
 import chunk.server.ServerConfig;
+import chunk.wire.cli.Option;
+import chunk.wire.cli.Tokenizer;
+import chunk.wire.cli.Usage;
+import chunk.wire.cli.UsageException;
+import chunk.wire.cli.Values;
+import chunk.wire.cli.Verbosity;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -10,34 +16,63 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** Parses {@code myserver}'s arguments into what to do; never exits or prints itself. */
+/**
+ * Parses {@code myserver}'s arguments into what to do, with the grammar both programs share
+ * ({@link Tokenizer}); never exits or prints itself. To add an option: add its {@link Option}
+ * constant below and to {@link #OPTIONS} (the help's lines come from that table), then read it
+ * in {@link #parseOrThrow} into the {@link ServerConfig}.
+ */
 final class CommandLine {
 
-    static final String USAGE = """
-            usage: myserver <port> [options]
-              Serves the regular files under a folder with the chunk protocol.
-              <port>                  TCP port to listen on, 0 to 65535 (0 picks a free one)
-              --root <dir>            folder to serve (default: the current directory)
-              --bind <address>        local address to listen on (default: all interfaces)
-              --backlog <n>           connections queued before they are accepted (default: the system's
-                                      largest, /proc/sys/net/core/somaxconn, at least 1024)
-              --max-clients <n>       transfers served at once (default: 256; 1 = one at a time); a request
-                                      waits for a place up to the header timeout, then gets "server busy"
-              --max-connections <n>   connections open at once, served or waiting for their request
-                                      (default: 10000, lowered to fit the open file limit)
-              --max-waiting-per-address <n>
-                                      connections from one address waiting for their request (default: 256)
-              --header-timeout <s>    seconds a client may take to send its whole request (default: 5)
-              --idle-timeout <s>      seconds a transfer may stall before it is disconnected (default: 30)
-              --rate-limit <bytes/s>  per connection; suffixes k, M, G (powers of 1024); 0 = none (default)
-              --total-rate-limit <bytes/s>
-                                      the whole server, shared by all transfers; same suffixes; 0 = none (default)
-              --quiet                 no access log lines
-              --verbose               debug messages and stack traces on stderr
-              --help                  this text
-              --version               the version
-            exit codes: 0 stopped by SIGINT/SIGTERM, 2 usage error, 3 cannot listen, 1 other fatal error
+    static final Option ROOT = Option.valued("--root", "<dir>", "folder to serve (default: the current directory)");
+    static final Option BIND = Option.valued("--bind", "<address>", "local address to listen on (default: all interfaces)");
+    static final Option BACKLOG = Option.valued("--backlog", "<n>",
+            "connections queued before they are accepted (default: the system's largest,\n"
+                    + "/proc/sys/net/core/somaxconn, at least " + ServerConfig.MIN_DEFAULT_BACKLOG + ")");
+    static final Option MAX_CLIENTS = Option.valued("--max-clients", "<n>",
+            "transfers served at once (default: " + ServerConfig.DEFAULT_MAX_CLIENTS + "; 1 = one at a time); a request\n"
+                    + "waits for a place up to the header timeout, then gets \"server busy\"");
+    static final Option MAX_CONNECTIONS = Option.valued("--max-connections", "<n>",
+            "connections open at once, served or waiting for their request\n(default: "
+                    + ServerConfig.DEFAULT_MAX_CONNECTIONS + ", lowered to fit the open file limit)");
+    static final Option MAX_WAITING_PER_ADDRESS = Option.valued("--max-waiting-per-address", "<n>",
+            "connections from one address waiting for their request (default: "
+                    + ServerConfig.DEFAULT_MAX_WAITING_PER_ADDRESS + ")");
+    static final Option HEADER_TIMEOUT = Option.valued("--header-timeout", "<s>",
+            "seconds a client may take to send its whole request (default: "
+                    + ServerConfig.DEFAULT_HEADER_TIMEOUT.toSeconds() + ")");
+    static final Option IDLE_TIMEOUT = Option.valued("--idle-timeout", "<s>",
+            "seconds a transfer may stall before it is disconnected (default: "
+                    + ServerConfig.DEFAULT_IDLE_TIMEOUT.toSeconds() + ")");
+    static final Option RATE_LIMIT = Option.valued("--rate-limit", "<bytes/s>",
+            "per connection; suffixes k, M, G (powers of 1024); 0 = none (default)");
+    static final Option TOTAL_RATE_LIMIT = Option.valued("--total-rate-limit", "<bytes/s>",
+            "the whole server, shared by all transfers; same suffixes; 0 = none (default)");
+    static final Option QUIET = Option.quiet("no access log lines");
+    static final Option VERBOSE = Option.verbose("debug messages and stack traces on stderr");
+
+    /** Every option, in the order of the help. */
+    static final List<Option> OPTIONS = List.of(ROOT, BIND, BACKLOG, MAX_CLIENTS, MAX_CONNECTIONS,
+            MAX_WAITING_PER_ADDRESS, HEADER_TIMEOUT, IDLE_TIMEOUT, RATE_LIMIT, TOTAL_RATE_LIMIT,
+            QUIET, VERBOSE, Option.HELP, Option.VERSION);
+
+    /** The text of {@code --help}; made only when asked for. */
+    static String usage() {
+        return "Usage: myserver <port> [options]\n"
+            + """
+
+            Serves the regular files under a folder with the chunk protocol.
+
+                  <port>                  TCP port to listen on, 0 to 65535 (0 picks a free one)
+            """
+            + Usage.optionLines(OPTIONS)
+            + """
+
+            Options may stand anywhere, also as --option=value; -- ends them.
+
+            Exit codes: 0 stopped by SIGINT/SIGTERM, 1 other fatal error, 2 usage error, 3 cannot listen.
             """;
+    }
 
     /** What the arguments ask for. */
     sealed interface Command {}
@@ -56,135 +91,75 @@ final class CommandLine {
     static Command parse(List<String> args, Path currentDirectory) {
         try {
             return parseOrThrow(args, currentDirectory);
-        } catch (BadArgument e) {
+        } catch (UsageException e) {
             return new Invalid(e.getMessage());
         }
     }
 
-    private static final class BadArgument extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        BadArgument(String message) {
-            super(message, null, false, false);
+    private static Command parseOrThrow(List<String> args, Path currentDirectory) throws UsageException {
+        Tokenizer.Arguments arguments = Tokenizer.tokenize(OPTIONS, args);
+        if (arguments.stoppedAt(Option.HELP)) {
+            return new ShowHelp();
         }
+        if (arguments.stoppedAt(Option.VERSION)) {
+            return new ShowVersion();
+        }
+        Verbosity verbosity = arguments.verbosity();
+        List<String> positional = arguments.positional();
+        if (positional.isEmpty()) {
+            throw new UsageException("no port given");
+        }
+        if (positional.size() > 1) {
+            throw new UsageException("unexpected argument '" + positional.get(1) + "' (the port is already "
+                    + positional.get(0) + ")");
+        }
+        ServerConfig config = ServerConfig.defaults(parseRoot(arguments.value(ROOT).orElse(null), currentDirectory))
+                .withPort(parsePort(positional.get(0)));
+        if (arguments.value(BIND).isPresent()) {
+            config = config.withBindAddress(parseAddress(arguments.value(BIND).get()));
+        }
+        if (arguments.value(BACKLOG).isPresent()) {
+            config = config.withBacklog(parseCount(BACKLOG.name(), arguments.value(BACKLOG).get()));
+        }
+        if (arguments.value(MAX_CLIENTS).isPresent()) {
+            config = config.withMaxClients(parseCount(MAX_CLIENTS.name(), arguments.value(MAX_CLIENTS).get()));
+        }
+        if (arguments.value(MAX_CONNECTIONS).isPresent()) {
+            config = config.withMaxConnections(parseCount(MAX_CONNECTIONS.name(), arguments.value(MAX_CONNECTIONS).get()));
+        }
+        if (arguments.value(MAX_WAITING_PER_ADDRESS).isPresent()) {
+            config = config.withMaxWaitingPerAddress(
+                    parseCount(MAX_WAITING_PER_ADDRESS.name(), arguments.value(MAX_WAITING_PER_ADDRESS).get()));
+        }
+        if (arguments.value(HEADER_TIMEOUT).isPresent()) {
+            config = config.withHeaderTimeout(parseSeconds(HEADER_TIMEOUT.name(), arguments.value(HEADER_TIMEOUT).get()));
+        }
+        if (arguments.value(IDLE_TIMEOUT).isPresent()) {
+            config = config.withIdleTimeout(parseSeconds(IDLE_TIMEOUT.name(), arguments.value(IDLE_TIMEOUT).get()));
+        }
+        if (arguments.value(RATE_LIMIT).isPresent()) {
+            config = config.withRateLimit(parseRate(RATE_LIMIT.name(), arguments.value(RATE_LIMIT).get()));
+        }
+        if (arguments.value(TOTAL_RATE_LIMIT).isPresent()) {
+            config = config.withTotalRateLimit(parseRate(TOTAL_RATE_LIMIT.name(), arguments.value(TOTAL_RATE_LIMIT).get()));
+        }
+        return new Serve(config, verbosity == Verbosity.QUIET, verbosity == Verbosity.VERBOSE);
     }
 
-    private static Command parseOrThrow(List<String> args, Path currentDirectory) throws BadArgument {
-        String port = null;
-        String root = null;
-        String bind = null;
-        String backlog = null;
-        String maxClients = null;
-        String idleTimeout = null;
-        String rateLimit = null;
-        String maxConnections = null;
-        String maxWaitingPerAddress = null;
-        String headerTimeout = null;
-        String totalRateLimit = null;
-        boolean quiet = false;
-        boolean verbose = false;
-        boolean optionsEnded = false;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (optionsEnded || !arg.startsWith("-") || arg.equals("-") || isNegativeNumber(arg)) {
-                if (port != null) {
-                    throw new BadArgument("unexpected argument '" + arg + "' (the port is already " + port + ")");
-                }
-                port = arg;
-                continue;
-            }
-            String name = arg;
-            String inlineValue = null;
-            int equals = arg.indexOf('=');
-            if (arg.startsWith("--") && equals > 0) {
-                name = arg.substring(0, equals);
-                inlineValue = arg.substring(equals + 1);
-            }
-            switch (name) {
-                case "--" -> optionsEnded = true;
-                case "-h", "--help" -> { return new ShowHelp(); }
-                case "-V", "--version" -> { return new ShowVersion(); }
-                case "-q", "--quiet" -> quiet = true;
-                case "-v", "--verbose" -> verbose = true;
-                case "--root", "--bind", "--backlog", "--max-clients", "--idle-timeout", "--rate-limit",
-                     "--max-connections", "--max-waiting-per-address", "--header-timeout", "--total-rate-limit" -> {
-                    String value;
-                    if (inlineValue != null) {
-                        value = inlineValue;
-                    } else if (i + 1 < args.size()) {
-                        value = args.get(++i);
-                    } else {
-                        throw new BadArgument(name + " needs a value");
-                    }
-                    switch (name) {
-                        case "--root" -> root = value;
-                        case "--bind" -> bind = value;
-                        case "--backlog" -> backlog = value;
-                        case "--max-clients" -> maxClients = value;
-                        case "--idle-timeout" -> idleTimeout = value;
-                        case "--max-connections" -> maxConnections = value;
-                        case "--max-waiting-per-address" -> maxWaitingPerAddress = value;
-                        case "--header-timeout" -> headerTimeout = value;
-                        case "--total-rate-limit" -> totalRateLimit = value;
-                        default -> rateLimit = value;
-                    }
-                }
-                default -> throw new BadArgument("unknown option '" + arg + "'");
-            }
-        }
-        if (port == null) {
-            throw new BadArgument("no port given");
-        }
-        ServerConfig config = ServerConfig.defaults(parseRoot(root, currentDirectory))
-                .withPort(parsePort(port));
-        if (bind != null) {
-            config = config.withBindAddress(parseAddress(bind));
-        }
-        if (backlog != null) {
-            config = config.withBacklog(parseCount("--backlog", backlog));
-        }
-        if (maxClients != null) {
-            config = config.withMaxClients(parseCount("--max-clients", maxClients));
-        }
-        if (maxConnections != null) {
-            config = config.withMaxConnections(parseCount("--max-connections", maxConnections));
-        }
-        if (maxWaitingPerAddress != null) {
-            config = config.withMaxWaitingPerAddress(parseCount("--max-waiting-per-address", maxWaitingPerAddress));
-        }
-        if (headerTimeout != null) {
-            config = config.withHeaderTimeout(parseSeconds("--header-timeout", headerTimeout));
-        }
-        if (idleTimeout != null) {
-            config = config.withIdleTimeout(parseSeconds("--idle-timeout", idleTimeout));
-        }
-        if (rateLimit != null) {
-            config = config.withRateLimit(parseRate("--rate-limit", rateLimit));
-        }
-        if (totalRateLimit != null) {
-            config = config.withTotalRateLimit(parseRate("--total-rate-limit", totalRateLimit));
-        }
-        return new Serve(config, quiet, verbose);
-    }
-
-    private static boolean isNegativeNumber(String arg) {
-        return arg.length() > 1 && arg.charAt(0) == '-' && Character.isDigit(arg.charAt(1));
-    }
-
-    static int parsePort(String text) throws BadArgument {
+    static int parsePort(String text) throws UsageException {
         int port;
         try {
             port = Integer.parseInt(text);
         } catch (NumberFormatException e) {
-            throw new BadArgument("bad port '" + text + "': give a number from 0 to 65535");
+            throw new UsageException("bad port '" + text + "': give a number from 0 to 65535");
         }
         if (port < 0 || port > 65_535) {
-            throw new BadArgument("bad port " + text + ": give a number from 0 to 65535");
+            throw new UsageException("bad port " + text + ": give a number from 0 to 65535");
         }
         return port;
     }
 
-    private static Path parseRoot(String text, Path currentDirectory) throws BadArgument {
+    private static Path parseRoot(String text, Path currentDirectory) throws UsageException {
         if (text == null) {
             return currentDirectory;
         }
@@ -192,33 +167,33 @@ final class CommandLine {
         try {
             root = currentDirectory.resolve(text);
         } catch (InvalidPathException e) {
-            throw new BadArgument("bad folder '" + text + "': " + e.getReason());
+            throw new UsageException("bad folder '" + text + "': " + e.getReason());
         }
         if (!Files.exists(root)) {
-            throw new BadArgument("no such folder: " + text);
+            throw new UsageException("no such folder: " + text);
         }
         if (!Files.isDirectory(root)) {
-            throw new BadArgument("not a folder: " + text);
+            throw new UsageException("not a folder: " + text);
         }
         if (!Files.isReadable(root) || !Files.isExecutable(root)) {
-            throw new BadArgument("cannot read the folder " + text);
+            throw new UsageException("cannot read the folder " + text);
         }
         return root;
     }
 
-    private static InetAddress parseAddress(String text) throws BadArgument {
+    private static InetAddress parseAddress(String text) throws UsageException {
         String host = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
         if (host.isEmpty()) {
-            throw new BadArgument("--bind needs an address");
+            throw new UsageException("--bind needs an address");
         }
         try {
             return InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-            throw new BadArgument("unknown address for --bind: " + text);
+            throw new UsageException("unknown address for --bind: " + text);
         }
     }
 
-    private static int parseCount(String option, String text) throws BadArgument {
+    private static int parseCount(String option, String text) throws UsageException {
         try {
             int n = Integer.parseInt(text);
             if (n >= 1) {
@@ -227,25 +202,15 @@ final class CommandLine {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new BadArgument("bad " + option + " '" + text + "': give a whole number of at least 1");
+        throw new UsageException("bad " + option + " '" + text + "': give a whole number of at least 1");
     }
 
-    static Duration parseSeconds(String option, String text) throws BadArgument {
-        try {
-            BigDecimal seconds = new BigDecimal(text);
-            if (seconds.signum() > 0 && seconds.compareTo(BigDecimal.valueOf(1_000_000_000L)) <= 0) {
-                Duration duration = Duration.ofNanos(seconds.movePointRight(9).longValue());
-                if (!duration.isZero()) {
-                    return duration;
-                }
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new BadArgument("bad " + option + " '" + text + "': give a positive number of seconds");
+    /** Seconds as both programs read them ({@link Values#seconds}). */
+    static Duration parseSeconds(String option, String text) throws UsageException {
+        return Values.seconds(option, text);
     }
 
-    static long parseRate(String option, String text) throws BadArgument {
+    static long parseRate(String option, String text) throws UsageException {
         String number = text;
         long unit = 1;
         if (!text.isEmpty()) {
@@ -267,6 +232,6 @@ final class CommandLine {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new BadArgument("bad " + option + " '" + text + "': give bytes per second, like 500k or 10M (0 = no limit)");
+        throw new UsageException("bad " + option + " '" + text + "': give bytes per second, like 500k or 10M (0 = no limit)");
     }
 }

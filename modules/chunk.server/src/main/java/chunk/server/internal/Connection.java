@@ -1,5 +1,6 @@
 package chunk.server.internal;
 
+import chunk.wire.cli.Hosts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -218,12 +219,7 @@ final class Connection implements AutoCloseable {
 
     static String describe(SocketAddress address) {
         if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            String host = inet.getAddress().getHostAddress();
-            int zone = host.indexOf('%');
-            if (zone >= 0) {
-                host = host.substring(0, zone);
-            }
-            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+            return Hosts.hostAndPort(inet);
         }
         return address.toString();
     }

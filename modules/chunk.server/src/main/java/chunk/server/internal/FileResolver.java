@@ -17,6 +17,8 @@ import java.util.Optional;
  */
 final class FileResolver {
 
+    private static final System.Logger LOG = System.getLogger("chunk.server");
+
     private final Path realRoot;
 
     /** @param realRoot the root with its links resolved ({@link Path#toRealPath}) */
@@ -34,14 +36,14 @@ final class FileResolver {
         try {
             relative = Path.of(name);
         } catch (InvalidPathException e) {
-            return Optional.empty();
+            return refused(name, "not a path here: " + e.getReason());
         }
         if (relative.isAbsolute() || name.startsWith("/") || hasForbiddenSegment(relative)) {
-            return Optional.empty();
+            return refused(name, "absolute, or a .. or hidden segment");
         }
         Path candidate = realRoot.resolve(relative).normalize();
         if (!candidate.startsWith(realRoot)) {
-            return Optional.empty();
+            return refused(name, "outside the root");
         }
         Path real;
         BasicFileAttributes attributes;
@@ -49,13 +51,19 @@ final class FileResolver {
             real = candidate.toRealPath();
             attributes = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException | SecurityException e) {
-            return Optional.empty();
+            return refused(name, e.toString());
         }
         // A link may lead out of the root, or to a hidden file inside it: judge where it lands.
         if (!real.startsWith(realRoot) || real.equals(realRoot) || hasForbiddenSegment(realRoot.relativize(real))) {
-            return Optional.empty();
+            return refused(name, "a link to " + real + ", outside the root or hidden");
         }
-        return attributes.isRegularFile() ? Optional.of(real) : Optional.empty();
+        return attributes.isRegularFile() ? Optional.of(real) : refused(name, "not a regular file");
+    }
+
+    /** Every refusal answers "no such file"; the server's own log says why, for {@code --verbose}. */
+    private static Optional<Path> refused(String name, String why) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "no such file for '" + name + "': " + why);
+        return Optional.empty();
     }
 
     /** A {@code ..} or a hidden segment; a lone {@code .} ("./a.txt") is harmless. */

@@ -2,6 +2,10 @@ package chunk.server.internal;
 
 import chunk.server.FileServer;
 import chunk.server.ServerConfig;
+import chunk.wire.cli.Hosts;
+import chunk.wire.cli.OneLineLogging;
+import chunk.wire.cli.Usage;
+import chunk.wire.cli.Versions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
@@ -14,7 +18,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * {@code myserver <port> [options]}: see {@link CommandLine#USAGE}. Exit codes: 0 stopped by
+ * {@code myserver <port> [options]}: see {@link CommandLine#usage()}. Exit codes: 0 stopped by
  * SIGINT or SIGTERM (or {@code --help}, {@code --version}), 2 usage error, 3 cannot listen,
  * 1 any other fatal error.
  */
@@ -39,7 +43,7 @@ public final class Main {
         CommandLine.Command command = CommandLine.parse(args, Path.of("").toAbsolutePath());
         return switch (command) {
             case CommandLine.ShowHelp _ -> {
-                out.print(CommandLine.USAGE);
+                out.print(CommandLine.usage());
                 out.flush();
                 yield EXIT_OK;
             }
@@ -49,7 +53,7 @@ public final class Main {
                 yield EXIT_OK;
             }
             case CommandLine.Invalid invalid -> {
-                err.println("myserver: " + invalid.message() + "; run myserver --help for usage");
+                err.println(Usage.errorLine("myserver", invalid.message()));
                 yield EXIT_USAGE;
             }
             case CommandLine.Serve serve -> serve(serve, out, err);
@@ -57,10 +61,7 @@ public final class Main {
     }
 
     private static int serve(CommandLine.Serve serve, PrintStream out, PrintStream err) {
-        if (serve.verbose()) {
-            // Read by the JDK's own console logger (the runtime image has no java.logging) when the first logger is made.
-            System.setProperty("jdk.system.logger.level", "DEBUG");
-        }
+        OneLineLogging.configure("myserver", err, serve.verbose());
         ServerConfig config = serve.config();
         Consumer<String> accessLog = serve.quiet() ? _ -> {} : out::println;
         FileServer server;
@@ -79,10 +80,6 @@ public final class Main {
             trace(serve, err, e);
             return EXIT_FATAL;
         }
-        out.println("myserver " + version() + " listening on " + hostAndPort(server.address())
-                + ", serving " + server.root());
-        out.flush();
-
         Thread stopOnSignal = Thread.ofPlatform().name("chunk-server-shutdown").unstarted(() -> {
             server.close();
             out.flush();
@@ -90,6 +87,10 @@ public final class Main {
             Runtime.getRuntime().halt(EXIT_OK);
         });
         Runtime.getRuntime().addShutdownHook(stopOnSignal);
+        // Only now: a script may signal the server as soon as it reads this line, and must get 0.
+        out.println("myserver " + version() + " listening on " + hostAndPort(server.address())
+                + ", serving " + server.root());
+        out.flush();
         try {
             server.join();
             return EXIT_OK;
@@ -121,26 +122,15 @@ public final class Main {
 
     private static String where(ServerConfig config) {
         InetAddress bind = config.bindAddress();
-        return (bind == null ? "0.0.0.0" : host(bind)) + ":" + config.port();
+        return (bind == null ? "0.0.0.0" : Hosts.host(bind)) + ":" + config.port();
     }
 
     /** {@code host:port}, IPv6 in brackets, {@code 0.0.0.0} for all interfaces. */
     static String hostAndPort(InetSocketAddress address) {
-        InetAddress inet = address.getAddress();
-        return (inet == null || inet.isAnyLocalAddress() ? "0.0.0.0" : host(inet)) + ":" + address.getPort();
-    }
-
-    private static String host(InetAddress inet) {
-        String host = inet.getHostAddress();
-        int zone = host.indexOf('%');
-        if (zone >= 0) {
-            host = host.substring(0, zone);
-        }
-        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return Hosts.hostAndPort(address);
     }
 
     static String version() {
-        var descriptor = Main.class.getModule().getDescriptor();
-        return descriptor == null ? "dev" : descriptor.rawVersion().orElse("dev");
+        return Versions.of(Main.class);
     }
 }

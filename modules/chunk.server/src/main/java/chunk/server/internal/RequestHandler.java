@@ -244,6 +244,7 @@ final class RequestHandler {
         try (FileChannel channel = open(file.get())) {
             size = channel.size();
         } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "connection " + exchange.connection.id() + ": cannot read " + file.get() + ": " + e);
             return refuse(exchange, Outcome.CANNOT_READ, "cannot read file");
         }
         FrameEncoder.write(new Frame.SizeReply(size), exchange.connection.channel());
@@ -260,6 +261,7 @@ final class RequestHandler {
         try {
             channel = open(file.get());
         } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "connection " + exchange.connection.id() + ": cannot read " + file.get() + ": " + e);
             return refuse(exchange, Outcome.CANNOT_READ, "cannot read file");
         }
         try (channel) {

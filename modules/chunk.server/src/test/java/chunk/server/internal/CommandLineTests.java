@@ -93,10 +93,26 @@ class CommandLineTests {
         }
 
         @Test
-        void quietVerboseHelpAndVersionAreFlags() {
-            assertThat((Serve) parse("1", "--quiet", "--verbose")).extracting(Serve::quiet, Serve::verbose).containsExactly(true, true);
+        void quietVerboseHelpAndVersionAreFlagsWithShortNames() {
+            assertThat((Serve) parse("1", "--quiet")).extracting(Serve::quiet, Serve::verbose).containsExactly(true, false);
+            assertThat((Serve) parse("1", "-v")).extracting(Serve::quiet, Serve::verbose).containsExactly(false, true);
+            assertThat((Serve) parse("-q", "1")).extracting(Serve::quiet, Serve::verbose).containsExactly(true, false);
             assertThat(parse("--help")).isInstanceOf(CommandLine.ShowHelp.class);
+            assertThat(parse("-h")).isInstanceOf(CommandLine.ShowHelp.class);
             assertThat(parse("abc", "--version")).isInstanceOf(CommandLine.ShowVersion.class);
+            assertThat(parse("-V")).isInstanceOf(CommandLine.ShowVersion.class);
+        }
+
+        @Test
+        void theHelpStatesTheDefaultsOfTheConfig() {
+            assertThat(CommandLine.usage()).startsWith("Usage: myserver <port> [options]")
+                    .contains("at least " + ServerConfig.MIN_DEFAULT_BACKLOG + ")")
+                    .contains("(default: " + ServerConfig.DEFAULT_MAX_CLIENTS + ";")
+                    .contains("(default: " + ServerConfig.DEFAULT_MAX_CONNECTIONS + ",")
+                    .contains("(default: " + ServerConfig.DEFAULT_MAX_WAITING_PER_ADDRESS + ")")
+                    .contains("(default: " + ServerConfig.DEFAULT_HEADER_TIMEOUT.toSeconds() + ")")
+                    .contains("(default: " + ServerConfig.DEFAULT_IDLE_TIMEOUT.toSeconds() + ")")
+                    .contains("--total-rate-limit");
         }
     }
 
@@ -126,6 +142,12 @@ class CommandLineTests {
             assertThat(errorOf("1", "--frobnicate")).contains("unknown option '--frobnicate'");
             assertThat(errorOf("1", "2")).contains("unexpected argument '2'");
             assertThat(errorOf("1", "--root")).isEqualTo("--root needs a value");
+        }
+
+        @Test
+        void aFlagWithAValueAndQuietWithVerboseAreErrorsAsOnTheClient() {
+            assertThat(errorOf("1", "--quiet=no")).isEqualTo("--quiet takes no value");
+            assertThat(errorOf("1", "--quiet", "--verbose")).isEqualTo("--quiet and --verbose cannot be used together; choose one");
         }
 
         @Test

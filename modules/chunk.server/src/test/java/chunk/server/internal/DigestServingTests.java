@@ -213,13 +213,13 @@ class DigestServingTests {
         }
     }
 
-    /** The examples of docs/PROTOCOL.md ({@code digests.txt}, a copy of chunk.wire's): this server's replies, byte for byte. */
+    /** The examples of docs/PROTOCOL.md (chunk.wire's {@code wire-vectors/digests.txt}, copied by the build): this server's replies, byte for byte. */
     @Nested
     class DocumentedExamples {
 
         static Map<String, byte[]> vectors() throws IOException {
             Map<String, byte[]> vectors = new LinkedHashMap<>();
-            try (var in = DigestServingTests.class.getResourceAsStream("/digests.txt")) {
+            try (var in = DigestServingTests.class.getResourceAsStream("/wire-vectors/digests.txt")) {
                 assertThat(in).as("digests.txt in the test resources").isNotNull();
                 String name = null;
                 for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {

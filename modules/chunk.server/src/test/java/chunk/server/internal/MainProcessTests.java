@@ -15,6 +15,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MainProcessTests {
 
+    static final byte[] HELLO = "hello, chunked world!\n".getBytes(StandardCharsets.US_ASCII);
     static final Pattern STARTUP = Pattern.compile("myserver (\\S+) listening on 127\\.0\\.0\\.1:(\\d+), serving (.+)");
 
     @TempDir
@@ -37,15 +39,53 @@ class MainProcessTests {
     Path logs;
     final List<Process> started = new ArrayList<>();
 
+    @TempDir
+    Path forNobody;
+
     @AfterEach
     void killLeftovers() {
         started.forEach(Process::destroyForcibly);
     }
 
     Process myserver(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElseThrow(), "--enable-preview",
-                "-p", System.getProperty("jdk.module.path"), "-m", "chunk.server/chunk.server.internal.Main"));
+        return start(List.of(), System.getProperty("jdk.module.path"), args);
+    }
+
+    /**
+     * myserver as the user {@code nobody}, through {@code setpriv}: for tests that need a file the
+     * server cannot read while they run as root. Its module path is a copy of the build's own
+     * folders in a folder everyone may read: the checkout may lie in a folder only root can enter
+     * (a fresh clone under {@code mktemp -d}), and the Maven repository may be root's alone.
+     */
+    Process myserverAsNobody(String... args) throws IOException {
+        Files.setPosixFilePermissions(forNobody, PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<String> copies = new ArrayList<>();
+        for (String entry : System.getProperty("jdk.module.path").split(java.io.File.pathSeparator)) {
+            if (entry.contains("/target/")) {
+                Path copy = forNobody.resolve(copies.size() + "-" + Path.of(entry).getFileName());
+                copyReadableByAll(Path.of(entry), copy);
+                copies.add(copy.toString());
+            }
+        }
+        return start(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"),
+                String.join(java.io.File.pathSeparator, copies), args);
+    }
+
+    private static void copyReadableByAll(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                Path copy = to.resolve(from.relativize(path).toString());
+                Files.copy(path, copy);
+                Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString(
+                        Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+    }
+
+    private Process start(List<String> prefix, String modulePath, String... args) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(), "--enable-preview",
+                "-p", modulePath, "-m", "chunk.server/chunk.server.internal.Main"));
         command.addAll(List.of(args));
         // To a file: a pipe of a process that has exited may already be closed when the test reads it.
         Process process = new ProcessBuilder(command).redirectError(logs.resolve("stderr-" + started.size()).toFile()).start();
@@ -80,12 +120,56 @@ class MainProcessTests {
     }
 
     @Test
+    void verboseStopsOnSigintWithExitZeroAndOnlyLinesInItsOwnForm() throws Exception {
+        Process server = myserver("0", "--bind", "127.0.0.1", "--root", root.toString(), "-v");
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(STARTUP.matcher(String.valueOf(out.readLine())).matches()).as("the startup line").isTrue();
+
+        assertThat(new ProcessBuilder("kill", "-INT", Long.toString(server.pid())).start().waitFor()).isZero(); // Ctrl-C
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(server.exitValue()).isZero();
+        assertThat(stderrOf(server)).doesNotContain("Runtime.exit").doesNotContain("Throwable");
+        assertThat(stderrOf(server).lines()).allMatch(line -> line.startsWith("myserver: "));
+    }
+
+    @Test
+    void aFileTheServerCannotReadIsAnsweredCannotReadFileAndVerboseSaysWhy() throws Exception {
+        Path locked = Files.write(root.resolve("locked.txt"), HELLO);
+        Process server;
+        if ("root".equals(System.getProperty("user.name"))) {
+            // Root reads every file: the server runs as nobody, and the file is root's alone.
+            org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")),
+                    "running as root without /usr/bin/setpriv (util-linux): no user to run the server as");
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+            server = myserverAsNobody("0", "--bind", "127.0.0.1", "--root", root.toString(), "--verbose");
+        } else {
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
+            server = myserver("0", "--bind", "127.0.0.1", "--root", root.toString(), "--verbose");
+        }
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        Matcher startup = STARTUP.matcher(String.valueOf(out.readLine()));
+        assertThat(startup.matches()).as("the startup line; stderr: %s", stderrOf(server)).isTrue();
+
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(startup.group(2)));
+        try (SocketChannel client = SocketChannel.open(address)) {
+            FrameEncoder.write(new Frame.SizeRequest("locked.txt"), client);
+            assertThat(FrameDecoder.readReply(client)).isEqualTo(new Frame.ErrorReply("cannot read file"));
+        }
+        assertThat(out.readLine()).contains(" SIZE locked.txt - cannot-read ");
+        server.destroy();
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(stderrOf(server)).contains("myserver: debug: connection ").contains(": cannot read ");
+    }
+
+    @Test
     void aBadPortIsOneLineOnStderrAndExitCode2() throws Exception {
         Process server = myserver("70000");
         assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(server.exitValue()).isEqualTo(2);
         assertThat(stderrOf(server))
-                .isEqualTo("myserver: bad port 70000: give a number from 0 to 65535; run myserver --help for usage" + System.lineSeparator());
+                .isEqualTo("myserver: bad port 70000: give a number from 0 to 65535; see myserver --help" + System.lineSeparator());
     }
 
     @Test
@@ -113,7 +197,7 @@ class MainProcessTests {
         Process help = myserver("--help");
         assertThat(help.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(help.exitValue()).isZero();
-        assertThat(new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).startsWith("usage: myserver <port>");
+        assertThat(new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).startsWith("Usage: myserver <port>");
         Process version = myserver("--version");
         assertThat(version.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(version.exitValue()).isZero();

@@ -4,16 +4,16 @@ import java.time.Duration;
 import java.util.Locale;
 
 /** Durations, sizes and rates as people read them. */
-final class Durations {
+final class HumanFormat {
 
-    private Durations() {}
+    private HumanFormat() {}
 
     /** {@code 5 s}, {@code 0.25 s}, {@code 1.52 s}. */
     static String seconds(Duration duration) {
-        double seconds = duration.toNanos() / 1e9;
-        if (seconds == Math.rint(seconds)) {
-            return String.format(Locale.ROOT, "%d s", (long) seconds);
+        if (duration.toNanosPart() == 0) {
+            return duration.toSeconds() + " s"; // without a Formatter: the help's defaults are made at every start
         }
+        double seconds = duration.toNanos() / 1e9;
         return String.format(Locale.ROOT, seconds < 10 ? "%.2f s" : "%.1f s", seconds);
     }
 

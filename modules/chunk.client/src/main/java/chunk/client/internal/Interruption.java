@@ -1,0 +1,82 @@
+package chunk.client.internal;
+
+import java.io.PrintStream;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import sun.misc.Signal;
+
+/**
+ * What Ctrl-C (SIGINT) and SIGTERM do to a running myclient: the first one interrupts the
+ * download, which closes its connections, saves its resume record and says what was kept;
+ * the process then exits {@link ExitCode#INTERRUPTED} or {@link ExitCode#TERMINATED}.
+ *
+ * <p>Why {@code sun.misc.Signal} (module {@code jdk.unsupported}) and not a shutdown hook: a
+ * hook runs while the JVM is already going down, in parallel with the download's threads,
+ * with no way to wait for them to stop writing or to choose the exit code. A handler here
+ * runs on a thread of its own and only asks the download thread to stop.
+ *
+ * <p>Outside a download (waiting for a name on standard input, say) there is nothing to
+ * save, and the process exits at once. If the download does not stop within
+ * {@link #GRACE_SECONDS}, or a second signal comes, it exits without waiting: the record
+ * on disk is then the last one saved, which is never more than what is on disk.
+ */
+final class Interruption {
+
+    /** How long a download may take to stop and save its record after a signal. */
+    static final long GRACE_SECONDS = 10;
+
+    private static volatile @Nullable Thread downloading;
+    private static volatile int exitCode;
+    private static volatile @Nullable PrintStream err;
+
+    private Interruption() {}
+
+    /** Handles SIGINT and SIGTERM from now on; {@code err} gets the line of an immediate exit. */
+    static void install(PrintStream err) {
+        Interruption.err = err;
+        handle("INT", ExitCode.INTERRUPTED);
+        handle("TERM", ExitCode.TERMINATED);
+    }
+
+    private static void handle(String name, int code) {
+        try {
+            Signal.handle(new Signal(name), _ -> signalled(code));
+        } catch (IllegalArgumentException e) {
+            // The JVM keeps this signal for itself (-Xrs, or a debugger): its default stays.
+        }
+    }
+
+    private static void signalled(int code) {
+        Thread thread = downloading;
+        if (exitCode != 0 || thread == null) {
+            PrintStream out = err;
+            if (out != null && exitCode == 0) {
+                out.println();
+                out.println("myclient: interrupted");
+            }
+            ProcessExit.exit(code);
+            return;
+        }
+        exitCode = code;
+        thread.interrupt();
+        Thread.ofPlatform().daemon().name("myclient-grace").start(() -> {
+            try {
+                TimeUnit.SECONDS.sleep(GRACE_SECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            ProcessExit.exit(code);
+        });
+    }
+
+    /** The current thread is about to download (true) or has stopped (false). */
+    static void downloading(boolean now) {
+        downloading = now ? Thread.currentThread() : null;
+    }
+
+    /** The exit code of the signal that interrupted the download, or {@code fallback} if none did. */
+    static int exitCode(int fallback) {
+        int code = exitCode;
+        return code != 0 ? code : fallback;
+    }
+}

@@ -1,0 +1,146 @@
+package chunk.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chunk.client.ChunkOutcome;
+import chunk.client.ServerAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class PieceMapTests {
+
+    /** 10 pieces of 4 KiB in 2 chunks of 5. */
+    private final ChunkPlanner.Plan plan = ChunkPlanner.plan(10 * 4096, 2);
+    private final ServerBoard board = new ServerBoard(List.of(new ServerAddress("127.0.0.1", 1), new ServerAddress("127.0.0.1", 2)));
+
+    private PieceMap map(BitSet done, PieceMap.Digests digests) {
+        return new PieceMap(plan, board, done, digests, Duration.ofSeconds(30));
+    }
+
+    private static Lease leaseOf(PieceMap.Next next) {
+        assertThat(next).isInstanceOf(PieceMap.Next.Fetch.class);
+        return ((PieceMap.Next.Fetch) next).lease();
+    }
+
+    @Nested
+    class StartedWithPiecesDone {
+
+        @Test
+        void leasesOnlyTheMissingOnes() {
+            BitSet done = new BitSet();
+            done.set(0, 2);
+            done.set(3);
+            PieceMap map = map(done, null);
+
+            Lease first = leaseOf(map.next(0));
+            assertThat(first.first()).isEqualTo(2);
+            assertThat(first.end()).isEqualTo(3);
+            Lease second = leaseOf(map.next(0));
+            assertThat(second.first()).isEqualTo(4);
+            assertThat(second.end()).isEqualTo(5);
+            assertThat(map.done()).isEqualTo(done);
+            assertThat(map.doneBytes()).isEqualTo(3 * 4096);
+        }
+
+        @Test
+        void thatAreAllDoneHasNothingToFetch() {
+            BitSet done = new BitSet();
+            done.set(0, 10);
+            PieceMap map = map(done, null);
+
+            assertThat(map.next(0)).isInstanceOf(PieceMap.Next.Stop.class);
+            assertThat(map.complete()).isTrue();
+            assertThat(map.outcomes()).allSatisfy(outcome -> assertThat(outcome).isInstanceOf(ChunkOutcome.Completed.class));
+        }
+    }
+
+    @Nested
+    class AChunksConnection {
+
+        @Test
+        void startsOnServerIModNThenTheNext() {
+            PieceMap map = map(new BitSet(), null);
+
+            Lease zero = leaseOf(map.next(0));
+            Lease one = leaseOf(map.next(1));
+
+            assertThat(zero.server.index).isZero();
+            assertThat(one.server.index).isOne();
+            assertThat(one.first()).isEqualTo(5);
+            map.ended(zero, "connection refused", false);
+            Lease retry = leaseOf(map.next(0));
+            assertThat(retry.server.index).as("the next server after the one that failed").isOne();
+            assertThat(retry.first()).isZero();
+        }
+
+        @Test
+        void stopsWhenEveryServerFailedItsChunkAndNothingIsInFlight() {
+            PieceMap map = map(new BitSet(), null);
+            map.ended(leaseOf(map.next(0)), "refused", false);
+            map.ended(leaseOf(map.next(0)), "refused", false);
+
+            assertThat(map.next(0)).isInstanceOf(PieceMap.Next.Stop.class);
+            assertThat(map.outcomes().getFirst()).isInstanceOfSatisfying(ChunkOutcome.Failed.class,
+                    failed -> assertThat(failed.failures()).hasSize(2));
+        }
+    }
+
+    @Nested
+    class ItsListener {
+
+        @Test
+        void hearsEachPieceWrittenThenVerifiedAndNotAPieceThatDoesNotMatch() {
+            byte[] good = new byte[32];
+            PieceMap map = map(new BitSet(), (piece, sha256) -> java.util.Arrays.equals(sha256, good));
+            List<String> heard = new ArrayList<>();
+            map.addListener(new PieceMap.Listener() {
+                @Override
+                public void written(int piece) {
+                    heard.add("written " + piece);
+                }
+
+                @Override
+                public void verified(int piece) {
+                    heard.add("verified " + piece);
+                }
+            });
+            Lease lease = leaseOf(map.next(0));
+
+            assertThat(map.delivered(lease, 0, good, 1000)).isEqualTo(PieceMap.Acceptance.ACCEPTED);
+            assertThat(map.delivered(lease, 1, new byte[] {1}, 1000)).isEqualTo(PieceMap.Acceptance.MISMATCH);
+
+            assertThat(heard).containsExactly("written 0", "verified 0");
+            BitSet expected = new BitSet();
+            expected.set(0);
+            assertThat(map.done()).isEqualTo(expected);
+        }
+
+        @Test
+        void hearsOnlyWrittenWhenThereAreNoDigests() {
+            PieceMap map = map(new BitSet(), null);
+            List<Integer> written = new ArrayList<>();
+            List<Integer> verified = new ArrayList<>();
+            map.addListener(new PieceMap.Listener() {
+                @Override
+                public void written(int piece) {
+                    written.add(piece);
+                }
+
+                @Override
+                public void verified(int piece) {
+                    verified.add(piece);
+                }
+            });
+            Lease lease = leaseOf(map.next(1));
+
+            map.delivered(lease, 5, null, 1000);
+
+            assertThat(written).containsExactly(5);
+            assertThat(verified).isEmpty();
+        }
+    }
+}

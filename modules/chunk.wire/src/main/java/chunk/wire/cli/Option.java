@@ -1,0 +1,70 @@
+package chunk.wire.cli;
+
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One option of a command line: its long name ({@code --output}), an optional one-letter
+ * short name ({@code -o}), the name of its value in the help ({@code <path>}; none for a
+ * flag) and its line of help. A program lists its options in one table and hands it to
+ * {@link Tokenizer#tokenize}; the help's option lines come from the same table.
+ *
+ * @param name the long name, starting with {@code --}
+ * @param shortName {@code -} and one letter, or null
+ * @param valueName how the help names the value ({@code <s>}), or null for a flag
+ * @param help one line: what the option does, and its default where it has one
+ */
+public record Option(String name, @Nullable String shortName, @Nullable String valueName, String help) {
+
+    /** {@code -h}, {@code --help}: the same on every program. */
+    public static final Option HELP = flag("--help", "-h", "show this help");
+    /** {@code -V}, {@code --version}: the same on every program. */
+    public static final Option VERSION = flag("--version", "-V", "show the version");
+
+    public Option {
+        // Plain character tests, not a regex: these run at every start of both programs.
+        if (!name.startsWith("--") || name.length() < 3 || name.indexOf('=') >= 0) {
+            throw new IllegalArgumentException("a long option name is --word, not " + name);
+        }
+        if (shortName != null && (shortName.length() != 2 || shortName.charAt(0) != '-'
+                || !Character.isLetter(shortName.charAt(1)))) {
+            throw new IllegalArgumentException("a short option name is - and one letter, not " + shortName);
+        }
+        Objects.requireNonNull(help);
+    }
+
+    /** A flag with a long name only. */
+    public static Option flag(String name, String help) {
+        return new Option(name, null, null, help);
+    }
+
+    /** A flag with a long and a short name. */
+    public static Option flag(String name, String shortName, String help) {
+        return new Option(name, shortName, null, help);
+    }
+
+    /** An option that takes a value, with a long name only. */
+    public static Option valued(String name, String valueName, String help) {
+        return new Option(name, null, valueName, help);
+    }
+
+    /** An option that takes a value, with a long and a short name. */
+    public static Option valued(String name, String shortName, String valueName, String help) {
+        return new Option(name, shortName, valueName, help);
+    }
+
+    /** {@code -q}, {@code --quiet}, with this program's words for what it leaves out. */
+    public static Option quiet(String help) {
+        return flag("--quiet", "-q", help);
+    }
+
+    /** {@code -v}, {@code --verbose}, with this program's words for what it adds. */
+    public static Option verbose(String help) {
+        return flag("--verbose", "-v", help);
+    }
+
+    /** Whether the option takes a value. */
+    public boolean takesValue() {
+        return valueName != null;
+    }
+}
