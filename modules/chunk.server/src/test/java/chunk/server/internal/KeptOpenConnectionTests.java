@@ -189,12 +189,12 @@ class KeptOpenConnectionTests {
                 .putLong(startOffset).putLong(transferSize).putInt(packetType).putInt(textLength).array();
     }
 
-    /** The hand-made vectors of {@code keep-open.txt}, by their comment's first words ({@code "then-size request"}). */
+    /** chunk.wire's {@code wire-vectors/keep-open.txt} (copied by the build), by their comment's first words ({@code "then-size request"}). */
     static Map<String, byte[]> vectors() throws IOException {
         Map<String, byte[]> vectors = new LinkedHashMap<>();
-        try (InputStream in = KeptOpenConnectionTests.class.getResourceAsStream("/keep-open.txt")) {
+        try (InputStream in = KeptOpenConnectionTests.class.getResourceAsStream("/wire-vectors/keep-open.txt")) {
             if (in == null) {
-                throw new IOException("keep-open.txt is missing from the test resources");
+                throw new IOException("wire-vectors/keep-open.txt is missing from the test resources");
             }
             String name = null;
             for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
