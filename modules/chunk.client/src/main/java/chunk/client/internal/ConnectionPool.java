@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The connections of one download, kept open between requests where a server speaks
@@ -167,14 +168,14 @@ final class ConnectionPool implements AutoCloseable {
     }
 
     /** An idle connection to {@code server} recent enough to reuse, or null; older ones are closed on the way. */
-    private ServerConnection takeIdle(ServerAddress server) {
+    private @Nullable ServerConnection takeIdle(ServerAddress server) {
         Server state = servers.get(server);
         if (state == null || !state.agreed) {
             return null;
         }
         long now = System.nanoTime();
         List<ServerConnection> stale = new ArrayList<>();
-        ServerConnection found = null;
+        @Nullable ServerConnection found = null;
         synchronized (state.idle) {
             while (found == null && !state.idle.isEmpty()) {
                 Idle idle = state.idle.pollFirst();
