@@ -174,12 +174,14 @@ final class ConnectionPool implements AutoCloseable {
             return null;
         }
         long now = System.nanoTime();
+        // Also well inside the stall timeout, so that the watchdog cannot close a connection just taken up.
+        long within = Math.min(state.reuseWithinNanos, watchdog.timeout().toNanos() / 2);
         List<ServerConnection> stale = new ArrayList<>();
         @Nullable ServerConnection found = null;
         synchronized (state.idle) {
             while (found == null && !state.idle.isEmpty()) {
                 Idle idle = state.idle.pollFirst();
-                if (now - idle.sinceNanos() < state.reuseWithinNanos && idle.connection().isOpen() && !idle.connection().stalled()) {
+                if (now - idle.sinceNanos() < within && idle.connection().isOpen() && !idle.connection().stalled()) {
                     found = idle.connection();
                 } else {
                     stale.add(idle.connection());

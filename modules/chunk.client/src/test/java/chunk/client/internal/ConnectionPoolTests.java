@@ -243,6 +243,24 @@ class ConnectionPoolTests {
         }
 
         @Test
+        void aConnectionIdleForHalfTheStallTimeoutIsNotReusedEvenIfTheServerWouldWait() throws Exception {
+            ServerAddress server = myserver();
+            try (StallWatchdog quick = new StallWatchdog(Duration.ofMillis(400));
+                    ConnectionPool impatient = new ConnectionPool(Duration.ofSeconds(5), quick, 8, versionOne)) {
+                try (PooledConnection connection = impatient.connection(server)) {
+                    connection.ask(new Frame.SizeRequest("hello.txt"));
+                }
+
+                Thread.sleep(250);
+
+                try (PooledConnection connection = impatient.connection(server)) {
+                    assertThat(connection.reused()).isFalse();
+                    assertThat(connection.ask(new Frame.SizeRequest("hello.txt"))).isEqualTo(new Frame.SizeReply(HELLO.length));
+                }
+            }
+        }
+
+        @Test
         void closingThePoolClosesItsIdleConnectionsAndThoseGivenBackLater() throws Exception {
             ServerAddress server = myserver();
             PooledConnection inUse = pool.connection(server);
