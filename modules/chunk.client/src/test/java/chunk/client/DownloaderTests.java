@@ -212,10 +212,15 @@ class DownloaderTests {
             assertThat(saved.resolve("data.bin")).hasSameBinaryContentAs(original);
             // Half of chunk 0's eight pieces arrive: the next server is asked for the other four only.
             ByteRange firstChunk = new ByteRange(0, HALF);
-            assertThat(breaking.chunkRequests()).extracting(Frame.ChunkRequest::range).containsExactly(firstChunk);
+            assertThat(breaking.chunkRequests()).extracting(Frame.ChunkRequest::range).first().isEqualTo(firstChunk);
             assertThat(good.chunkRequests()).extracting(Frame.ChunkRequest::range)
                     .contains(firstChunk.remainderAfter(HALF / 2))
                     .doesNotContain(firstChunk);
+            // Nobody is asked again for the pieces that arrived (under load the end-game may hand
+            // the breaking server a later part again, but never what it already delivered).
+            assertThat(breaking.chunkRequests().subList(1, breaking.chunkRequests().size()))
+                    .extracting(Frame.ChunkRequest::range)
+                    .allSatisfy(range -> assertThat(range.offset()).isGreaterThanOrEqualTo(HALF / 2));
         }
 
         @Test
