@@ -4,6 +4,7 @@ import chunk.server.FileServer;
 import chunk.server.ServerConfig;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
@@ -101,7 +102,7 @@ public final class RunningServer implements FileServer {
     }
 
     /** Connections from {@code address} waiting for a request now, for tests. */
-    int waitingFrom(java.net.InetAddress address) {
+    int waitingFrom(InetAddress address) {
         return admission.waitingFrom(address);
     }
 
