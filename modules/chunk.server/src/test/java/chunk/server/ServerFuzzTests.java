@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A seeded fuzz of the server over real sockets: random bytes, bit flips of valid requests,
  * huge lengths, path traversal, NUL and invalid UTF-8, cut-off requests, mixed with valid
- * requests whose answers are checked byte for byte. Nothing outside the root may ever be
+ * requests whose answers are checked byte for byte, a quarter of them as the second request of
+ * a kept-open connection. Nothing outside the root may ever be
  * sent, and the server must still answer at the end. A few thousand inputs by default; the
  * long run ({@code bench/fuzz-server}) sets {@code -Dchunk.fuzz.inputs=100000}.
  */
@@ -77,10 +78,11 @@ class ServerFuzzTests {
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < INPUTS; i++) {
                 Input input = next(random);
+                boolean keptOpen = random.nextInt(4) == 0;
                 inFlight.acquire();
                 done.add(clients.submit(() -> {
                     try {
-                        if (check(address, input)) {
+                        if (check(address, input, keptOpen)) {
                             checked.incrementAndGet();
                         }
                     } finally {
@@ -174,10 +176,19 @@ class ServerFuzzTests {
         return new Input(TestClient.bytes(new Frame.ChunkRequest(name, asked)), new Frame.ChunkReply(sent) + " " + Arrays.toString(data));
     }
 
-    /** Sends one input and checks what comes back; true if it was a valid request answered right. */
-    boolean check(InetSocketAddress address, Input input) throws IOException {
+    /**
+     * Sends one input, after a keep-open if {@code keptOpen} (so that it is read as a later
+     * request on a kept-open connection), and checks what comes back; true if it was a valid
+     * request answered right.
+     */
+    boolean check(InetSocketAddress address, Input input, boolean keptOpen) throws IOException {
         byte[] response;
         try (Socket socket = TestClient.connect(address)) {
+            if (keptOpen) {
+                socket.getOutputStream().write(TestClient.bytes(new Frame.KeepOpenRequest(1)));
+                Frame.KeepOpenAnswer agreed = FrameDecoder.readKeepOpenAnswer(Channels.newChannel(socket.getInputStream()));
+                assertThat(agreed).isInstanceOf(Frame.KeepOpenReply.class);
+            }
             socket.getOutputStream().write(input.bytes());
             socket.shutdownOutput();
             response = socket.getInputStream().readAllBytes();

@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * One message of the chunk protocol. A connection carries one {@link Request} from the
- * client and one {@link Reply} from the server; after a {@link ChunkReply} come exactly
+ * client and one {@link Reply} from the server (or, once kept open, several in turn); after a {@link ChunkReply} come exactly
  * {@code range().length()} bytes of file data, which are not part of the frame.
  *
  * <p>On the wire every frame is a {@value #HEADER_BYTES}-byte little-endian header
@@ -22,8 +22,13 @@ import java.util.Objects;
  * asks for the SHA-256 of a run of a file's pieces, and its {@link DigestReply} carries them in
  * binary in place of the text. A server that does not know it (the original does not) answers
  * ERROR, which tells a client to use only SIZE and CHUNK with that server.
+ *
+ * <p>Packet type {@value #TYPE_KEEP_OPEN}, KEEP-OPEN, is the other: sent as the first frame of a
+ * connection, a {@link KeepOpenRequest} asks the server to keep the connection open for more
+ * requests after each reply, and a {@link KeepOpenReply} agrees. An {@link Opening} is what a
+ * client may send first, a {@link KeepOpenAnswer} what a server may answer to a keep-open.
  */
-public sealed interface Frame permits Frame.Request, Frame.Reply {
+public sealed interface Frame permits Frame.Opening, Frame.Reply, Frame.KeepOpenAnswer {
 
     /** Bytes in every header. */
     int HEADER_BYTES = 24;
@@ -38,6 +43,11 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
     int TYPE_CHUNK = 1;
     /** Packet type of a digest request and of its reply (chunk's extension, not known to the original programs). */
     int TYPE_DIGESTS = 2;
+    /**
+     * Packet type of a keep-open request and of its reply (chunk's extension for persistent
+     * connections, not known to the original programs nor to chunk 1.0).
+     */
+    int TYPE_KEEP_OPEN = 3;
     /** Packet type of an error reply: 0xFFFFFFFF on the wire. */
     int TYPE_ERROR = 0xFFFF_FFFF;
 
@@ -50,11 +60,14 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
      * the {@value #MAX_TEXT_BYTES}-byte text limit.
      */
     int MAX_DIGESTS_PER_REPLY = 126;
+    /** The version of persistent connections that this code speaks, the only one so far. */
+    long KEEP_OPEN_VERSION = 1;
 
     /**
      * The {@code packetType} field of this frame's header.
      *
-     * @return one of {@link #TYPE_SIZE}, {@link #TYPE_CHUNK}, {@link #TYPE_DIGESTS}, {@link #TYPE_ERROR}
+     * @return one of {@link #TYPE_SIZE}, {@link #TYPE_CHUNK}, {@link #TYPE_DIGESTS}, {@link #TYPE_KEEP_OPEN},
+     *     {@link #TYPE_ERROR}
      */
     int packetType();
 
@@ -86,8 +99,11 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
         return fileSize / pieceLength + (fileSize % pieceLength == 0 ? 0 : 1);
     }
 
-    /** What a client sends: it always names a file. */
-    sealed interface Request extends Frame permits SizeRequest, ChunkRequest, DigestRequest {
+    /** What a client may send as the first frame of a connection: a request, or a keep-open that asks for more. */
+    sealed interface Opening extends Frame permits Request, KeepOpenRequest {}
+
+    /** What a client asks about a file: it always names one. */
+    sealed interface Request extends Opening permits SizeRequest, ChunkRequest, DigestRequest {
         /**
          * The file asked for, relative to the server's directory.
          *
@@ -96,8 +112,62 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
         String fileName();
     }
 
-    /** What a server answers. */
+    /** What a server answers to a {@link Request}. */
     sealed interface Reply extends Frame permits SizeReply, ChunkReply, DigestReply, ErrorReply {}
+
+    /** What a server answers to a {@link KeepOpenRequest}: agreement, or an ERROR from a server that does not speak it. */
+    sealed interface KeepOpenAnswer extends Frame permits KeepOpenReply, ErrorReply {}
+
+    /**
+     * Asks the server to keep this connection open after each reply, for further requests. Valid
+     * only as the first frame of a connection. On the wire: {@code startOffset} 0,
+     * {@code transferSize} the version, no text.
+     *
+     * @param version the highest version of persistent connections the client speaks, at least 1
+     */
+    record KeepOpenRequest(long version) implements Opening {
+        /**
+         * Checks the version.
+         *
+         * @throws IllegalArgumentException if the version is less than 1
+         */
+        public KeepOpenRequest {
+            requireValidVersion(version);
+        }
+
+        @Override
+        public int packetType() {
+            return TYPE_KEEP_OPEN;
+        }
+    }
+
+    /**
+     * The server keeps the connection open: after each reply it waits for the next request.
+     * On the wire: {@code startOffset} the wait, {@code transferSize} the version, no text.
+     *
+     * @param waitMillis how long the server waits for the whole next request after the end of a
+     *     reply before it closes the connection, in milliseconds, at least 1
+     * @param version the version the server speaks on this connection, from 1 to the one asked
+     *     for (which only the requester can check)
+     */
+    record KeepOpenReply(long waitMillis, long version) implements KeepOpenAnswer {
+        /**
+         * Checks the values.
+         *
+         * @throws IllegalArgumentException if the wait or the version is less than 1
+         */
+        public KeepOpenReply {
+            if (waitMillis < 1) {
+                throw new IllegalArgumentException("a keep-open reply's wait is at least 1 ms, not " + waitMillis);
+            }
+            requireValidVersion(version);
+        }
+
+        @Override
+        public int packetType() {
+            return TYPE_KEEP_OPEN;
+        }
+    }
 
     /**
      * Asks for the length of {@code fileName}.
@@ -271,12 +341,13 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
     }
 
     /**
-     * The server cannot serve the request; the server closes the connection after it.
+     * The server cannot serve the request. On a connection that is not kept open, the server
+     * closes it after this reply; on a kept-open one, only after a malformed request or when busy.
      *
      * @param reason why, for a person to read: up to {@value Frame#MAX_TEXT_BYTES} bytes of
      *     UTF-8, possibly empty
      */
-    record ErrorReply(String reason) implements Reply {
+    record ErrorReply(String reason) implements Reply, KeepOpenAnswer {
         /**
          * Checks the values.
          *
@@ -291,6 +362,12 @@ public sealed interface Frame permits Frame.Request, Frame.Reply {
         @Override
         public int packetType() {
             return TYPE_ERROR;
+        }
+    }
+
+    private static void requireValidVersion(long version) {
+        if (version < 1) {
+            throw new IllegalArgumentException("a persistent-connection version is at least 1, not " + version);
         }
     }
 

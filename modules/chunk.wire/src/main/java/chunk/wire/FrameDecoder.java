@@ -31,6 +31,8 @@ public final class FrameDecoder {
 
     /**
      * Reads the request a client sent: exactly one frame, header and text, and nothing more.
+     * A keep-open ({@link Frame#TYPE_KEEP_OPEN}) is not a request: it may only open a connection
+     * (see {@link #readOpening}), so here it is rejected as {@link Problem#UNKNOWN_TYPE}.
      *
      * @param in a blocking channel, such as a connected {@link java.nio.channels.SocketChannel}
      * @return the size, chunk or digest request
@@ -40,11 +42,43 @@ public final class FrameDecoder {
      */
     public static Frame.Request readRequest(ReadableByteChannel in) throws IOException {
         Header header = readHeader(in);
-        // The framing (header, then textLength bytes) is the same for every packet type, so
-        // the whole frame is read before it is judged: a server that rejects a request has
-        // then consumed all of it, and closing the socket sends FIN rather than a RST that
-        // could destroy its ERROR reply on the way to the client.
         byte[] text = readText(in, header.textLength());
+        if (header.packetType() == Frame.TYPE_KEEP_OPEN) {
+            throw new MalformedFrameException(Problem.UNKNOWN_TYPE,
+                    "packet type 3 (keep open) is valid only as the first request of a connection");
+        }
+        return request(header, text);
+    }
+
+    /**
+     * Reads the first frame a client sent on a connection: a request, or a keep-open that asks
+     * for the connection to carry more requests after it. Exactly one frame is read.
+     *
+     * @param in a blocking channel, such as a connected {@link java.nio.channels.SocketChannel}
+     * @return the request or the keep-open
+     * @throws MalformedFrameException if the bytes are not a size, chunk, digest or keep-open request
+     * @throws IllegalArgumentException if the channel returns no bytes (it is non-blocking)
+     * @throws IOException if the channel fails
+     */
+    public static Frame.Opening readOpening(ReadableByteChannel in) throws IOException {
+        Header header = readHeader(in);
+        byte[] text = readText(in, header.textLength());
+        if (header.packetType() == Frame.TYPE_KEEP_OPEN) {
+            header.requireNoText("a keep-open request");
+            header.requireZero(header.startOffset(), "startOffset", "a keep-open request");
+            if (header.transferSize() < 1) {
+                throw new MalformedFrameException(Problem.BAD_KEEP_OPEN,
+                        "bad keep-open request: version " + header.transferSize() + " (versions start at 1)");
+            }
+            return new Frame.KeepOpenRequest(header.transferSize());
+        }
+        return request(header, text);
+    }
+
+    /** The framing (header, then textLength bytes) is the same for every packet type, so callers read the whole frame before it is judged. */
+    private static Frame.Request request(Header header, byte[] text) throws MalformedFrameException {
+        // A server that rejects a request has then consumed all of it, and closing the socket
+        // sends FIN rather than a RST that could destroy its ERROR reply on the way to the client.
         return switch (header.packetType()) {
             case Frame.TYPE_SIZE -> {
                 header.requireZero(header.startOffset(), "startOffset", "a size request");
@@ -61,6 +95,34 @@ public final class FrameDecoder {
             }
             default -> throw new MalformedFrameException(
                     Problem.UNKNOWN_TYPE, "unknown packet type " + Integer.toUnsignedString(header.packetType()));
+        };
+    }
+
+    /**
+     * Reads what a server answered to a {@link Frame.KeepOpenRequest}: its agreement, or the
+     * ERROR of a server that does not speak persistent connections. Whether the version is one
+     * the client asked for is the client's to check.
+     *
+     * @param in a blocking channel, such as a connected {@link java.nio.channels.SocketChannel}
+     * @return the keep-open reply or the error reply
+     * @throws MalformedFrameException if the bytes are neither, e.g. a size reply
+     * @throws IllegalArgumentException if the channel returns no bytes (it is non-blocking)
+     * @throws IOException if the channel fails
+     */
+    public static Frame.KeepOpenAnswer readKeepOpenAnswer(ReadableByteChannel in) throws IOException {
+        Header header = readHeader(in);
+        return switch (header.packetType()) {
+            case Frame.TYPE_KEEP_OPEN -> {
+                header.requireNoText("a keep-open reply");
+                if (header.startOffset() < 1 || header.transferSize() < 1) {
+                    throw new MalformedFrameException(Problem.BAD_KEEP_OPEN, "a keep-open reply needs a wait of at least"
+                            + " 1 ms and a version of at least 1, not " + header.startOffset() + " ms and " + header.transferSize());
+                }
+                yield new Frame.KeepOpenReply(header.startOffset(), header.transferSize());
+            }
+            case Frame.TYPE_ERROR -> errorReply(header, in);
+            default -> throw new MalformedFrameException(Problem.UNKNOWN_TYPE, "packet type "
+                    + Integer.toUnsignedString(header.packetType()) + " in answer to a keep-open request");
         };
     }
 
@@ -95,15 +157,17 @@ public final class FrameDecoder {
                 header.requireDigestReplyNumbers();
                 yield digestReply(header, readText(in, header.textLength()));
             }
-            case Frame.TYPE_ERROR -> {
-                byte[] text = readText(in, header.textLength());
-                header.requireZero(header.startOffset(), "startOffset", "an error reply");
-                header.requireZero(header.transferSize(), "transferSize", "an error reply");
-                yield new Frame.ErrorReply(utf8(text, "the error reason"));
-            }
+            case Frame.TYPE_ERROR -> errorReply(header, in);
             default -> throw new MalformedFrameException(
                     Problem.UNKNOWN_TYPE, "unknown packet type " + Integer.toUnsignedString(header.packetType()));
         };
+    }
+
+    private static Frame.ErrorReply errorReply(Header header, ReadableByteChannel in) throws IOException {
+        byte[] text = readText(in, header.textLength());
+        header.requireZero(header.startOffset(), "startOffset", "an error reply");
+        header.requireZero(header.transferSize(), "transferSize", "an error reply");
+        return new Frame.ErrorReply(utf8(text, "the error reason"));
     }
 
     private record Header(long startOffset, long transferSize, int packetType, int textLength) {

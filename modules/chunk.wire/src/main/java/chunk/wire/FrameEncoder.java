@@ -29,14 +29,15 @@ public final class FrameEncoder {
             case Frame.DigestRequest request -> utf8(request.fileName());
             case Frame.DigestReply reply -> payload(reply);
             case Frame.ErrorReply error -> utf8(error.reason());
-            case Frame.SizeReply _, Frame.ChunkReply _ -> new byte[0];
+            case Frame.SizeReply _, Frame.ChunkReply _, Frame.KeepOpenRequest _, Frame.KeepOpenReply _ -> new byte[0];
         };
         long startOffset = switch (frame) {
             case Frame.ChunkRequest request -> request.range().offset();
             case Frame.ChunkReply reply -> reply.range().offset();
             case Frame.DigestRequest request -> request.firstPiece();
             case Frame.DigestReply reply -> reply.firstPiece();
-            case Frame.SizeRequest _, Frame.SizeReply _, Frame.ErrorReply _ -> 0;
+            case Frame.KeepOpenReply reply -> reply.waitMillis();
+            case Frame.SizeRequest _, Frame.SizeReply _, Frame.ErrorReply _, Frame.KeepOpenRequest _ -> 0;
         };
         long transferSize = switch (frame) {
             case Frame.ChunkRequest request -> request.range().length();
@@ -44,6 +45,8 @@ public final class FrameEncoder {
             case Frame.SizeReply reply -> reply.fileSize();
             case Frame.DigestRequest request -> request.pieceLength();
             case Frame.DigestReply reply -> reply.fileSize();
+            case Frame.KeepOpenRequest request -> request.version();
+            case Frame.KeepOpenReply reply -> reply.version();
             case Frame.SizeRequest _, Frame.ErrorReply _ -> 0;
         };
         ByteBuffer bytes = ByteBuffer.allocate(Frame.HEADER_BYTES + text.length).order(Frame.BYTE_ORDER);

@@ -34,7 +34,9 @@ public final class MalformedFrameException extends IOException {
          * not a power of two from 4 KiB to 1 GiB, or a payload that is not a root and at most
          * {@value Frame#MAX_DIGESTS_PER_REPLY} digests.
          */
-        BAD_DIGESTS
+        BAD_DIGESTS,
+        /** A KEEP-OPEN frame with a version below 1, or a reply's wait below 1 ms. */
+        BAD_KEEP_OPEN
     }
 
     /** The rule the input broke. */

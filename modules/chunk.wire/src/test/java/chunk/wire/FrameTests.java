@@ -33,6 +33,8 @@ class FrameTests {
             assertThat(Frame.MIN_PIECE_LENGTH).isEqualTo(4096);
             assertThat(Frame.MAX_PIECE_LENGTH).isEqualTo(1 << 30);
             assertThat(Frame.MAX_DIGESTS_PER_REPLY).isEqualTo(126);
+            assertThat(Frame.TYPE_KEEP_OPEN).isEqualTo(3);
+            assertThat(Frame.KEEP_OPEN_VERSION).isEqualTo(1);
         }
 
         @Test
@@ -50,6 +52,17 @@ class FrameTests {
             assertThat(new Frame.ErrorReply("x").packetType()).isEqualTo(Frame.TYPE_ERROR);
             assertThat(new Frame.DigestRequest("a", 0, 4096).packetType()).isEqualTo(Frame.TYPE_DIGESTS);
             assertThat(new Frame.DigestReply(0, 0, ROOT, List.of()).packetType()).isEqualTo(Frame.TYPE_DIGESTS);
+            assertThat(new Frame.KeepOpenRequest(1).packetType()).isEqualTo(Frame.TYPE_KEEP_OPEN);
+            assertThat(new Frame.KeepOpenReply(1, 1).packetType()).isEqualTo(Frame.TYPE_KEEP_OPEN);
+        }
+
+        @ParameterizedTest(name = "wait {0} ms, version {1}")
+        @CsvSource({"0, 1", "1, 0", "-1, 1", "1, -1"})
+        void aKeepOpenNeedsAPositiveWaitAndVersion(long waitMillis, long version) {
+            assertThatIllegalArgumentException().isThrownBy(() -> new Frame.KeepOpenReply(waitMillis, version));
+            if (version < 1) {
+                assertThatIllegalArgumentException().isThrownBy(() -> new Frame.KeepOpenRequest(version));
+            }
         }
     }
 

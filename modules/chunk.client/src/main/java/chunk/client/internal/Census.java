@@ -92,12 +92,12 @@ final class Census implements AutoCloseable {
     private final String fileName;
     private final List<ServerAddress> servers;
     private final Duration connectTimeout;
-    private final StallWatchdog watchdog;
+    private final ConnectionPool connections;
     private final DownloadListener listener;
     private final Set<ServerAddress> versionOne;
     private final boolean askDigests;
     private final LinkedBlockingQueue<Claim> answers = new LinkedBlockingQueue<>();
-    private final Set<ServerConnection> open = ConcurrentHashMap.newKeySet();
+    private final Set<PooledConnection> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /**
@@ -105,12 +105,12 @@ final class Census implements AutoCloseable {
      *     servers found so are added
      * @param askDigests false to ask for sizes only ({@code --no-verify})
      */
-    Census(String fileName, List<ServerAddress> servers, Duration connectTimeout, StallWatchdog watchdog,
+    Census(String fileName, List<ServerAddress> servers, Duration connectTimeout, ConnectionPool connections,
             DownloadListener listener, Set<ServerAddress> versionOne, boolean askDigests) {
         this.fileName = fileName;
         this.servers = List.copyOf(servers);
         this.connectTimeout = connectTimeout;
-        this.watchdog = watchdog;
+        this.connections = connections;
         this.listener = listener;
         this.versionOne = versionOne;
         this.askDigests = askDigests;
@@ -321,16 +321,15 @@ final class Census implements AutoCloseable {
     /** The server's size and root, or a refusal; an ERROR reply is marked {@link #VERSION_ONE}. */
     private @Nullable Claim askDigests(ServerAddress server) {
         listener.connecting(server, fileName, null);
-        ServerConnection connection;
+        PooledConnection connection;
         try {
-            connection = ServerConnection.open(server, connectTimeout, watchdog);
+            connection = connections.connection(server);
         } catch (IOException e) {
             return new Claim.Refused(server, IoFailures.explain(e));
         }
         open.add(connection);
         try (connection) {
-            connection.send(new Frame.DigestRequest(fileName, 0, IDENTITY_PIECE_LENGTH));
-            return switch (connection.readReply()) {
+            return switch (connection.ask(new Frame.DigestRequest(fileName, 0, IDENTITY_PIECE_LENGTH))) {
                 case Frame.DigestReply reply -> checked(server, reply);
                 case Frame.ErrorReply error -> new Claim.Refused(server, VERSION_ONE + error.reason());
                 case Frame.SizeReply _ -> new Claim.Refused(server, "answered a digest request with a size");
@@ -358,16 +357,15 @@ final class Census implements AutoCloseable {
 
     private Claim askSize(ServerAddress server) {
         listener.connecting(server, fileName, null);
-        ServerConnection connection;
+        PooledConnection connection;
         try {
-            connection = ServerConnection.open(server, connectTimeout, watchdog);
+            connection = connections.connection(server);
         } catch (IOException e) {
             return new Claim.Refused(server, IoFailures.explain(e));
         }
         open.add(connection);
         try (connection) {
-            connection.send(new Frame.SizeRequest(fileName));
-            return switch (connection.readReply()) {
+            return switch (connection.ask(new Frame.SizeRequest(fileName))) {
                 case Frame.SizeReply reply -> new Claim.SizeOnly(server, reply.fileSize());
                 case Frame.ErrorReply error -> new Claim.Refused(server, "server says \"" + error.reason() + "\"");
                 case Frame.ChunkReply _ -> new Claim.Refused(server, "answered a size request with a chunk");
@@ -384,12 +382,6 @@ final class Census implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (ServerConnection connection : open) {
-            try {
-                connection.close();
-            } catch (IOException e) {
-                // closing is all we wanted
-            }
-        }
+        open.forEach(PooledConnection::close);
     }
 }

@@ -6,7 +6,6 @@ import chunk.wire.Frame;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,17 +35,14 @@ final class ChunkFetcher {
     private final String fileName;
     private final PartFile file;
     private final PieceMap map;
-    private final Duration connectTimeout;
-    private final StallWatchdog watchdog;
+    private final ConnectionPool connections;
     private final DownloadListener listener;
 
-    ChunkFetcher(String fileName, PartFile file, PieceMap map, Duration connectTimeout, StallWatchdog watchdog,
-            DownloadListener listener) {
+    ChunkFetcher(String fileName, PartFile file, PieceMap map, ConnectionPool connections, DownloadListener listener) {
         this.fileName = fileName;
         this.file = file;
         this.map = map;
-        this.connectTimeout = connectTimeout;
-        this.watchdog = watchdog;
+        this.connections = connections;
         this.listener = listener;
     }
 
@@ -61,9 +57,9 @@ final class ChunkFetcher {
         ChunkPlanner.Plan plan = map.plan();
         ByteRange range = ByteRange.between(plan.piece(lease.first()).offset(), plan.piece(lease.end() - 1).end());
         listener.connecting(lease.server.address, fileName, range);
-        ServerConnection connection;
+        PooledConnection connection;
         try {
-            connection = ServerConnection.open(lease.server.address, connectTimeout, watchdog);
+            connection = connections.connection(lease.server.address);
         } catch (IOException e) {
             return new Attempt.Failed(IoFailures.explain(e));
         }
@@ -73,8 +69,7 @@ final class ChunkFetcher {
             if (lease.revoked()) {
                 return new Attempt.TakenOver();
             }
-            connection.send(new Frame.ChunkRequest(fileName, range));
-            Frame.Reply reply = connection.readReply();
+            Frame.Reply reply = connection.ask(new Frame.ChunkRequest(fileName, range));
             String refusal = refusal(reply, range);
             if (refusal != null) {
                 return new Attempt.Failed(refusal);

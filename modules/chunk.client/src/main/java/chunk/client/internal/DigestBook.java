@@ -4,7 +4,6 @@ import chunk.client.ServerAddress;
 import chunk.wire.Digest;
 import chunk.wire.Frame;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,7 +53,7 @@ final class DigestBook implements PieceMap.Digests {
      * @throws UnavailableException if no server gave digests that add up to one root of this size
      */
     static DigestBook fetch(String fileName, long size, int pieceLength, List<ServerAddress> servers,
-            Frame.@Nullable DigestReply known, Duration connectTimeout, StallWatchdog watchdog)
+            Frame.@Nullable DigestReply known, ConnectionPool connections)
             throws UnavailableException, InterruptedException {
         int pieces = ChunkPlanner.pieceCount(size, pieceLength);
         int pages = (pieces + Frame.MAX_DIGESTS_PER_REPLY - 1) / Frame.MAX_DIGESTS_PER_REPLY;
@@ -76,7 +75,7 @@ final class DigestBook implements PieceMap.Digests {
                     // Each page from the next server in turn, and from the others if it fails.
                     for (int k = 0; k < servers.size() && replies[index] == null; k++) {
                         ServerAddress server = servers.get((index + k) % servers.size());
-                        Object answer = page(fileName, size, pieceLength, pieces, index, server, connectTimeout, watchdog);
+                        Object answer = page(fileName, size, pieceLength, pieces, index, server, connections);
                         if (answer instanceof Frame.DigestReply reply) {
                             replies[index] = reply;
                         } else {
@@ -118,12 +117,17 @@ final class DigestBook implements PieceMap.Digests {
 
     /** One page from one server: the reply, or why not. */
     private static Object page(String fileName, long size, int pieceLength, int pieces, int page, ServerAddress server,
-            Duration connectTimeout, StallWatchdog watchdog) {
+            ConnectionPool connections) {
         long first = (long) page * Frame.MAX_DIGESTS_PER_REPLY;
         long expected = Math.min(Frame.MAX_DIGESTS_PER_REPLY, pieces - first);
-        try (ServerConnection connection = ServerConnection.open(server, connectTimeout, watchdog)) {
-            connection.send(new Frame.DigestRequest(fileName, first, pieceLength));
-            return switch (connection.readReply()) {
+        PooledConnection connection;
+        try {
+            connection = connections.connection(server);
+        } catch (IOException e) {
+            return IoFailures.explain(e);
+        }
+        try (connection) {
+            return switch (connection.ask(new Frame.DigestRequest(fileName, first, pieceLength))) {
                 case Frame.DigestReply reply when reply.firstPiece() == first && reply.fileSize() == size
                         && reply.digests().size() == expected -> reply;
                 case Frame.DigestReply reply -> "sent digests of " + reply.fileSize() + " bytes from piece " + reply.firstPiece()
@@ -134,7 +138,7 @@ final class DigestBook implements PieceMap.Digests {
                 case Frame.ChunkReply _ -> "answered a digest request with a chunk";
             };
         } catch (IOException e) {
-            return IoFailures.explain(e);
+            return connection.explain(e);
         }
     }
 }

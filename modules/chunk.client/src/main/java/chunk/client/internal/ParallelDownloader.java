@@ -58,6 +58,8 @@ public final class ParallelDownloader implements Downloader {
     private final DownloadListener listener;
     /** Servers that answered a digest request as the original does: asked only SIZE for the rest of the run. */
     private final Set<ServerAddress> versionOne = ConcurrentHashMap.newKeySet();
+    /** Servers that refused to keep a connection open: one request per connection for the rest of the run. */
+    private final Set<ServerAddress> keepOpenRefused = ConcurrentHashMap.newKeySet();
 
     public ParallelDownloader(List<ServerAddress> servers, DownloadOptions options, DownloadListener listener) {
         if (servers.isEmpty()) {
@@ -87,8 +89,11 @@ public final class ParallelDownloader implements Downloader {
         if (!options.force() && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             return new LocalFailure(fileName, target, Reason.EXISTS, "");
         }
+        // The census, the digests and the chunks share connections; they are closed with the pool when the file is done.
         try (StallWatchdog watchdog = new StallWatchdog(options.stallTimeout());
-                Census census = new Census(fileName, servers, options.connectTimeout(), watchdog, listener, versionOne,
+                ConnectionPool connections = new ConnectionPool(options.connectTimeout(), watchdog,
+                        ServerBoard.MAX_CONNECTIONS_PER_SERVER, keepOpenRefused);
+                Census census = new Census(fileName, servers, options.connectTimeout(), connections, listener, versionOne,
                         options.verify())) {
             Digest pinnedRoot = options.root() == null ? null : Digest.fromHex(options.root());
             LateAnswers late = new LateAnswers();
@@ -96,12 +101,12 @@ public final class ParallelDownloader implements Downloader {
                 case Census.Verdict.Unavailable(var failures) -> new DownloadResult.Unavailable(fileName, failures);
                 case Census.Verdict.Disputed(var claims, String problem) -> new DownloadResult.Disputed(fileName,
                         claims.stream().map(c -> c.server() + " " + c.said()).toList(), problem);
-                case Census.Verdict.Agreed agreed -> fetch(fileName, target, agreed, late, watchdog, start);
+                case Census.Verdict.Agreed agreed -> fetch(fileName, target, agreed, late, connections, start);
                 case Census.Verdict.Tied(var groups) -> {
                     // Each group in turn, until one gives the file --sha256 names.
                     DownloadResult result = null;
                     for (Census.Verdict.Agreed group : groups) {
-                        result = fetch(fileName, target, group, new LateAnswers(), watchdog, start);
+                        result = fetch(fileName, target, group, new LateAnswers(), connections, start);
                         if (!(result instanceof DownloadResult.ChecksumMismatch)) {
                             break;
                         }
@@ -149,7 +154,7 @@ public final class ParallelDownloader implements Downloader {
     }
 
     private DownloadResult fetch(String fileName, Path target, Census.Verdict.Agreed agreed, LateAnswers late,
-            StallWatchdog watchdog, long start) throws InterruptedException {
+            ConnectionPool connections, long start) throws InterruptedException {
         long size = agreed.size();
         Path partPath = PartFile.partPathFor(target);
         // A new download is measured against the free space before its part file is made; a
@@ -170,7 +175,7 @@ public final class ParallelDownloader implements Downloader {
             return new LocalFailure(fileName, target, Reason.CANNOT_CREATE, IoFailures.explain(e));
         }
         try (part) {
-            return fetchClaimed(fileName, target, part, agreed, late, watchdog, start);
+            return fetchClaimed(fileName, target, part, agreed, late, connections, start);
         } catch (IOException e) {
             // Closing a file that was only read or already renamed: nothing is lost.
             LOG.log(System.Logger.Level.DEBUG, () -> "closing the part file failed: " + e);
@@ -179,7 +184,7 @@ public final class ParallelDownloader implements Downloader {
     }
 
     private DownloadResult fetchClaimed(String fileName, Path target, PartFile part, Census.Verdict.Agreed agreed,
-            LateAnswers late, StallWatchdog watchdog, long start) throws InterruptedException {
+            LateAnswers late, ConnectionPool connections, long start) throws InterruptedException {
         long size = agreed.size();
         Path partPath = part.path();
         // The record comes first: a resumed download keeps its piece length, whatever <chunks> is now.
@@ -213,7 +218,7 @@ public final class ParallelDownloader implements Downloader {
                     ? new Frame.DigestReply(0, size, agreed.root(), agreed.firstDigests()) : null;
             try {
                 digests = DigestBook.fetch(fileName, size, (int) plan.pieceLength(), agreed.withDigests(), known,
-                        options.connectTimeout(), watchdog);
+                        connections);
             } catch (DigestBook.UnavailableException e) {
                 begun.closeKeeping();
                 return new DownloadResult.Disputed(fileName, List.of(), "cannot verify " + fileName + ": " + e.getMessage());
@@ -252,7 +257,7 @@ public final class ParallelDownloader implements Downloader {
             watcher.watch(map);
         }
         try (recorder) {
-            var fetcher = new ChunkFetcher(fileName, part, map, options.connectTimeout(), watchdog, listener);
+            var fetcher = new ChunkFetcher(fileName, part, map, connections, listener);
             var buffers = new BufferPool(BUFFER_SIZE);
             List<ChunkTask> tasks = new ArrayList<>(plan.chunks().size());
             for (int i = 0; i < plan.chunks().size(); i++) {

@@ -14,8 +14,9 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
 /**
- * One TCP connection to one server, for one request and its reply, watched by the stall
- * watchdog: every read that brings bytes counts as progress.
+ * One TCP connection to one server, for one request and its reply (or, kept open by a
+ * {@link ConnectionPool}, for several in turn), watched by the stall watchdog: every read
+ * that brings bytes counts as progress.
  */
 final class ServerConnection implements AutoCloseable {
 
@@ -55,12 +56,16 @@ final class ServerConnection implements AutoCloseable {
         }
     }
 
-    void send(Frame.Request request) throws IOException {
+    void send(Frame.Opening request) throws IOException {
         FrameEncoder.write(request, channel);
     }
 
     Frame.Reply readReply() throws IOException {
         return FrameDecoder.readReply(watchedChannel());
+    }
+
+    Frame.KeepOpenAnswer readKeepOpenAnswer() throws IOException {
+        return FrameDecoder.readKeepOpenAnswer(watchedChannel());
     }
 
     /** Reads what is there into {@code buffer}: the count of bytes, or -1 at the end of the stream. */
@@ -70,6 +75,20 @@ final class ServerConnection implements AutoCloseable {
             watch.progress();
         }
         return n;
+    }
+
+    /** Whether the stall watchdog closed this connection. */
+    boolean stalled() {
+        return watch.expired();
+    }
+
+    /** Starts the stall timer afresh, for a connection taken up again after it sat idle between two requests. */
+    void resumed() {
+        watch.progress();
+    }
+
+    boolean isOpen() {
+        return channel.isOpen();
     }
 
     /** The reason a person reads for a failure of this connection. */

@@ -6,6 +6,7 @@ import chunk.wire.Digest;
 import chunk.wire.Frame;
 import chunk.wire.FrameDecoder;
 import chunk.wire.FrameEncoder;
+import chunk.wire.MalformedFrameException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,11 +22,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A chunk server for tests, on 127.0.0.1 and a free port. By default it serves the files of a
  * folder correctly; a {@link Fault} makes it misbehave in one chosen way. It records every
- * request it reads. Close it to stop it and every connection it holds.
+ * request it reads. It speaks version 1 only, like the original: a keep-open is answered
+ * {@code bad packet type error}. Close it to stop it and every connection it holds.
  */
 public final class TestServer implements AutoCloseable {
 
@@ -42,6 +45,7 @@ public final class TestServer implements AutoCloseable {
     private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
     private final Queue<Frame.Request> requests = new ConcurrentLinkedQueue<>();
     private final CountDownLatch closing = new CountDownLatch(1);
+    private final AtomicInteger unknownTypes = new AtomicInteger();
 
     private TestServer(Path root, Fault fault) throws IOException {
         this.root = root;
@@ -81,6 +85,11 @@ public final class TestServer implements AutoCloseable {
         return List.copyOf(requests);
     }
 
+    /** Requests of a packet type it does not know (a keep-open, say), answered as the original does. */
+    public int unknownTypes() {
+        return unknownTypes.get();
+    }
+
     /** The chunk requests read so far. */
     public List<Frame.ChunkRequest> chunkRequests() {
         return requests.stream().filter(Frame.ChunkRequest.class::isInstance).map(Frame.ChunkRequest.class::cast).toList();
@@ -100,7 +109,17 @@ public final class TestServer implements AutoCloseable {
 
     private void serve(SocketChannel client) {
         try (client) {
-            Frame.Request request = FrameDecoder.readRequest(client);
+            Frame.Request request;
+            try {
+                request = FrameDecoder.readRequest(client);
+            } catch (MalformedFrameException e) {
+                // As the original server answers a packet type it does not know, KEEP-OPEN (3) included.
+                if (e.problem() == MalformedFrameException.Problem.UNKNOWN_TYPE) {
+                    unknownTypes.incrementAndGet();
+                    FrameEncoder.write(new Frame.ErrorReply("bad packet type error"), client);
+                }
+                return;
+            }
             requests.add(request);
             fault.answer(request, client, this);
         } catch (IOException e) {

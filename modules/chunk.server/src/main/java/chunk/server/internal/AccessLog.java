@@ -9,20 +9,24 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes one line per connection, in this shape (fields separated by one space):
+ * Writes one line per request (on a connection that is not kept open, per connection), in this
+ * shape (fields separated by one space):
  * <pre>
  * 2026-11-25T10:00:00.123Z 127.0.0.1:51234 CHUNK hello.txt [7,14) ok 7 B 0.4 ms
  * </pre>
  * time (UTC, milliseconds), client address, request type ({@code SIZE}, {@code CHUNK},
- * {@code DIGESTS}, or {@code -} when no valid request arrived), file name ({@code -} if none;
+ * {@code DIGESTS}, {@code KEEP-OPEN}, or {@code -} when no valid request arrived), file name ({@code -} if none;
  * in double quotes with escapes if it holds spaces, quotes or control characters), requested
  * range ({@code [start,end)} of bytes for a chunk; for digests, the pieces whose digests were
  * sent, {@code [first,first)} if none; {@code -} otherwise), outcome (one word, see
- * {@link Outcome}), file bytes sent and the time the connection took.
+ * {@link Outcome}), file bytes sent and the time the request took (from the accept for a
+ * connection's first request, from its first byte for a later one on a kept-open connection,
+ * to the end of the reply). A kept-open connection that ends between two requests, before any
+ * byte of the next one, writes no line: that is no request.
  */
 final class AccessLog {
 
-    /** The outcome of one connection, as one stable word in the log. */
+    /** The outcome of one request, as one stable word in the log. */
     enum Outcome {
         OK("ok"),
         NO_SUCH_FILE("no-such-file"),
@@ -57,7 +61,7 @@ final class AccessLog {
         }
     }
 
-    /** What happened on one connection. */
+    /** What happened to one request. */
     record Entry(String client, String type, @Nullable String file, @Nullable ByteRange range,
                  Outcome outcome, long bytesSent, long nanos) {}
 

@@ -6,7 +6,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Who may wait and who may be served. A connection waiting for its request holds no
+ * Who may wait and who may be served. A connection waiting for its request (its first, or on a
+ * kept-open connection its next) holds no
  * transfer place, only a count against its client address (at most
  * {@code maxWaitingPerAddress} at once, as nginx's {@code limit_conn}); once its request has
  * arrived it takes one of the {@code maxClients} places, waiting for one for up to
@@ -89,13 +90,23 @@ final class Admission {
         return false;
     }
 
-    /** Gives back whatever the connection holds; called once it is done, in {@code finally}. */
-    void release(Connection connection) {
-        stopWaiting(connection);
+    /** Gives back the connection's transfer place, if it holds one: after each reply, so that a kept-open connection waiting for its next request holds none. */
+    void releasePlace(Connection connection) {
         if (connection.holdsPlace) {
             connection.holdsPlace = false;
             places.release();
         }
+    }
+
+    /** Gives back whatever the connection holds; called once it is done, in {@code finally}. */
+    void release(Connection connection) {
+        stopWaiting(connection);
+        releasePlace(connection);
+    }
+
+    /** Transfer places free now, for tests and measurements. */
+    int freePlaces() {
+        return places.availablePermits();
     }
 
     /** Connections waiting for their request from {@code address}, for tests and measurements. */

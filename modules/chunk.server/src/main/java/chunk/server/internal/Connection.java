@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
  * One client connection and what the {@link IdleWatchdog} and the {@link Admission} need to
  * know about it. Blocking channels have no read or write timeout, so every read and every
  * slice of a reply marks progress here, and the watchdog closes the channel (which unblocks
- * its thread) when the connection's deadline passes: while the request is due, a fixed time
- * after the connection was accepted (the header timeout); after that, a time after the last
- * progress (the idle timeout).
+ * its thread) when the connection's deadline passes: while a request is due, a fixed time
+ * after the connection was accepted or, on a kept-open connection, after the previous reply
+ * ended (the header timeout); after that, a time after the last progress (the idle timeout).
  */
 final class Connection implements AutoCloseable {
 
@@ -36,14 +36,19 @@ final class Connection implements AutoCloseable {
     private final SocketChannel channel;
     private final @Nullable InetAddress address;
     private final String client;
-    private final long acceptedNanos = System.nanoTime();
     private final long headerLimitNanos;
-    private volatile long lastProgressNanos = acceptedNanos;
+    /** When the current request became due: the accept, or the end of the previous reply. */
+    private volatile long awaitingSinceNanos = System.nanoTime();
+    /** When the current request began: the accept for the first, the first byte for later ones. */
+    private long requestStartNanos = awaitingSinceNanos;
+    private volatile long lastProgressNanos = awaitingSinceNanos;
     private volatile long idleLimitNanos;
     private volatile Timeout timedOut = Timeout.NONE;
     private volatile boolean shutDown;
     private volatile Phase phase = Phase.AWAITING_REQUEST;
     private long bytesRead;
+    private int requestsAnswered;
+    private boolean keptOpen;
     private Runnable deadlineMoved = () -> {};
     /** Owned by the {@link Admission}, touched only on this connection's own thread. */
     boolean countedAsWaiting;
@@ -80,6 +85,39 @@ final class Connection implements AutoCloseable {
         return phase;
     }
 
+    /** Whether the request now due is the connection's first: the only one that may ask to keep it open. */
+    boolean firstRequest() {
+        return requestsAnswered == 0;
+    }
+
+    /** Whether the client asked for more requests after each reply, and the server agreed. */
+    boolean keptOpen() {
+        return keptOpen;
+    }
+
+    void keepOpen() {
+        keptOpen = true;
+    }
+
+    /**
+     * The previous reply has ended and the connection waits for its next request: the header
+     * timeout runs again from now, and the request's bytes are counted afresh.
+     */
+    void awaitNextRequest() {
+        requestsAnswered++;
+        bytesRead = 0;
+        long now = System.nanoTime();
+        awaitingSinceNanos = now;
+        requestStartNanos = now;
+        lastProgressNanos = now;
+        phase(Phase.AWAITING_REQUEST);
+    }
+
+    /** When the current request began, for the time the access log gives it. */
+    long requestStartNanos() {
+        return requestStartNanos;
+    }
+
     void phase(Phase newPhase) {
         phase = newPhase;
         deadlineMoved.run(); // from the header deadline to the idle one, which may be sooner
@@ -104,7 +142,7 @@ final class Connection implements AutoCloseable {
     /** When the watchdog closes this connection unless it makes progress first. */
     long deadlineNanos() {
         return phase == Phase.AWAITING_REQUEST
-                ? acceptedNanos + headerLimitNanos
+                ? awaitingSinceNanos + headerLimitNanos
                 : lastProgressNanos + idleLimitNanos;
     }
 
@@ -128,6 +166,7 @@ final class Connection implements AutoCloseable {
         return timedOut;
     }
 
+    /** Bytes of the current request read so far. */
     long bytesRead() {
         return bytesRead;
     }
@@ -139,6 +178,9 @@ final class Connection implements AutoCloseable {
             public int read(ByteBuffer dst) throws IOException {
                 int n = channel.read(dst);
                 if (n > 0) {
+                    if (bytesRead == 0 && requestsAnswered > 0) {
+                        requestStartNanos = System.nanoTime(); // not the time the connection sat idle before it
+                    }
                     bytesRead += n;
                     progress();
                 }

@@ -16,13 +16,17 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Serves the one request of a connection: reads it, answers SIZE, CHUNK, DIGESTS or ERROR, and says
- * what happened for the access log. Never throws: whatever goes wrong with one client stays
- * with that client.
+ * Serves a connection's requests one at a time: reads one, answers SIZE, CHUNK, DIGESTS or
+ * ERROR, and says what happened for the access log and whether the connection may carry
+ * another. A connection whose first frame is a keep-open gets the server's agreement instead
+ * and may then carry any number of requests, each answered as on a connection of its own;
+ * there an ERROR leaves the connection open unless the request was malformed or the server
+ * busy. Never throws: whatever goes wrong with one client stays with that client.
  */
 final class RequestHandler {
 
@@ -39,94 +43,144 @@ final class RequestHandler {
     /** How much of a reply is sent between two checks that the file is still the version being sent. */
     static final long VERSION_CHECK_BYTES = 256 * 1024;
 
+    /** A kept-open connection that ended between two requests: no request, nothing to log. */
+    private static final Served ENDED = new Served(null, false);
+
     private final FileResolver resolver;
     private final Admission admission;
     private final long rateLimit;
     private final SharedBandwidth bandwidth;
     private final Runnable onMissingFile;
+    private final long keepOpenWaitMillis;
 
     /**
      * @param admission gives a connection whose request has arrived its transfer place
      * @param rateLimit bytes per second per connection, 0 for none
      * @param bandwidth the whole server's cap, shared by all transfers
      * @param onMissingFile called after a "no such file", so that the server can check that its root still exists
+     * @param headerTimeout how long a request may take to arrive, which a keep-open reply tells the client
      */
     RequestHandler(FileResolver resolver, Admission admission, long rateLimit, SharedBandwidth bandwidth,
-                   Runnable onMissingFile) {
+                   Runnable onMissingFile, Duration headerTimeout) {
         this.resolver = resolver;
         this.admission = admission;
         this.rateLimit = rateLimit;
         this.bandwidth = bandwidth;
         this.onMissingFile = onMissingFile;
+        this.keepOpenWaitMillis = Math.max(1, headerTimeout.toMillis());
     }
 
-    /** Builds the access log entry of a connection as it goes. */
+    /**
+     * What one request came to.
+     *
+     * @param entry its access log line, or {@code null} if a kept-open connection ended before
+     *     any byte of a next request arrived (the client hung up, it timed out, or shutdown)
+     * @param another whether the connection is kept open and may carry the next request
+     */
+    record Served(@Nullable Entry entry, boolean another) {}
+
+    /** Builds the access log entry of a request as it goes. */
     private static final class Exchange {
         final Connection connection;
-        final long startNanos = System.nanoTime();
         String type = "-";
         @Nullable String file;
         @Nullable ByteRange range;
         long bytesSent;
+        /** The reply stopped before its end (its data was cut short): the connection cannot carry another. */
+        boolean brokenOff;
 
         Exchange(Connection connection) {
             this.connection = connection;
         }
 
         Entry end(Outcome outcome) {
-            return new Entry(connection.client(), type, file, range, outcome, bytesSent, System.nanoTime() - startNanos);
+            return new Entry(connection.client(), type, file, range, outcome, bytesSent,
+                    System.nanoTime() - connection.requestStartNanos());
         }
     }
 
-    Entry serve(Connection connection) {
+    /** Reads and answers the request now due on {@code connection}: its first, or the next one on a kept-open connection. */
+    Served serve(Connection connection) {
         Exchange exchange = new Exchange(connection);
         try {
-            Frame.Request request;
+            Frame.Opening opening;
             try {
-                request = FrameDecoder.readRequest(connection.reader());
+                opening = connection.firstRequest()
+                        ? FrameDecoder.readOpening(connection.reader())
+                        : FrameDecoder.readRequest(connection.reader());
             } catch (MalformedFrameException e) {
                 admission.stopWaiting(connection);
-                return refuseMalformed(exchange, e);
+                if (endedBetweenRequests(connection) && e.problem() == MalformedFrameException.Problem.TRUNCATED_HEADER) {
+                    return ENDED;
+                }
+                return new Served(refuseMalformed(exchange, e), false);
             }
-            exchange.file = request.fileName();
-            if (!admission.takePlace(connection)) {
-                exchange.type = typeOf(request);
-                return refuse(exchange, Outcome.BUSY, "server busy");
-            }
-            connection.phase(Connection.Phase.RESPONDING);
-            return switch (request) {
-                case Frame.SizeRequest size -> {
-                    exchange.type = "SIZE";
-                    yield answerSize(exchange, size);
-                }
-                case Frame.ChunkRequest chunk -> {
-                    exchange.type = "CHUNK";
-                    exchange.range = chunk.range();
-                    yield answerChunk(exchange, chunk);
-                }
-                case Frame.DigestRequest digests -> {
-                    exchange.type = "DIGESTS";
-                    exchange.range = new ByteRange(digests.firstPiece(), 0);
-                    yield answerDigests(exchange, digests);
-                }
+            return switch (opening) {
+                case Frame.KeepOpenRequest keepOpen -> agree(exchange, keepOpen);
+                case Frame.Request request -> answer(exchange, request);
             };
         } catch (IOException e) {
+            if (endedBetweenRequests(connection)) {
+                LOG.log(Level.DEBUG, () -> "connection " + connection.id() + " from " + connection.client()
+                        + " closed between requests: " + e);
+                return ENDED;
+            }
             Outcome outcome = switch (connection.timedOut()) {
                 case HEADER -> Outcome.HEADER_TIMEOUT;
                 case IDLE -> Outcome.IDLE_TIMEOUT;
                 case NONE -> connection.shutDown() ? Outcome.SHUTDOWN : Outcome.CLIENT_GONE;
             };
             LOG.log(Level.DEBUG, () -> "connection " + connection.id() + " from " + connection.client() + ": " + e);
-            return exchange.end(outcome);
+            return new Served(exchange.end(outcome), false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return exchange.end(Outcome.SHUTDOWN);
+            return new Served(exchange.end(Outcome.SHUTDOWN), false);
         } catch (RuntimeException e) {
             // A bug, not the client's fault: say so without a stack trace, unless debugging.
             LOG.log(Level.WARNING, "connection " + connection.id() + " from " + connection.client() + " failed: " + e);
             LOG.log(Level.DEBUG, "stack trace", e);
-            return exchange.end(Outcome.SERVER_ERROR);
+            return new Served(exchange.end(Outcome.SERVER_ERROR), false);
         }
+    }
+
+    /** A kept-open connection that has not received a byte of its next request: its end is no request's failure. */
+    private static boolean endedBetweenRequests(Connection connection) {
+        return !connection.firstRequest() && connection.bytesRead() == 0
+                && connection.phase() == Connection.Phase.AWAITING_REQUEST;
+    }
+
+    /** Agrees to keep the connection open, at the highest version both sides speak; takes no transfer place. */
+    private Served agree(Exchange exchange, Frame.KeepOpenRequest request) throws IOException {
+        Connection connection = exchange.connection;
+        exchange.type = "KEEP-OPEN";
+        admission.stopWaiting(connection);
+        long version = Math.min(request.version(), Frame.KEEP_OPEN_VERSION);
+        FrameEncoder.write(new Frame.KeepOpenReply(keepOpenWaitMillis, version), connection.channel());
+        connection.keepOpen();
+        return new Served(exchange.end(Outcome.OK), true);
+    }
+
+    private Served answer(Exchange exchange, Frame.Request request) throws IOException, InterruptedException {
+        Connection connection = exchange.connection;
+        exchange.file = request.fileName();
+        exchange.type = typeOf(request);
+        if (!admission.takePlace(connection)) {
+            // A busy server wants fewer connections, so even a kept-open one is closed after this answer.
+            return new Served(refuse(exchange, Outcome.BUSY, "server busy"), false);
+        }
+        connection.phase(Connection.Phase.RESPONDING);
+        Entry entry = switch (request) {
+            case Frame.SizeRequest size -> answerSize(exchange, size);
+            case Frame.ChunkRequest chunk -> {
+                exchange.range = chunk.range();
+                yield answerChunk(exchange, chunk);
+            }
+            case Frame.DigestRequest digests -> {
+                exchange.range = new ByteRange(digests.firstPiece(), 0);
+                yield answerDigests(exchange, digests);
+            }
+        };
+        return new Served(entry, connection.keptOpen() && !exchange.brokenOff);
     }
 
     private static String typeOf(Frame.Request request) {
@@ -162,6 +216,12 @@ final class RequestHandler {
             // Worded for the client too: "bad digest request: piece length 0 is not ...".
             case BAD_DIGESTS -> {
                 exchange.type = "DIGESTS";
+                outcome = Outcome.BAD_REQUEST;
+                reason = String.valueOf(e.getMessage());
+            }
+            // And so is this one: "bad keep-open request: version 0 ...".
+            case BAD_KEEP_OPEN -> {
+                exchange.type = "KEEP-OPEN";
                 outcome = Outcome.BAD_REQUEST;
                 reason = String.valueOf(e.getMessage());
             }
@@ -214,7 +274,9 @@ final class RequestHandler {
             ByteRange sent = request.range().clampTo(channel.size());
             FrameEncoder.write(new Frame.ChunkReply(sent), exchange.connection.channel());
             exchange.connection.progress();
-            return exchange.end(transfer(exchange, channel, version, sent));
+            Outcome outcome = transfer(exchange, channel, version, sent);
+            exchange.brokenOff = outcome != Outcome.OK;
+            return exchange.end(outcome);
         }
     }
 

@@ -4,6 +4,7 @@ import chunk.server.FileServer;
 import chunk.server.ServerConfig;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
@@ -51,7 +52,7 @@ public final class RunningServer implements FileServer {
         this.admission = new Admission(config.maxClients(), config.maxWaitingPerAddress(), config.headerTimeout().toNanos());
         this.handler = new RequestHandler(resolver, admission, config.rateLimit(),
                 config.totalRateLimit() == 0 ? SharedBandwidth.UNLIMITED : new SharedBandwidth(config.totalRateLimit()),
-                this::checkRoot);
+                this::checkRoot, config.headerTimeout());
         Duration shortest = config.headerTimeout().compareTo(config.idleTimeout()) < 0 ? config.headerTimeout() : config.idleTimeout();
         this.watchdog = new IdleWatchdog(shortest, this::checkRoot);
         AcceptLoop loop = new AcceptLoop(listener, OpenFileLimit.maxConnections(config), connections, this::serve, this::fail);
@@ -95,6 +96,16 @@ public final class RunningServer implements FileServer {
         return resolver.root();
     }
 
+    /** Transfer places free now, for tests. */
+    int freePlaces() {
+        return admission.freePlaces();
+    }
+
+    /** Connections from {@code address} waiting for a request now, for tests. */
+    int waitingFrom(InetAddress address) {
+        return admission.waitingFrom(address);
+    }
+
     @Override
     public void join() throws IOException, InterruptedException {
         stopped.await();
@@ -104,6 +115,11 @@ public final class RunningServer implements FileServer {
         }
     }
 
+    /**
+     * Serves one connection: its one request, or, once it is kept open, request after request
+     * until the client hangs up, a limit closes it, or the server stops. Between two requests
+     * it holds no transfer place and counts again as waiting against its address.
+     */
     private void serve(SocketChannel channel) {
         Connection connection = new Connection(channel, config.headerTimeout().toNanos(), config.idleTimeout().toNanos());
         connection.onDeadlineMoved(() -> watchdog.rearm(connection));
@@ -112,20 +128,37 @@ public final class RunningServer implements FileServer {
             if (stopping.get()) {
                 return;
             }
-            if (!admission.startWaiting(connection)) {
-                accessLog.record(new AccessLog.Entry(connection.client(), "-", null, null,
-                        AccessLog.Outcome.TOO_MANY_WAITING, 0, 0));
-                return;
+            for (boolean another = admitted(connection); another; another = admitted(connection)) {
+                RequestHandler.Served served = handler.serve(connection);
+                admission.releasePlace(connection);
+                if (served.entry() != null) {
+                    accessLog.record(served.entry());
+                }
+                if (!served.another()) {
+                    break;
+                }
+                connection.awaitNextRequest();
+                // After the phase is set, so that close() either sees this connection idle or this sees close() started.
+                if (stopping.get()) {
+                    break;
+                }
             }
-            AccessLog.Entry entry = handler.serve(connection);
             connection.phase(Connection.Phase.CLOSING);
-            accessLog.record(entry);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "the access log failed: " + e);
         } finally {
             admission.release(connection);
             watchdog.unwatch(connection);
         }
+    }
+
+    /** Counts the connection as waiting for its request; if its address has too many waiting already, logs why it is closed. */
+    private boolean admitted(Connection connection) {
+        if (admission.startWaiting(connection)) {
+            return true;
+        }
+        accessLog.record(new AccessLog.Entry(connection.client(), "-", null, null, AccessLog.Outcome.TOO_MANY_WAITING, 0, 0));
+        return false;
     }
 
     private void checkRoot() {
@@ -153,6 +186,7 @@ public final class RunningServer implements FileServer {
             closeListener();
             acceptThread.interrupt();
             // Connections still waiting for their request or a place have nothing in flight: close them now.
+            // So are kept-open connections between two requests; one still answering ends after its reply.
             for (Connection connection : watchdog.connections()) {
                 if (connection.phase() == Connection.Phase.AWAITING_REQUEST
                         || connection.phase() == Connection.Phase.AWAITING_PLACE) {

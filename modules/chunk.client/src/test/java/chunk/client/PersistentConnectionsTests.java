@@ -1,0 +1,108 @@
+package chunk.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chunk.client.internal.TestServer;
+import chunk.server.FileServer;
+import chunk.server.ServerConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Whole downloads over kept-open connections: from real myservers, and mixed with a version-1 server. */
+@Timeout(60)
+class PersistentConnectionsTests {
+
+    private static final int FILE_SIZE = 16 << 20;
+
+    @TempDir
+    Path served;
+    @TempDir
+    Path saved;
+
+    private byte[] bytes;
+    private final List<AutoCloseable> servers = new ArrayList<>();
+
+    @BeforeEach
+    void createTheServedFile() throws IOException {
+        bytes = new byte[FILE_SIZE];
+        new Random(15).nextBytes(bytes);
+        Files.write(served.resolve("data.bin"), bytes);
+    }
+
+    @AfterEach
+    void stopTheServers() throws Exception {
+        for (AutoCloseable server : servers) {
+            server.close();
+        }
+    }
+
+    /** A real myserver on loopback whose access log lines go to {@code log}. */
+    private ServerAddress myserver(Queue<String> log) throws IOException {
+        FileServer server = FileServer.start(ServerConfig.defaults(served).withBindAddress(InetAddress.getLoopbackAddress()), log::add);
+        servers.add(server);
+        return new ServerAddress("127.0.0.1", server.address().getPort());
+    }
+
+    private TestServer versionOne() throws IOException {
+        TestServer server = TestServer.serving(served, TestServer.withDigests());
+        servers.add(server);
+        return server;
+    }
+
+    /** Connections a myserver saw: each has a client port of its own in the access log. */
+    private static long connections(Queue<String> log) {
+        return log.stream().map(line -> line.split(" ")[1]).distinct().count();
+    }
+
+    private Downloader downloader(int chunks, List<ServerAddress> from) {
+        DownloadOptions options = DownloadOptions.defaults(chunks).withDirectory(saved).withFsync(false).withForce(true)
+                .withConnectTimeout(Duration.ofSeconds(5)).withStallTimeout(Duration.ofSeconds(20));
+        return Downloader.create(from, options);
+    }
+
+    private void downloadsRight(Downloader downloader) throws Exception {
+        DownloadResult result = downloader.download("data.bin");
+        assertThat(result).isInstanceOf(DownloadResult.Completed.class);
+        assertThat(Files.readAllBytes(saved.resolve("data.bin"))).isEqualTo(bytes);
+    }
+
+    @Test
+    void hundredsOfChunksFromMyserversCostOnlyTheConnectionsOpenAtOnce() throws Exception {
+        Queue<String> first = new ConcurrentLinkedQueue<>();
+        Queue<String> second = new ConcurrentLinkedQueue<>();
+        int chunks = 400;
+
+        downloadsRight(downloader(chunks, List.of(myserver(first), myserver(second))));
+
+        // Before persistent connections: a connection per chunk, and more for the census and digests.
+        assertThat(connections(first) + connections(second)).isLessThan(chunks / 4);
+        assertThat(first).anyMatch(line -> line.contains(" KEEP-OPEN "));
+    }
+
+    @Test
+    void aVersionOneServerAmongMyserversIsAskedOnceAndServedOneRequestPerConnection() throws Exception {
+        Queue<String> log = new ConcurrentLinkedQueue<>();
+        TestServer original = versionOne();
+        Downloader downloader = downloader(64, List.of(original.address(), myserver(log)));
+
+        downloadsRight(downloader);
+        downloadsRight(downloader); // a second file of the same run: still not asked again
+
+        assertThat(original.unknownTypes()).isEqualTo(1);
+        assertThat(original.chunkRequests()).isNotEmpty();
+        assertThat(connections(log)).isLessThan(64);
+    }
+}
