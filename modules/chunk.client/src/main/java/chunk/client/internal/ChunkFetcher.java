@@ -30,7 +30,13 @@ final class ChunkFetcher {
 
         /** The map gave the rest of the lease to a faster connection, and this one was closed. */
         record TakenOver() implements Attempt {}
+
+        /** The server answered {@code server busy}: its transfer places are all taken for now. */
+        record Busy(String reason) implements Attempt {}
     }
+
+    /** What myserver answers when all its transfer places stay taken (docs/PROTOCOL.md). */
+    static final String SERVER_BUSY = "server busy";
 
     private final String fileName;
     private final PartFile file;
@@ -72,7 +78,8 @@ final class ChunkFetcher {
             Frame.Reply reply = connection.ask(new Frame.ChunkRequest(fileName, range));
             String refusal = refusal(reply, range);
             if (refusal != null) {
-                return new Attempt.Failed(refusal);
+                return reply instanceof Frame.ErrorReply(String reason) && reason.equals(SERVER_BUSY)
+                        ? new Attempt.Busy(refusal) : new Attempt.Failed(refusal);
             }
             listener.receiving(lease.worker, lease.server.address);
             for (int piece = lease.first(); piece < lease.end(); piece++) {

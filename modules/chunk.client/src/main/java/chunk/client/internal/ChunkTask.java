@@ -62,6 +62,7 @@ final class ChunkTask implements Callable<Void> {
             case ChunkFetcher.Attempt.Failed(String reason) -> map.ended(lease, reason, false);
             case ChunkFetcher.Attempt.BadData(String reason) -> map.ended(lease, reason, true);
             case ChunkFetcher.Attempt.TakenOver() -> map.tooSlow(lease, "too slow: the rest of its range went to a faster connection");
+            case ChunkFetcher.Attempt.Busy(String reason) -> map.busy(lease, reason);
         };
         if (failure != null) {
             listener.serverFailed(failure);

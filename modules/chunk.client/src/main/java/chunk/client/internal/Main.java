@@ -127,7 +127,7 @@ public final class Main {
                 err.println("myclient: " + e.getMessage());
                 return ExitCode.SERVERS_FILE;
             }
-            servers.ignored().ifPresent(note -> err.println("myclient: " + note));
+            servers.notes().forEach(note -> err.println("myclient: " + note));
 
             Path output = null;
             Path toStandardOutput = null;
@@ -192,7 +192,8 @@ public final class Main {
                 err.println("myclient: cannot read file names from standard input: " + IoFailures.explain(e));
                 return exitCode == ExitCode.OK ? ExitCode.LOCAL_IO : exitCode;
             } catch (InterruptedDownload e) {
-                err.println("myclient: " + e.getMessage());
+                // With -o - the bytes that arrived go with the temporary folder: nothing continues them.
+                err.println("myclient: " + (toStandardOutput != null ? "interrupted; nothing was written" : e.getMessage()));
                 return Interruption.exitCode(ExitCode.INTERRUPTED);
             } catch (InterruptedException e) {
                 err.println("myclient: interrupted");

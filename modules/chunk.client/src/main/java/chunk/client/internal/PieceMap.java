@@ -488,11 +488,29 @@ final class PieceMap {
      * @return the failure as recorded, or null
      */
     synchronized @Nullable ServerFailure ended(Lease lease, @Nullable String failure, boolean badData) {
-        return ended(lease, failure, badData, true);
+        return ended(lease, failure, badData, true, true);
     }
 
-    /** As {@link #ended(Lease, String, boolean)}; {@code failedThere} false keeps its piece askable of the server (it was slow, not wrong). */
-    private @Nullable ServerFailure ended(Lease lease, @Nullable String failure, boolean badData, boolean failedThere) {
+    /**
+     * {@code lease}'s server answered {@code server busy}: all its places are taken, by this
+     * download's other connections or by other clients. It may have fewer connections at once
+     * from now on, and its piece stays askable of it; the answer counts towards leaving it out
+     * only if it has neither delivered nor a connection at work, so that a busy server this
+     * download is already using is asked again once a connection of its own ends.
+     */
+    synchronized ServerFailure busy(Lease lease, String reason) {
+        boolean inUse = lease.server.bytes > 0 || lease.server.connections > 1;
+        lease.server.limit = Math.max(1, lease.server.limit / 2);
+        return ended(lease, reason, false, false, !inUse);
+    }
+
+    /**
+     * As {@link #ended(Lease, String, boolean)}; {@code failedThere} false keeps its piece askable
+     * of the server (it was slow or busy, not wrong), and {@code inARow} false keeps the failure
+     * from counting towards leaving the server out.
+     */
+    private @Nullable ServerFailure ended(Lease lease, @Nullable String failure, boolean badData, boolean failedThere,
+            boolean inARow) {
         active.remove(lease);
         lease.server.connections--;
         int stoppedAt = lease.next();
@@ -503,7 +521,7 @@ final class PieceMap {
         ServerFailure recorded = null;
         if (failure != null) {
             int piece = stoppedAt < plan.pieceCount() && failedThere ? stoppedAt : -1;
-            recorded = board.failed(lease.server, piece, failure, lease.bytes() == 0 && failedThere);
+            recorded = board.failed(lease.server, piece, failure, lease.bytes() == 0 && failedThere, inARow);
             if (badData) {
                 board.leaveOut(lease.server, failure);
             }
@@ -521,7 +539,7 @@ final class PieceMap {
         long elapsed = Math.max(1, System.nanoTime() - lease.startedNanos());
         double shown = Math.max(1, lease.bytes() * 1e9 / elapsed);
         lease.server.rate = lease.server.rate == 0 ? shown : Math.min(lease.server.rate, shown);
-        return ended(lease, reason, false, false);
+        return ended(lease, reason, false, false, false);
     }
 
     private int chunkOf(int piece) {

@@ -116,15 +116,17 @@ final class ServerBoard {
 
     /** {@code server} failed at {@code piece} (or before any piece, -1); it may be left out. */
     ServerFailure failed(Server server, int piece, String reason) {
-        return failed(server, piece, reason, false);
+        return failed(server, piece, reason, false, true);
     }
 
     /**
      * As {@link #failed(Server, int, String)}; {@code beforeData} says the connection brought
      * nothing at all (refused, timed out, closed at once), which is what a server's full
-     * backlog looks like: it may have half as many connections at once from now on.
+     * backlog looks like: it may have half as many connections at once from now on; and
+     * {@code inARow} false records the failure without counting it towards leaving the server
+     * out (it was slow or busy, not broken).
      */
-    ServerFailure failed(Server server, int piece, String reason, boolean beforeData) {
+    ServerFailure failed(Server server, int piece, String reason, boolean beforeData, boolean inARow) {
         if (beforeData) {
             server.limit = Math.max(1, server.limit / 2);
         }
@@ -132,7 +134,7 @@ final class ServerBoard {
         if (piece >= 0) {
             server.failedAt.set(piece);
         }
-        if (++server.failuresInARow >= FAILURES_TO_LEAVE_OUT && server.usable()) {
+        if (inARow && ++server.failuresInARow >= FAILURES_TO_LEAVE_OUT && server.usable()) {
             server.leftOut = "failed " + server.failuresInARow + " times in a row";
         }
         return new ServerFailure(server.address, reason);

@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -26,10 +28,11 @@ final class ServersFile {
 
     private ServersFile() {}
 
-    /** The servers to use, and a note about lines that were not used (if any). */
-    record Contents(List<ServerAddress> servers, Optional<String> ignored) {
+    /** The servers to use, and notes about lines that were not used (none if all were). */
+    record Contents(List<ServerAddress> servers, List<String> notes) {
         Contents {
             servers = List.copyOf(servers);
+            notes = List.copyOf(notes);
         }
     }
 
@@ -64,6 +67,9 @@ final class ServersFile {
 
     static Contents parse(List<String> lines, String shownAs) throws InvalidException {
         List<ServerAddress> servers = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        // A server listed twice would count twice when the servers' answers are compared.
+        Map<ServerAddress, Integer> firstLineOf = new HashMap<>();
         int extra = 0;
         int firstIgnoredLine = 0;
         for (int i = 0; i < lines.size(); i++) {
@@ -75,6 +81,13 @@ final class ServersFile {
                 continue;
             }
             ServerAddress server = parseLine(content, shownAs + ":" + lineNumber + ": ");
+            ServerAddress key = new ServerAddress(server.host().toLowerCase(Locale.ROOT), server.port());
+            Integer earlier = firstLineOf.putIfAbsent(key, lineNumber);
+            if (earlier != null) {
+                notes.add(shownAs + ":" + lineNumber + ": " + server + " is listed already on line " + earlier
+                        + "; it is used once");
+                continue;
+            }
             if (servers.size() < MAX_SERVERS) {
                 servers.add(server);
             } else {
@@ -87,10 +100,11 @@ final class ServersFile {
         if (servers.isEmpty()) {
             throw new InvalidException(shownAs + ": no servers listed; write one 'host port' a line");
         }
-        Optional<String> ignored = extra == 0 ? Optional.empty() : Optional.of(shownAs + ":" + firstIgnoredLine
-                + ": only the first " + MAX_SERVERS + " servers are used; " + extra
-                + (extra == 1 ? " more server is" : " more servers are") + " ignored");
-        return new Contents(servers, ignored);
+        if (extra > 0) {
+            notes.add(shownAs + ":" + firstIgnoredLine + ": only the first " + MAX_SERVERS + " servers are used; " + extra
+                    + (extra == 1 ? " more server is" : " more servers are") + " ignored");
+        }
+        return new Contents(servers, notes);
     }
 
     private static ServerAddress parseLine(String content, String where) throws InvalidException {

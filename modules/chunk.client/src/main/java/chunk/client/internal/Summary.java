@@ -216,7 +216,7 @@ final class Summary {
      * Chunks that failed alike (the same servers, for the same kind of reason) in one group:
      * their indexes condensed into ranges, then the servers' reasons once. Reasons that differ
      * only in their numbers ({@code after 250 of 500 bytes}) are alike; a group of such shows
-     * {@code N} for the numbers.
+     * the first chunk's numbers, and says that they vary.
      */
     private static void groupedChunks(DownloadResult.Incomplete incomplete, StringBuilder text) {
         Map<List<String>, List<ChunkOutcome.Failed>> groups = new LinkedHashMap<>();
@@ -249,13 +249,12 @@ final class Summary {
                 text.append(" (").append(received).append(" bytes received)");
             }
             text.append(":\n");
-            // In the order the group's first chunk asked the servers; numbers as N where the group's differ.
+            // In the order the group's first chunk asked the servers, with that chunk's numbers, said to vary where the group's differ.
             List<String> sorted = first.failures().stream().map(ServerFailure::toString).sorted().toList();
             boolean alike = members.stream()
                     .allMatch(m -> m.failures().stream().map(ServerFailure::toString).sorted().toList().equals(sorted));
             for (ServerFailure failure : first.failures()) {
-                String reason = failure.toString();
-                text.append("    ").append(alike ? reason : failure.server() + ": " + failure.reason().replaceAll("[0-9]+", "N"))
+                text.append("    ").append(failure).append(alike ? "" : " (chunk " + first.index() + "; the numbers vary)")
                         .append('\n');
             }
         }

@@ -36,7 +36,7 @@ class ServersFileTests {
             var contents = parse("# the servers", "", "   ", "  localhost\t4000   # first", "#localhost 5000", "");
 
             assertThat(contents.servers()).containsExactly(new ServerAddress("localhost", 4000));
-            assertThat(contents.ignored()).isEmpty();
+            assertThat(contents.notes()).isEmpty();
         }
 
         @Test
@@ -48,8 +48,21 @@ class ServersFileTests {
             var contents = ServersFile.parse(lines, "servers.txt");
 
             assertThat(contents.servers()).hasSize(20).last().isEqualTo(new ServerAddress("localhost", 4019));
-            assertThat(contents.ignored()).hasValue(
+            assertThat(contents.notes()).containsExactly(
                     "servers.txt:21: only the first 20 servers are used; 3 more servers are ignored");
+        }
+
+        @Test
+        void listsAServerGivenTwiceOnceSoThatItCannotOutvoteTheOthers() throws Exception {
+            var contents = ServersFile.parse(List.of("127.0.0.1 4000", "127.0.0.1 4001", "127.0.0.1 4001", "[::1] 4002",
+                    "::1 4002", "LOCALHOST 4003", "localhost 4003"), "servers.txt");
+
+            assertThat(contents.servers()).containsExactly(new ServerAddress("127.0.0.1", 4000),
+                    new ServerAddress("127.0.0.1", 4001), new ServerAddress("::1", 4002), new ServerAddress("LOCALHOST", 4003));
+            assertThat(contents.notes()).containsExactly(
+                    "servers.txt:3: 127.0.0.1:4001 is listed already on line 2; it is used once",
+                    "servers.txt:5: [::1]:4002 is listed already on line 4; it is used once",
+                    "servers.txt:7: localhost:4003 is listed already on line 6; it is used once");
         }
     }
 

@@ -27,18 +27,26 @@ final class OpenFileLimit {
         OptionalLong limit = current();
         int fitted = fit(config.maxConnections(), config.maxClients(), limit);
         if (fitted < config.maxConnections()) {
-            LOG.log(Level.INFO, "at most " + fitted + " connections at once, not " + config.maxConnections()
+            LOG.log(Level.INFO, "at most " + fitted + (fitted == 1 ? " connection" : " connections") + " at once, not "
+                    + config.maxConnections()
                     + ": the open file limit is " + limit.getAsLong() + " (raise it with ulimit -n)");
         }
         return fitted;
     }
 
-    /** The connections that fit in {@code limit} open files, at most {@code maxConnections} and at least 1. */
+    /**
+     * The connections that fit in {@code limit} open files, at most {@code maxConnections} and at
+     * least 1. Each connection holds a socket and each of its transfers a file too, and there are
+     * never more transfers than connections: when the files left cannot give every transfer place
+     * its own, connections and transfers share them half and half.
+     */
     static int fit(int maxConnections, int maxClients, OptionalLong limit) {
         if (limit.isEmpty()) {
             return maxConnections;
         }
-        return (int) Math.clamp(limit.getAsLong() - maxClients - RESERVED, 1, maxConnections);
+        long available = limit.getAsLong() - RESERVED;
+        long connections = available - maxClients >= maxClients ? available - maxClients : available / 2;
+        return (int) Math.clamp(connections, 1, maxConnections);
     }
 
     /** The soft limit on open files, if this system says ({@code /proc/self/limits} on Linux). */

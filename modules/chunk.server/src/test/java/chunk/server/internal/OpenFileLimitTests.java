@@ -18,6 +18,11 @@ class OpenFileLimitTests {
     }
 
     @Test
+    void aLimitBelowTwiceTheTransfersSharesTheFilesBetweenConnectionsAndTransfers() {
+        assertThat(OpenFileLimit.fit(10_000, 256, OptionalLong.of(300))).isEqualTo((300 - OpenFileLimit.RESERVED) / 2);
+    }
+
+    @Test
     void aTinyLimitStillLeavesOneConnection() {
         assertThat(OpenFileLimit.fit(10_000, 256, OptionalLong.of(100))).isEqualTo(1);
     }
