@@ -50,7 +50,8 @@ final class JsonReport {
                 json.close(']');
             }
             case DownloadResult.ChecksumMismatch mismatch -> {
-                common(json, "checksum-mismatch", -1, null, shown.apply(mismatch.target()),
+                // Nothing was saved under the target: no file to name.
+                common(json, "checksum-mismatch", -1, null, null,
                         "the file does not match --sha256");
                 json.field("expectedSha256").string(mismatch.expected());
                 json.field("actualSha256").string(mismatch.actual());

@@ -43,7 +43,7 @@ final class Summary {
             StringBuilder part = new StringBuilder().append(report.server()).append(' ');
             if (report.bytes() > 0) {
                 part.append(HumanFormat.bytes(report.bytes()));
-                if (report.bytesPerSecond() > 0) {
+                if (report.bytesPerSecond() > 0 && report.bytes() >= MIN_SIZE_FOR_A_RATE) {
                     part.append(" at ").append(HumanFormat.rate((long) report.bytesPerSecond(), java.time.Duration.ofSeconds(1)));
                 }
                 if (verbose && report.connectionBytesPerSecond() > 0) {
