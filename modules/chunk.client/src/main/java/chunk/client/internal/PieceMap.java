@@ -64,8 +64,12 @@ final class PieceMap {
     /** The least a range is expected to take for it to be split: a new connection costs a round trip or two. */
     private static final long WORTH_SPLITTING_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /**
-     * The least a range still running is expected to take for its rest to move to a faster
-     * server: rates measured over a fraction of a second swing too much to act on less.
+     * The least a range still running is expected to take, or the least time its connection's
+     * rate is measured over, for its rest to move to a faster server: rates measured over a
+     * fraction of a second swing too much to act on less. A connection measured for longer has
+     * its tail moved however short, as long as a faster server would finish it well before (at
+     * the end of a download from mirrors at 10 to 80 MB/s, the fast ones sat idle while the
+     * slow ones finished pieces a tenth of a second long).
      */
     private static final long WORTH_TAKING_OVER_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** How long a connection's rate is taken from its server's average rather than its own bytes. */
@@ -457,7 +461,8 @@ final class PieceMap {
             return null;
         }
         double there = server.rate == 0 ? 0 : remainingBytes(victim) / offered(server, server.rate);
-        if (!stalled && (longest < 3 * there || longest * 1e9 < WORTH_TAKING_OVER_NANOS)) {
+        boolean measured = now - victim.startedNanos() >= WORTH_TAKING_OVER_NANOS;
+        if (!stalled && (longest < 3 * there || !measured && longest * 1e9 < WORTH_TAKING_OVER_NANOS)) {
             return null;
         }
         int first = victim.next();

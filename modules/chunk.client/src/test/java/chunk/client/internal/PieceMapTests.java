@@ -172,5 +172,32 @@ class PieceMapTests {
             assertThat(stolen.first()).as("the back half of the slowest range").isEqualTo(3);
             assertThat(stolen.server.index).isEqualTo(2);
         }
+
+        @Test
+        void takesOverTheShortTailOfAConnectionMeasuredLongEnoughThatAFasterServerWouldFinishWellBefore()
+                throws InterruptedException {
+            PieceMap map = map(new BitSet(), null);
+            Lease slow = leaseOf(map.next(0));
+            Lease fast = leaseOf(map.next(1));
+            slow.connected(() -> {});
+            for (int piece = 5; piece < 10; piece++) {
+                map.delivered(fast, piece, null, 1000);
+            }
+            map.ended(fast, null, false);
+            // Not synchronisation: the slow connection's rate must be measured over a while.
+            Thread.sleep(300);
+            for (int piece = 0; piece < 4; piece++) {
+                slow.progress(4096);
+                map.delivered(slow, piece, null, 75_000_000);
+            }
+
+            // Its last piece takes it some 75 ms, the other server some microseconds.
+            Lease over = leaseOf(map.next(1));
+
+            assertThat(over.server.index).isOne();
+            assertThat(over.first()).isEqualTo(4);
+            assertThat(over.end()).isEqualTo(5);
+            assertThat(slow.revoked()).isTrue();
+        }
     }
 }
