@@ -50,8 +50,13 @@ class MirrorsOfAnySpeedTests {
     }
 
     private DownloadResult.Completed download(Duration stallTimeout, int chunks, TestServer... from) throws Exception {
+        return download(Duration.ofSeconds(2), stallTimeout, chunks, from);
+    }
+
+    private DownloadResult.Completed download(Duration connectTimeout, Duration stallTimeout, int chunks, TestServer... from)
+            throws Exception {
         DownloadOptions options = DownloadOptions.defaults(chunks).withDirectory(saved).withFsync(false)
-                .withConnectTimeout(Duration.ofSeconds(2)).withStallTimeout(stallTimeout);
+                .withConnectTimeout(connectTimeout).withStallTimeout(stallTimeout);
         DownloadResult result = Downloader.create(java.util.Arrays.stream(from).map(TestServer::address).toList(), options)
                 .download("data.bin");
         assertThat(result).isInstanceOf(DownloadResult.Completed.class);
@@ -88,6 +93,25 @@ class MirrorsOfAnySpeedTests {
         assertThat(report.bytes()).isLessThanOrEqualTo(100 << 10);
         assertThat(report.failures()).isNotEmpty()
                 .allSatisfy(reason -> assertThat(reason).isEqualTo("too slow: the rest of its range went to a faster connection"));
+    }
+
+    @Test
+    void aMirrorThatAcceptsAndNeverAnswersIsNotWaitedFor() throws Exception {
+        TestServer fast1 = start(TestServer.withDigests());
+        TestServer fast2 = start(TestServer.withDigests());
+        TestServer fast3 = start(TestServer.withDigests());
+        TestServer silent = start(TestServer.hangsOnEverything());
+
+        // Both timeouts far beyond the test's own: a download that waited for the silent
+        // server's answer, or for its connection to time out, could not finish.
+        Duration never = Duration.ofMinutes(10);
+        DownloadResult.Completed done = download(never, never, 4, fast1, fast2, fast3, silent);
+
+        ServerReport report = reportOf(done, silent);
+        assertThat(report.bytes()).isZero();
+        assertThat(report.leftOut()).isEqualTo("did not answer in time");
+        assertThat(silent.chunkRequests()).isEmpty();
+        assertThat(done.reports().stream().mapToLong(ServerReport::bytes).sum()).isEqualTo(FILE_SIZE);
     }
 
     @Test

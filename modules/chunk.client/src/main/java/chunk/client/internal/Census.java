@@ -133,33 +133,29 @@ final class Census implements AutoCloseable {
         long graceUntil = 0;
         List<Claim> inHand = new ArrayList<>();
         while (true) {
-            long left = deadline - System.nanoTime();
-            Claim claim = inHand.size() == servers.size() ? null
-                    : left > 0 ? answers.poll(left, TimeUnit.NANOSECONDS) : answers.poll(50, TimeUnit.MILLISECONDS);
-            if (claim != null) {
-                inHand.add(claim);
-            }
             boolean everyone = inHand.size() == servers.size();
-            Verdict verdict = decide(inHand, everyone, everyone || System.nanoTime() >= deadline, pinnedRoot, wholeFilePinned);
-            if (verdict != null && !everyone && graceUntil == 0) {
+            long now = System.nanoTime();
+            Verdict verdict = decide(inHand, everyone, everyone || now >= deadline, pinnedRoot, wholeFilePinned);
+            if (verdict != null && everyone) {
+                return verdict;
+            }
+            if (verdict != null && graceUntil == 0) {
                 // Settled, but the others are likely a moment behind: wait for them as long again
                 // (and a little), so that on a good network every server takes part from the start.
-                long now = System.nanoTime();
                 graceUntil = Math.min(deadline, now + 2 * (now - started) + GRACE_NANOS);
             }
-            if (verdict != null && !everyone && System.nanoTime() < graceUntil) {
-                Claim more = answers.poll(graceUntil - System.nanoTime(), TimeUnit.NANOSECONDS);
-                if (more != null) {
-                    inHand.add(more);
-                }
-                continue;
-            }
-            if (verdict != null) {
-                if (!everyone) {
-                    int missing = servers.size() - inHand.size();
-                    Thread.ofVirtual().name("census late answers").start(() -> handOn(missing, late));
-                }
+            if (verdict != null && now >= graceUntil) {
+                // A server that has not answered by now joins later if it agrees; the download
+                // does not wait for it (one that accepts and never answers would hold it up
+                // until the connect timeout).
+                int missing = servers.size() - inHand.size();
+                Thread.ofVirtual().name("census late answers").start(() -> handOn(missing, late));
                 return verdict;
+            }
+            long until = verdict != null ? graceUntil : deadline;
+            Claim claim = until > now ? answers.poll(until - now, TimeUnit.NANOSECONDS) : answers.poll(50, TimeUnit.MILLISECONDS);
+            if (claim != null) {
+                inHand.add(claim);
             }
         }
     }

@@ -64,8 +64,12 @@ final class PieceMap {
     /** The least a range is expected to take for it to be split: a new connection costs a round trip or two. */
     private static final long WORTH_SPLITTING_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /**
-     * The least a range still running is expected to take for its rest to move to a faster
-     * server: rates measured over a fraction of a second swing too much to act on less.
+     * The least a range still running is expected to take, or the least time its connection's
+     * rate is measured over, for its rest to move to a faster server: rates measured over a
+     * fraction of a second swing too much to act on less. A connection measured for longer has
+     * its tail moved however short, as long as a faster server would finish it well before (at
+     * the end of a download from mirrors at 10 to 80 MB/s, the fast ones sat idle while the
+     * slow ones finished pieces a tenth of a second long).
      */
     private static final long WORTH_TAKING_OVER_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** How long a connection's rate is taken from its server's average rather than its own bytes. */
@@ -286,7 +290,10 @@ final class PieceMap {
         return slow;
     }
 
-    /** The fastest server with room that may fetch {@code piece}; an unmeasured one counts as fast. */
+    /**
+     * The server with room that may fetch {@code piece} and would deliver fastest on one more
+     * connection ({@link #offered}); an unmeasured one counts as fast.
+     */
     private ServerBoard.@Nullable Server fastestWithRoom(int piece, ServerBoard.@Nullable Server besides) {
         double best = board.bestRate();
         ServerBoard.Server chosen = null;
@@ -295,7 +302,7 @@ final class PieceMap {
             if (server == besides || !mayFetch(server, piece) || !server.hasRoom()) {
                 continue;
             }
-            double rate = server.rate > 0 ? server.rate : unmeasuredRate(server, best);
+            double rate = offered(server, server.rate > 0 ? server.rate : unmeasuredRate(server, best));
             if (rate > chosenRate) {
                 chosen = server;
                 chosenRate = rate;
@@ -305,6 +312,19 @@ final class PieceMap {
             return null; // the fast servers are full: wait for one rather than give work to a slow one
         }
         return chosen;
+    }
+
+    /**
+     * What one more connection to {@code server} can expect, given its rate per connection: a
+     * share of it, as if the connections it has open used all it can send. A mirror's uplink is
+     * shared by every connection to it, so the work a connection takes over goes to an idle
+     * server rather than to a faster one that is busy already (measured with mirrors at 10, 20,
+     * 40 and 80 MB/s: the 40 MB/s one sat idle while the 80 MB/s one split its uplink among the
+     * stolen ranges); where a server's connections are each limited, one that is busy still gets
+     * more connections once the others are slower than its share.
+     */
+    private static double offered(ServerBoard.Server server, double rate) {
+        return rate / (1 + server.connections);
     }
 
     /**
@@ -440,8 +460,9 @@ final class PieceMap {
         if (server == null || server.rate == 0 && !stalled) {
             return null;
         }
-        double there = server.rate == 0 ? 0 : remainingBytes(victim) / server.rate;
-        if (!stalled && (longest < 3 * there || longest * 1e9 < WORTH_TAKING_OVER_NANOS)) {
+        double there = server.rate == 0 ? 0 : remainingBytes(victim) / offered(server, server.rate);
+        boolean measured = now - victim.startedNanos() >= WORTH_TAKING_OVER_NANOS;
+        if (!stalled && (longest < 3 * there || !measured && longest * 1e9 < WORTH_TAKING_OVER_NANOS)) {
             return null;
         }
         int first = victim.next();

@@ -143,4 +143,61 @@ class PieceMapTests {
             assertThat(verified).isEmpty();
         }
     }
+
+    @Nested
+    class WorkThatMoves {
+
+        @Test
+        void goesToAnIdleServerRatherThanToAFasterOneThatIsBusyAlready() {
+            // 15 pieces of 4 KiB in 3 chunks of 5, one chunk on each server.
+            ChunkPlanner.Plan three = ChunkPlanner.plan(15 * 4096, 3);
+            ServerBoard servers = new ServerBoard(List.of(new ServerAddress("127.0.0.1", 1),
+                    new ServerAddress("127.0.0.1", 2), new ServerAddress("127.0.0.1", 3)));
+            PieceMap map = new PieceMap(three, servers, new BitSet(), null, Duration.ofSeconds(30));
+            leaseOf(map.next(0));
+            leaseOf(map.next(1));
+            Lease last = leaseOf(map.next(2));
+            for (int piece = 10; piece < 15; piece++) {
+                map.delivered(last, piece, null, 1000);
+            }
+            map.ended(last, null, false);
+            // Bytes per second of one connection: the second server is the fastest, but its
+            // uplink is shared with the connection it has; the third has none open.
+            servers.get(0).rate = 50;
+            servers.get(1).rate = 100;
+            servers.get(2).rate = 60;
+
+            Lease stolen = leaseOf(map.next(2));
+
+            assertThat(stolen.first()).as("the back half of the slowest range").isEqualTo(3);
+            assertThat(stolen.server.index).isEqualTo(2);
+        }
+
+        @Test
+        void takesOverTheShortTailOfAConnectionMeasuredLongEnoughThatAFasterServerWouldFinishWellBefore()
+                throws InterruptedException {
+            PieceMap map = map(new BitSet(), null);
+            Lease slow = leaseOf(map.next(0));
+            Lease fast = leaseOf(map.next(1));
+            slow.connected(() -> {});
+            for (int piece = 5; piece < 10; piece++) {
+                map.delivered(fast, piece, null, 1000);
+            }
+            map.ended(fast, null, false);
+            // Not synchronisation: the slow connection's rate must be measured over a while.
+            Thread.sleep(300);
+            for (int piece = 0; piece < 4; piece++) {
+                slow.progress(4096);
+                map.delivered(slow, piece, null, 75_000_000);
+            }
+
+            // Its last piece takes it some 75 ms, the other server some microseconds.
+            Lease over = leaseOf(map.next(1));
+
+            assertThat(over.server.index).isOne();
+            assertThat(over.first()).isEqualTo(4);
+            assertThat(over.end()).isEqualTo(5);
+            assertThat(slow.revoked()).isTrue();
+        }
+    }
 }
