@@ -204,7 +204,10 @@ public final class ParallelDownloader implements Downloader {
             board.leaveOut(board.get(board.indexOf(claim.server())), claim.said() + ", unlike the others");
         }
         for (ServerFailure failure : agreed.failures()) {
-            board.failed(board.get(board.indexOf(failure.server())), -1, failure.reason());
+            // It could not say what it holds, so it is never admitted: say why, not that it was late.
+            ServerBoard.Server server = board.get(board.indexOf(failure.server()));
+            board.leaveOut(server, failure.reason());
+            board.failed(server, -1, failure.reason());
         }
         Verification.Status status;
         DigestBook digests = null;

@@ -175,6 +175,8 @@ final class PieceMap {
 
     /** Records a failure that belongs to no piece (a census question). */
     synchronized void failedBeforeData(int server, String reason) {
+        // It could not say what it holds, so it is never admitted: say why, not that it was late.
+        board.leaveOut(board.get(server), reason);
         board.failed(board.get(server), -1, reason);
     }
 
