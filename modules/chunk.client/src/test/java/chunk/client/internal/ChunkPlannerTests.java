@@ -63,6 +63,16 @@ class ChunkPlannerTests {
         }
 
         @Test
+        void isAnEighthOfWhatOneConnectionIsGivenFirstWhenChunksOutnumberTheConnections() {
+            long size = 256L << 20;
+            int atOnce = ParallelDownloader.MAX_CONNECTIONS;
+
+            assertThat(ChunkPlanner.pieceLength(size, 1000)).isEqualTo(ChunkPlanner.pieceLength(size, atOnce))
+                    .isEqualTo(size / atOnce / 8);
+            assertThat(ChunkPlanner.pieceLength(size, atOnce / 2)).isEqualTo(2 * size / atOnce / 8);
+        }
+
+        @Test
         void growsPastOneMiBOnlyToKeepThePiecesBounded() {
             assertThat(ChunkPlanner.pieceLength(64L << 30, 1)).isEqualTo(4 << 20);
         }
