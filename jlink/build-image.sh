@@ -21,12 +21,16 @@ rm -rf "$image" # jlink will not write into an existing folder
 
 # jlink's own launchers neither exec nor quote, so a signal would stop the shell and not
 # the JVM, and a path with a space would break them. Ours do both, and follow symlinks.
-# $3 is more JVM options, as launcher text (so it may refer to $bin).
+# $3 is more JVM options, as launcher text (so it may refer to $bin). The folder is found with
+# the shell's own string operations, and readlink runs only for a symlink: two programs started
+# for every run cost 1.7 ms, which is 3 % of the smallest download (docs/BENCHMARKS.md, scenario 3).
 write_launcher() {
   cat >"$image/bin/$1" <<LAUNCHER
 #!/bin/sh
 # $1: runs the module $2 on the Java runtime in this image. JAVA_OPTS adds JVM options.
-bin=\$(dirname "\$(readlink -f "\$0")")
+self=\$0
+if [ -L "\$self" ]; then self=\$(readlink -f "\$self"); fi
+case \$self in */*) bin=\${self%/*} ;; *) bin=. ;; esac
 exec "\$bin/java" $3\${JAVA_OPTS-} -m $2 "\$@"
 LAUNCHER
   chmod 755 "$image/bin/$1"
@@ -40,7 +44,13 @@ write_launcher myserver chunk.server ""
 # bench/ShaSpeed.java). What C2 costs a client that does not hash, measured on this image:
 # user CPU 0.16 to 0.22 s for 1 GiB in 4 chunks, 0.25-0.28 to 0.34-0.38 s in 1000 chunks,
 # 0.06-0.07 to 0.08 s for 1 KiB (docs/BENCHMARKS.md, "The JIT compiler of the launcher").
-client_options="--enable-native-access=chunk.client "
+# CompileThresholdScaling=10 makes a method wait ten times as long for the JIT: a short run
+# interprets what it runs a few hundred times instead of compiling it, and a long one compiles
+# only what is really hot (the copy and hash loops get there within a few MB). Measured on 4
+# local servers (docs/BENCHMARKS.md, "The JIT thresholds of the launcher"): 1 KiB took 0.11 s
+# and 0.10 s of CPU instead of 0.13 s and 0.145 s; 1 GiB in 1000 chunks 1.65-1.68 s of CPU
+# instead of 1.78, in 4 chunks the same or less; 20 and 50 were worse for 1 GiB.
+client_options="--enable-native-access=chunk.client -XX:CompileThresholdScaling=10 "
 write_launcher myclient chunk.client "$client_options"
 
 # An ahead-of-time cache for myclient (JEP 483, 514, 515): classes loaded and linked, method
