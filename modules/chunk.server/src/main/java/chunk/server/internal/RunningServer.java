@@ -121,6 +121,7 @@ public final class RunningServer implements FileServer {
      * it holds no transfer place and counts again as waiting against its address.
      */
     private void serve(SocketChannel channel) {
+        sendAtOnce(channel);
         Connection connection = new Connection(channel, config.headerTimeout().toNanos(), config.idleTimeout().toNanos());
         connection.onDeadlineMoved(() -> watchdog.rearm(connection));
         watchdog.watch(connection);
@@ -149,6 +150,20 @@ public final class RunningServer implements FileServer {
         } finally {
             admission.release(connection);
             watchdog.unwatch(connection);
+        }
+    }
+
+    /**
+     * Turns Nagle's algorithm off. A reply is a header and then the file's bytes, two sends; with
+     * Nagle on, a last segment shorter than a full one waits until the client has acknowledged
+     * the header, and a client with nothing to send acknowledges only after its delayed-ack timer
+     * (40 ms on Linux). A 1 KiB download took 43 ms in its data phase that way, and 0.3 ms without.
+     */
+    private static void sendAtOnce(SocketChannel channel) {
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        } catch (IOException e) {
+            // The client is already gone; serving the connection finds that out and says so.
         }
     }
 
