@@ -1,6 +1,7 @@
 package chunk.client;
 
 import chunk.wire.cli.Hosts;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A chunk server: a host name, an IPv4 or IPv6 address, or {@code localhost}, and a TCP port.
@@ -20,6 +21,19 @@ public record ServerAddress(String host, int port) {
         if (port < 1 || port > 65_535) {
             throw new IllegalArgumentException("a port is a number from 1 to 65535, not " + port);
         }
+    }
+
+    // equals and hashCode are written out, not generated: the generated ones are linked through
+    // invokedynamic the first time they run, which costs a short download milliseconds at start-up
+    // (docs/BENCHMARKS.md, "Start-up"). They compare what the record's would.
+    @Override
+    public boolean equals(@Nullable Object other) {
+        return other instanceof ServerAddress that && port == that.port && host.equals(that.host);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * host.hashCode() + port;
     }
 
     /** {@code host:port}, with an IPv6 address in brackets: {@code [::1]:4000}. */

@@ -1,5 +1,7 @@
 package chunk.wire;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A range of bytes in a file: {@code length} bytes starting at {@code offset}. A range that
  * exists is valid on the wire: both parts are non-negative and its end fits in a {@code long}.
@@ -34,6 +36,18 @@ public record ByteRange(long offset, long length) {
      */
     public static ByteRange between(long offset, long end) {
         return new ByteRange(offset, end - offset);
+    }
+
+    // equals and hashCode are written out, not generated: the generated ones are linked through
+    // invokedynamic the first time they run, which costs a short download milliseconds at start-up.
+    @Override
+    public boolean equals(@Nullable Object other) {
+        return other instanceof ByteRange that && offset == that.offset && length == that.length;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Long.hashCode(offset) + Long.hashCode(length);
     }
 
     /**

@@ -279,8 +279,15 @@ final class Census implements AutoCloseable {
     }
 
     private record Group(long size, @Nullable Digest root) {
-        Group {
-            Objects.requireNonNull(size);
+        // Written out rather than generated, as in ServerAddress: no invokedynamic to link at start-up.
+        @Override
+        public boolean equals(@Nullable Object other) {
+            return other instanceof Group that && size == that.size && Objects.equals(root, that.root);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Long.hashCode(size) + Objects.hashCode(root);
         }
     }
 
