@@ -8,7 +8,6 @@ import chunk.wire.Frame;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +127,11 @@ final class Census implements AutoCloseable {
         for (ServerAddress server : servers) {
             Thread.ofVirtual().name("census " + server).start(() -> answers.add(ask(server)));
         }
+        if (askDigests) {
+            // The first SHA-256 a JVM makes sets up its security providers (about 5 ms). The
+            // answers are checked with one, so it is made here while they are on their way.
+            Digest.newSha256();
+        }
         long started = System.nanoTime();
         long deadline = started + connectTimeout.toNanos();
         long graceUntil = 0;
@@ -212,7 +216,7 @@ final class Census implements AutoCloseable {
                 failures.add(new ServerFailure(server, reason));
             }
         }
-        failures.sort(Comparator.comparingInt(f -> servers.indexOf(f.server())));
+        failures.sort((a, b) -> Integer.compare(servers.indexOf(a.server()), servers.indexOf(b.server())));
         if (pinnedRoot != null) {
             for (var entry : groups.entrySet()) {
                 if (pinnedRoot.equals(entry.getKey().root())) {
@@ -233,8 +237,12 @@ final class Census implements AutoCloseable {
             return everyone ? new Verdict.Unavailable(failures) : null;
         }
         List<Map.Entry<Group, List<Claim>>> ranked = new ArrayList<>(groups.entrySet());
-        ranked.sort(Comparator.comparingInt((Map.Entry<Group, List<Claim>> e) -> -e.getValue().size())
-                .thenComparingInt(e -> firstIndex(e.getValue())));
+        // Larger groups first, then the group with the server listed first. (Comparators are
+        // written out: Comparator.comparingInt's are serializable lambdas, which the AOT cache
+        // cannot hold, so each cost the census a millisecond of class spinning at start-up.)
+        ranked.sort((a, b) -> a.getValue().size() != b.getValue().size()
+                ? Integer.compare(b.getValue().size(), a.getValue().size())
+                : Integer.compare(firstIndex(a.getValue()), firstIndex(b.getValue())));
         var top = ranked.getFirst();
         boolean unique = ranked.size() == 1 || ranked.get(1).getValue().size() < top.getValue().size();
         boolean settled = unique && (top.getValue().size() >= 2 || servers.size() == 1 || wholeFilePinned || pastDeadline);
@@ -260,7 +268,7 @@ final class Census implements AutoCloseable {
 
     private List<Claim> ordered(List<Claim> claims) {
         List<Claim> sorted = new ArrayList<>(claims);
-        sorted.sort(Comparator.comparingInt(c -> servers.indexOf(c.server())));
+        sorted.sort((a, b) -> Integer.compare(servers.indexOf(a.server()), servers.indexOf(b.server())));
         return sorted;
     }
 
