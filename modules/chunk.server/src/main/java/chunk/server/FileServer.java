@@ -29,7 +29,7 @@ public sealed interface FileServer extends AutoCloseable permits RunningServer {
      * @throws IOException if anything else fails before the server listens
      */
     static FileServer start(ServerConfig config) throws IOException {
-        return start(config, _ -> {});
+        return RunningServer.start(config, null);
     }
 
     /**

@@ -69,14 +69,17 @@ final class AccessLog {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-    private final Consumer<String> sink;
+    private final @Nullable Consumer<String> sink;
 
-    AccessLog(Consumer<String> sink) {
+    /** @param sink where the lines go, or null for no log (then no line is even made) */
+    AccessLog(@Nullable Consumer<String> sink) {
         this.sink = sink;
     }
 
     void record(Entry entry) {
-        sink.accept(format(entry, Instant.now()));
+        if (sink != null) {
+            sink.accept(format(entry, Instant.now()));
+        }
     }
 
     static String format(Entry entry, Instant when) {
@@ -89,7 +92,9 @@ final class AccessLog {
         line.append(' ').append(range == null ? "-" : "[" + range.offset() + "," + range.end() + ")");
         line.append(' ').append(entry.outcome().word());
         line.append(' ').append(entry.bytesSent()).append(" B");
-        line.append(' ').append(String.format(Locale.ROOT, "%.1f", entry.nanos() / 1e6)).append(" ms");
+        // Tenths of a millisecond by hand: String.format was a fifth of a request's own CPU.
+        long tenths = Math.round(entry.nanos() / 1e5);
+        line.append(' ').append(tenths / 10).append('.').append(tenths % 10).append(" ms");
         return line.toString();
     }
 

@@ -15,7 +15,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * {@code myserver <port> [options]}: see {@link CommandLine#usage()}. Exit codes: 0 stopped by
@@ -63,10 +62,9 @@ public final class Main {
     private static int serve(CommandLine.Serve serve, PrintStream out, PrintStream err) {
         OneLineLogging.configure("myserver", err, serve.verbose());
         ServerConfig config = serve.config();
-        Consumer<String> accessLog = serve.quiet() ? _ -> {} : out::println;
         FileServer server;
         try {
-            server = FileServer.start(config, accessLog);
+            server = serve.quiet() ? FileServer.start(config) : FileServer.start(config, out::println);
         } catch (BindException e) {
             err.println("myserver: cannot listen on " + where(config) + ": " + e.getMessage()
                     + "; choose another port or address (is another server running?)");

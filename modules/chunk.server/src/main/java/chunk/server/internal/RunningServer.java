@@ -42,7 +42,7 @@ public final class RunningServer implements FileServer {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile @Nullable IOException failure;
 
-    private RunningServer(ServerConfig config, Path realRoot, ServerSocketChannel listener, Consumer<String> accessLog)
+    private RunningServer(ServerConfig config, Path realRoot, ServerSocketChannel listener, @Nullable Consumer<String> accessLog)
             throws IOException {
         this.config = config;
         this.resolver = new FileResolver(realRoot);
@@ -59,8 +59,8 @@ public final class RunningServer implements FileServer {
         this.acceptThread = Thread.ofPlatform().name("chunk-server-accept").unstarted(loop);
     }
 
-    /** See {@link FileServer#start(ServerConfig, Consumer)}. */
-    public static FileServer start(ServerConfig config, Consumer<String> accessLog) throws IOException {
+    /** See {@link FileServer#start(ServerConfig, Consumer)}; a null {@code accessLog} means no log. */
+    public static FileServer start(ServerConfig config, @Nullable Consumer<String> accessLog) throws IOException {
         Path root = config.root().toAbsolutePath();
         if (!Files.exists(root)) {
             throw new NoSuchFileException(root.toString(), null, "no such folder");

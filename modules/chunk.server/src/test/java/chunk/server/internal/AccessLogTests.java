@@ -25,6 +25,20 @@ class AccessLogTests {
     }
 
     @Test
+    void theDurationIsInMillisecondsRoundedToATenth() {
+        Entry entry = new Entry("[::1]:5", "-", null, null, Outcome.NO_REQUEST, 0, 0);
+        assertThat(AccessLog.format(entry, WHEN)).endsWith(" 0.0 ms");
+        assertThat(AccessLog.format(withNanos(entry, 49_999), WHEN)).endsWith(" 0.0 ms");
+        assertThat(AccessLog.format(withNanos(entry, 50_000), WHEN)).endsWith(" 0.1 ms");
+        assertThat(AccessLog.format(withNanos(entry, 1_234_560_000L), WHEN)).endsWith(" 1234.6 ms");
+        assertThat(AccessLog.format(withNanos(entry, 30_000_000_000L), WHEN)).endsWith(" 30000.0 ms");
+    }
+
+    private static Entry withNanos(Entry entry, long nanos) {
+        return new Entry(entry.client(), entry.type(), entry.file(), entry.range(), entry.outcome(), entry.bytesSent(), nanos);
+    }
+
+    @Test
     void namesThatWouldSplitTheLineAreQuotedAndEscaped() {
         assertThat(AccessLog.quoted("a b.txt")).isEqualTo("\"a b.txt\"");
         assertThat(AccessLog.quoted("say \"hi\"\n")).isEqualTo("\"say \\\"hi\\\"\\x0a\"");
