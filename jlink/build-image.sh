@@ -46,11 +46,18 @@ write_launcher myserver chunk.server ""
 # 0.06-0.07 to 0.08 s for 1 KiB (docs/BENCHMARKS.md, "The JIT compiler of the launcher").
 # CompileThresholdScaling=10 makes a method wait ten times as long for the JIT: a short run
 # interprets what it runs a few hundred times instead of compiling it, and a long one compiles
-# only what is really hot (the copy and hash loops get there within a few MB). Measured on 4
-# local servers (docs/BENCHMARKS.md, "The JIT thresholds of the launcher"): 1 KiB took 0.11 s
-# and 0.10 s of CPU instead of 0.13 s and 0.145 s; 1 GiB in 1000 chunks 1.65-1.68 s of CPU
-# instead of 1.78, in 4 chunks the same or less; 20 and 50 were worse for 1 GiB.
-client_options="--enable-native-access=chunk.client -XX:CompileThresholdScaling=10 "
+# only what is really hot. SHA-256 is the exception, given a tenth of the default thresholds:
+# it is fast only once C2 has compiled it (the CPU's SHA instructions), and at ten times the
+# thresholds a verified download hashed its first 200 MB or so at C1's speed. Measured on 4 local
+# servers (docs/BENCHMARKS.md, "The JIT thresholds of the launcher"), medians of 8 runs, wall
+# and CPU: 1 KiB 0.09 s, 0.095 s by default, 0.06-0.07 s, 0.07 s with these options; 32 MiB
+# 0.27 s, 0.24 s and 0.245 s, 0.25 s; 256 MiB 0.68 s, 0.605 s and 0.67 s, 0.595 s (without
+# the SHA exception 0.29 s and 0.69 s). CompileCommand=quiet keeps the JVM from announcing
+# the commands on standard output, which `-o -` uses for the file.
+# (Quoted in the launcher: unquoted, the patterns' asterisks would be expanded as file names.)
+sha_first="-XX:CompileCommand=quiet '-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.*::*,0.1' \
+'-XX:CompileCommand=CompileThresholdScaling,java.security.MessageDigestSpi::*,0.1'"
+client_options="--enable-native-access=chunk.client -XX:CompileThresholdScaling=10 $sha_first "
 write_launcher myclient chunk.client "$client_options"
 
 # An ahead-of-time cache for myclient (JEP 483, 514, 515): classes loaded and linked, method
