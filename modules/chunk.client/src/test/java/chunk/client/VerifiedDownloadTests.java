@@ -164,6 +164,40 @@ class VerifiedDownloadTests {
         }
 
         @Test
+        void saysOfAServerLeftOutByThePinnedRootWhichRootItHas() throws Exception {
+            TestServer bad = damaged();
+            TestServer fine = good();
+            TestServer alsoBad = damaged();
+
+            DownloadResult result = download(options(4).withRoot(root()), bad, fine, alsoBad);
+
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.Completed.class, done -> {
+                String damagedRoot = done.reports().getFirst().leftOut();
+                assertThat(damagedRoot).matches("has root [0-9a-f]{8}…, not the one given with --root")
+                        .doesNotStartWith("has root " + root().substring(0, 8));
+                assertThat(done.reports().get(2).leftOut()).isEqualTo(damagedRoot);
+                assertThat(done.reports().get(1).leftOut()).isNull();
+            });
+            assertTheRightFile();
+        }
+
+        @Test
+        void saysWhatEachGroupOfATieGaveWhenNoneMatchesTheSha256() throws Exception {
+            TestServer bad = damaged();
+            TestServer fine = good();
+
+            DownloadResult result = download(options(4).withSha256("ab".repeat(32)), bad, fine);
+
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.ChecksumMismatch.class, mismatch -> {
+                assertThat(mismatch.tried()).extracting(DownloadResult.ChecksumMismatch.Attempt::servers)
+                        .containsExactly(List.of(bad.address()), List.of(fine.address()));
+                assertThat(mismatch.tried().get(1).actual()).isEqualTo(sha256());
+                assertThat(mismatch.tried().get(0).actual()).isNotEqualTo(sha256());
+            });
+            assertThat(saved).isEmptyDirectory();
+        }
+
+        @Test
         void refusesWhenNoServerHasThePinnedRoot() throws Exception {
             DownloadResult result = download(options(4).withRoot("00".repeat(32)), good(), good());
 
