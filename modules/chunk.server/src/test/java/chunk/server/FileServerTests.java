@@ -263,6 +263,16 @@ class FileServerTests {
         }
 
         @Test
+        void aBadRangeIsLoggedWithTheFileAndTheRangeAsked() throws Exception {
+            byte[] request = concat(header(-5, 10, Frame.TYPE_CHUNK, 9), "hello.txt".getBytes(StandardCharsets.US_ASCII));
+
+            TestClient.exchange(start(), request);
+
+            awaitLogLine(" bad-range ");
+            assertThat(log).singleElement().asString().contains(" CHUNK hello.txt [-5,5) bad-range 0 B ");
+        }
+
+        @Test
         void aNegativeSizeIsABadRange() throws IOException {
             byte[] request = concat(header(0, -1, Frame.TYPE_CHUNK, 9), "hello.txt".getBytes(StandardCharsets.US_ASCII));
             assertThat(reasonOf(TestClient.exchange(start(), request))).isEqualTo("bad range: negative size (offset 0, size -1)");

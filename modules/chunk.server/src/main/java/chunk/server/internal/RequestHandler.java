@@ -84,7 +84,7 @@ final class RequestHandler {
         final Connection connection;
         String type = "-";
         @Nullable String file;
-        @Nullable ByteRange range;
+        AccessLog.@Nullable Span range;
         long bytesSent;
         /** The reply stopped before its end (its data was cut short): the connection cannot carry another. */
         boolean brokenOff;
@@ -172,11 +172,11 @@ final class RequestHandler {
         Entry entry = switch (request) {
             case Frame.SizeRequest size -> answerSize(exchange, size);
             case Frame.ChunkRequest chunk -> {
-                exchange.range = chunk.range();
+                exchange.range = AccessLog.Span.of(chunk.range());
                 yield answerChunk(exchange, chunk);
             }
             case Frame.DigestRequest digests -> {
-                exchange.range = new ByteRange(digests.firstPiece(), 0);
+                exchange.range = new AccessLog.Span(digests.firstPiece(), 0);
                 yield answerDigests(exchange, digests);
             }
         };
@@ -210,6 +210,10 @@ final class RequestHandler {
             }
             case BAD_RANGE -> {
                 exchange.type = "CHUNK";
+                e.refusedRange().ifPresent(asked -> {
+                    exchange.file = asked.fileName();
+                    exchange.range = new AccessLog.Span(asked.offset(), asked.size());
+                });
                 outcome = Outcome.BAD_RANGE;
                 reason = String.valueOf(e.getMessage());
             }
@@ -394,7 +398,7 @@ final class RequestHandler {
         }
         return switch (digests.answer(file.get(), request, exchange.connection::progress)) {
             case DigestService.Answer.Digests(Frame.DigestReply reply) -> {
-                exchange.range = new ByteRange(reply.firstPiece(), reply.digests().size());
+                exchange.range = new AccessLog.Span(reply.firstPiece(), reply.digests().size());
                 FrameEncoder.write(reply, exchange.connection.channel());
                 yield exchange.end(Outcome.OK);
             }
