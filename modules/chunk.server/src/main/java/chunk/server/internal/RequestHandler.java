@@ -122,15 +122,17 @@ final class RequestHandler {
         } catch (IOException e) {
             if (endedBetweenRequests(connection)) {
                 LOG.log(Level.DEBUG, () -> "connection " + connection.id() + " from " + connection.client()
-                        + " closed between requests: " + e);
+                        + " ended between requests: " + ended(connection.timedOut(), connection.shutDown(), e));
                 return ENDED;
             }
-            Outcome outcome = switch (connection.timedOut()) {
+            Connection.Timeout timeout = connection.timedOut();
+            Outcome outcome = switch (timeout) {
                 case HEADER -> Outcome.HEADER_TIMEOUT;
                 case IDLE -> Outcome.IDLE_TIMEOUT;
                 case NONE -> connection.shutDown() ? Outcome.SHUTDOWN : Outcome.CLIENT_GONE;
             };
-            LOG.log(Level.DEBUG, () -> "connection " + connection.id() + " from " + connection.client() + ": " + e);
+            LOG.log(Level.DEBUG, () -> "connection " + connection.id() + " from " + connection.client() + ": "
+                    + ended(timeout, connection.shutDown(), e));
             return new Served(exchange.end(outcome), false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -141,6 +143,19 @@ final class RequestHandler {
             LOG.log(Level.DEBUG, "stack trace", e);
             return new Served(exchange.end(Outcome.SERVER_ERROR), false);
         }
+    }
+
+    /**
+     * Why a connection ended early, in the access log's word and a few more. The exception of a
+     * channel this server closed itself (a timeout, shutdown) says nothing beyond that word.
+     */
+    private static String ended(Connection.Timeout timeout, boolean shutDown, IOException e) {
+        return switch (timeout) {
+            case HEADER -> "header-timeout: the whole request did not arrive in time; closed";
+            case IDLE -> "idle-timeout: the client took nothing for too long; closed";
+            case NONE -> shutDown ? "shutdown: closed"
+                    : "client-gone: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+        };
     }
 
     /** A kept-open connection that has not received a byte of its next request: its end is no request's failure. */
