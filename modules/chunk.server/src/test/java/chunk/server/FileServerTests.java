@@ -353,6 +353,27 @@ class FileServerTests {
         }
 
         @Test
+        void aClientThatReadsSlowlyButSteadilyIsNotIdle() throws Exception {
+            byte[] big = new byte[32 << 20];
+            Files.write(root.resolve("big.bin"), big);
+            // 400 KB/s: the socket buffers (4 MiB on loopback) fill at once, and a third of the
+            // server's takes 3 s to drain, three idle timeouts; each read frees room all the same.
+            InetSocketAddress address = start(loopback().withIdleTimeout(Duration.ofSeconds(1)));
+            try (Socket slow = TestClient.connect(address)) {
+                slow.getOutputStream().write(TestClient.bytes(new Frame.ChunkRequest("big.bin", new ByteRange(0, big.length))));
+                byte[] buffer = new byte[8 << 10];
+                long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                while (System.nanoTime() < until) {
+                    slow.getInputStream().readNBytes(buffer, 0, buffer.length);
+                    Thread.sleep(20);
+                }
+                assertThat(log).as("what the server logged while the client read").isEmpty();
+            }
+            awaitLogLine("CHUNK big.bin ");
+            assertThat(log).singleElement().asString().contains(" client-gone ");
+        }
+
+        @Test
         void aClientThatStopsReadingIsDisconnectedAndOthersAreServed() throws Exception {
             byte[] big = new byte[32 << 20]; // more than loopback's socket buffers hold
             Files.write(root.resolve("big.bin"), big);
