@@ -371,6 +371,7 @@ class MainTests {
             "servers.txt 4 --bogus|myclient: unknown option '--bogus'",
             "servers.txt 4 --quiet=no|myclient: --quiet takes no value",
             "servers.txt 4 --timeout|myclient: --timeout needs a value",
+            "servers.txt 4 --timeout 5 a.bin --timeout=9|myclient: --timeout given twice; give it once",
         })
         void isAUsageErrorInOneLineThatPointsAtTheHelp(String args, String message) throws Exception {
             serversFile(TestServer.honest());
