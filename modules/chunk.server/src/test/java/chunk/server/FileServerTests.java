@@ -12,7 +12,6 @@ import chunk.wire.Frame;
 import chunk.wire.FrameDecoder;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 
@@ -51,8 +50,9 @@ class FileServerTests {
     Path tmp;
     Path root;
     Path outside;
+    final LoopbackServer myserver = new LoopbackServer();
+    final ConcurrentLinkedQueue<String> log = myserver.log;
     FileServer server;
-    final ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
 
     @BeforeEach
     void createFiles() throws IOException {
@@ -68,17 +68,15 @@ class FileServerTests {
 
     @AfterEach
     void stopServer() {
-        if (server != null) {
-            server.close();
-        }
+        myserver.close();
     }
 
     ServerConfig loopback() {
-        return ServerConfig.defaults(root).withBindAddress(InetAddress.getLoopbackAddress());
+        return LoopbackServer.loopback(root);
     }
 
     InetSocketAddress start(ServerConfig config) throws IOException {
-        server = FileServer.start(config, log::add);
+        server = myserver.start(config);
         return server.address();
     }
 
@@ -88,9 +86,7 @@ class FileServerTests {
 
     /** Waits for the server to log a line containing {@code text}; the test's timeout is the safety net. */
     void awaitLogLine(String text) throws InterruptedException {
-        while (log.stream().noneMatch(line -> line.contains(text))) {
-            Thread.sleep(20);
-        }
+        myserver.awaitLogLines(text, 1);
     }
 
     static String reasonOf(Answer answer) {
