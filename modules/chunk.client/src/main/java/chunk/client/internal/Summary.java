@@ -190,7 +190,8 @@ final class Summary {
             line.append(" gave ").append(attempt.actual(), 0, 8).append('…');
         }
         if (tried.size() > MAX_GROUPS_SHOWN) {
-            line.append("; ").append(tried.size() - MAX_GROUPS_SHOWN).append(" more groups");
+            int more = tried.size() - MAX_GROUPS_SHOWN;
+            line.append("; ").append(more).append(more == 1 ? " more group" : " more groups");
         }
         return line.append("), not ").append(mismatch.expected()).toString();
     }

@@ -61,7 +61,7 @@ class SummaryTests {
 
         assertThat(report).isEqualTo("myclient: a.bin does not match --sha256: no group of servers has it"
                 + " (127.0.0.1:4000 gave 11111111…; 127.0.0.1:4001 gave 22222222…;"
-                + " 127.0.0.1:4002, 127.0.0.1:4003 and 1 more gave 33333333…; 1 more groups), not " + "ab".repeat(32)
+                + " 127.0.0.1:4002, 127.0.0.1:4003 and 1 more gave 33333333…; 1 more group), not " + "ab".repeat(32)
                 + "; nothing was saved as a.bin\n");
     }
 

@@ -32,7 +32,7 @@ final class SendBufferWait {
      * and a quarter of a millisecond cost the servers more CPU for no more speed.
      */
     static final long SHORTEST = TimeUnit.MILLISECONDS.toNanos(1);
-    /** The longest sleep for the longest idle timeouts: a stalled transfer then costs ten system calls a second. */
+    /** The longest sleep, for idle timeouts of 0.8 s and more: a stalled transfer then wakes ten times a second. */
     static final long LONGEST = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final SocketChannel socket;
