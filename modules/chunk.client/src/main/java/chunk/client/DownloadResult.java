@@ -81,13 +81,33 @@ public sealed interface DownloadResult
      * Nothing was written under the final name and the part file was removed.
      *
      * @param expected the SHA-256 given, lowercase hex
-     * @param actual the SHA-256 of what was downloaded
-     * @param servers the servers the data came from
+     * @param actual the SHA-256 of what was downloaded (from the last group tried, when there were several)
+     * @param servers the servers the data came from (those of the last group tried)
+     * @param tried each group of servers that was tried in turn, because the servers disagreed and no
+     *     group was the largest, with what its file's SHA-256 was; one entry when there was no such tie
      */
-    record ChecksumMismatch(String fileName, Path target, String expected, String actual, List<ServerAddress> servers)
-            implements DownloadResult {
+    record ChecksumMismatch(String fileName, Path target, String expected, String actual, List<ServerAddress> servers,
+            List<Attempt> tried) implements DownloadResult {
         public ChecksumMismatch {
             servers = List.copyOf(servers);
+            tried = List.copyOf(tried);
+        }
+
+        /** A mismatch from one group of servers, the only one tried. */
+        public ChecksumMismatch(String fileName, Path target, String expected, String actual, List<ServerAddress> servers) {
+            this(fileName, target, expected, actual, servers, List.of(new Attempt(servers, actual)));
+        }
+
+        /**
+         * One group of servers that agreed on the file, and the SHA-256 of what they gave.
+         *
+         * @param servers the servers the data came from
+         * @param actual the SHA-256 of what they gave, lowercase hex
+         */
+        public record Attempt(List<ServerAddress> servers, String actual) {
+            public Attempt {
+                servers = List.copyOf(servers);
+            }
         }
     }
 

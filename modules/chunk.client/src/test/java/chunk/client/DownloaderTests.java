@@ -3,6 +3,7 @@ package chunk.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chunk.client.internal.TestServer;
+import chunk.client.internal.TestServers;
 import chunk.wire.ByteRange;
 import chunk.wire.Frame;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -37,7 +37,7 @@ class DownloaderTests {
     @TempDir
     Path saved;
 
-    private final List<TestServer> servers = new ArrayList<>();
+    private final TestServers servers = new TestServers();
     private Path original;
 
     @BeforeEach
@@ -46,22 +46,18 @@ class DownloaderTests {
     }
 
     @AfterEach
-    void stopTheServers() throws IOException {
-        for (TestServer server : servers) {
-            server.close();
-        }
+    void stopTheServers() throws Exception {
+        servers.close();
     }
 
     private Path randomFile(String name, int size) throws IOException {
-        byte[] bytes = new byte[size];
-        new Random(size).nextBytes(bytes);
-        return Files.write(served.resolve(name), bytes);
+        Path file = served.resolve(name);
+        TestServers.randomFile(file, size, size);
+        return file;
     }
 
     private TestServer start(TestServer.Fault fault) throws IOException {
-        TestServer server = TestServer.serving(served, fault);
-        servers.add(server);
-        return server;
+        return servers.serving(served, fault);
     }
 
     private TestServer start() throws IOException {

@@ -3,13 +3,11 @@ package chunk.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chunk.client.internal.TestServer;
+import chunk.client.internal.TestServers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,27 +24,21 @@ class MirrorsOfAnySpeedTests {
     @TempDir
     Path saved;
 
-    private final List<TestServer> servers = new ArrayList<>();
+    private final TestServers servers = new TestServers();
     private byte[] bytes;
 
     @BeforeEach
     void createTheServedFile() throws IOException {
-        bytes = new byte[FILE_SIZE];
-        new Random(13).nextBytes(bytes);
-        Files.write(served.resolve("data.bin"), bytes);
+        bytes = TestServers.randomFile(served.resolve("data.bin"), FILE_SIZE, 13);
     }
 
     @AfterEach
-    void stopTheServers() throws IOException {
-        for (TestServer server : servers) {
-            server.close();
-        }
+    void stopTheServers() throws Exception {
+        servers.close();
     }
 
     private TestServer start(TestServer.Fault fault) throws IOException {
-        TestServer server = TestServer.serving(served, fault);
-        servers.add(server);
-        return server;
+        return servers.serving(served, fault);
     }
 
     private DownloadResult.Completed download(Duration stallTimeout, int chunks, TestServer... from) throws Exception {

@@ -3,6 +3,7 @@ package chunk.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chunk.client.internal.TestServer;
+import chunk.client.internal.TestServers;
 import chunk.server.FileServer;
 import chunk.server.ServerConfig;
 import java.io.IOException;
@@ -10,10 +11,8 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,33 +32,27 @@ class PersistentConnectionsTests {
     Path saved;
 
     private byte[] bytes;
-    private final List<AutoCloseable> servers = new ArrayList<>();
+    private final TestServers servers = new TestServers();
 
     @BeforeEach
     void createTheServedFile() throws IOException {
-        bytes = new byte[FILE_SIZE];
-        new Random(15).nextBytes(bytes);
-        Files.write(served.resolve("data.bin"), bytes);
+        bytes = TestServers.randomFile(served.resolve("data.bin"), FILE_SIZE, 15);
     }
 
     @AfterEach
     void stopTheServers() throws Exception {
-        for (AutoCloseable server : servers) {
-            server.close();
-        }
+        servers.close();
     }
 
     /** A real myserver on loopback whose access log lines go to {@code log}. */
     private ServerAddress myserver(Queue<String> log) throws IOException {
-        FileServer server = FileServer.start(ServerConfig.defaults(served).withBindAddress(InetAddress.getLoopbackAddress()), log::add);
-        servers.add(server);
+        FileServer server = servers.closedAtTheEnd(
+                FileServer.start(ServerConfig.defaults(served).withBindAddress(InetAddress.getLoopbackAddress()), log::add));
         return new ServerAddress("127.0.0.1", server.address().getPort());
     }
 
     private TestServer versionOne() throws IOException {
-        TestServer server = TestServer.serving(served, TestServer.withDigests());
-        servers.add(server);
-        return server;
+        return servers.serving(served, TestServer.withDigests());
     }
 
     /** Connections a myserver saw: each has a client port of its own in the access log. */

@@ -3,6 +3,7 @@ package chunk.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chunk.client.internal.TestServer;
+import chunk.client.internal.TestServers;
 import chunk.wire.Digest;
 import chunk.wire.Frame;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,30 +33,24 @@ class VerifiedDownloadTests {
     @TempDir
     Path saved;
 
-    private final List<TestServer> servers = new ArrayList<>();
+    private final TestServers servers = new TestServers();
     private byte[] bytes;
 
     @BeforeEach
     void createTheServedFileAndADamagedCopyOfTheSameSize() throws IOException {
-        bytes = new byte[FILE_SIZE];
-        new Random(7).nextBytes(bytes);
-        Files.write(served.resolve("data.bin"), bytes);
+        bytes = TestServers.randomFile(served.resolve("data.bin"), FILE_SIZE, 7);
         byte[] damaged = bytes.clone();
         damaged[FILE_SIZE / 3] ^= 1;
         Files.write(damagedCopy.resolve("data.bin"), damaged);
     }
 
     @AfterEach
-    void stopTheServers() throws IOException {
-        for (TestServer server : servers) {
-            server.close();
-        }
+    void stopTheServers() throws Exception {
+        servers.close();
     }
 
     private TestServer start(Path root, TestServer.Fault fault) throws IOException {
-        TestServer server = TestServer.serving(root, fault);
-        servers.add(server);
-        return server;
+        return servers.serving(root, fault);
     }
 
     private TestServer good() throws IOException {
@@ -161,6 +155,40 @@ class VerifiedDownloadTests {
             assertThat(result).isInstanceOf(DownloadResult.Completed.class);
             assertThat(bad.chunkRequests()).isEmpty();
             assertTheRightFile();
+        }
+
+        @Test
+        void saysOfAServerLeftOutByThePinnedRootWhichRootItHas() throws Exception {
+            TestServer bad = damaged();
+            TestServer fine = good();
+            TestServer alsoBad = damaged();
+
+            DownloadResult result = download(options(4).withRoot(root()), bad, fine, alsoBad);
+
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.Completed.class, done -> {
+                String damagedRoot = done.reports().getFirst().leftOut();
+                assertThat(damagedRoot).matches("has root [0-9a-f]{8}…, not the one given with --root")
+                        .doesNotStartWith("has root " + root().substring(0, 8));
+                assertThat(done.reports().get(2).leftOut()).isEqualTo(damagedRoot);
+                assertThat(done.reports().get(1).leftOut()).isNull();
+            });
+            assertTheRightFile();
+        }
+
+        @Test
+        void saysWhatEachGroupOfATieGaveWhenNoneMatchesTheSha256() throws Exception {
+            TestServer bad = damaged();
+            TestServer fine = good();
+
+            DownloadResult result = download(options(4).withSha256("ab".repeat(32)), bad, fine);
+
+            assertThat(result).isInstanceOfSatisfying(DownloadResult.ChecksumMismatch.class, mismatch -> {
+                assertThat(mismatch.tried()).extracting(DownloadResult.ChecksumMismatch.Attempt::servers)
+                        .containsExactly(List.of(bad.address()), List.of(fine.address()));
+                assertThat(mismatch.tried().get(1).actual()).isEqualTo(sha256());
+                assertThat(mismatch.tried().get(0).actual()).isNotEqualTo(sha256());
+            });
+            assertThat(saved).isEmptyDirectory();
         }
 
         @Test

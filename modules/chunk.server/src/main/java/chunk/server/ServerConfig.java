@@ -29,8 +29,9 @@ import org.jspecify.annotations.Nullable;
  * @param maxWaitingPerAddress connections from one client address that may wait for their
  *     request at once, at least 1; more from that address are closed at once
  * @param headerTimeout how long a connection may take to send its whole request; positive
- * @param idleTimeout how long a transfer may make no progress (accept no data while a reply
- *     is sent) before it is closed; positive
+ * @param idleTimeout how long a transfer may make no progress before it is closed: the time
+ *     from the last byte the client's system took (acknowledged) while a reply is sent, seen
+ *     at most an eighth of the timeout (and at most 100 ms) late; positive
  * @param rateLimit bytes per second sent on each connection, or 0 for no limit
  * @param totalRateLimit bytes per second sent by the whole server, shared by all transfers,
  *     or 0 for no limit

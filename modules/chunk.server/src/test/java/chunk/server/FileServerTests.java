@@ -12,7 +12,6 @@ import chunk.wire.Frame;
 import chunk.wire.FrameDecoder;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 
@@ -51,8 +50,9 @@ class FileServerTests {
     Path tmp;
     Path root;
     Path outside;
+    final LoopbackServer myserver = new LoopbackServer();
+    final ConcurrentLinkedQueue<String> log = myserver.log;
     FileServer server;
-    final ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
 
     @BeforeEach
     void createFiles() throws IOException {
@@ -68,17 +68,15 @@ class FileServerTests {
 
     @AfterEach
     void stopServer() {
-        if (server != null) {
-            server.close();
-        }
+        myserver.close();
     }
 
     ServerConfig loopback() {
-        return ServerConfig.defaults(root).withBindAddress(InetAddress.getLoopbackAddress());
+        return LoopbackServer.loopback(root);
     }
 
     InetSocketAddress start(ServerConfig config) throws IOException {
-        server = FileServer.start(config, log::add);
+        server = myserver.start(config);
         return server.address();
     }
 
@@ -88,9 +86,7 @@ class FileServerTests {
 
     /** Waits for the server to log a line containing {@code text}; the test's timeout is the safety net. */
     void awaitLogLine(String text) throws InterruptedException {
-        while (log.stream().noneMatch(line -> line.contains(text))) {
-            Thread.sleep(20);
-        }
+        myserver.awaitLogLines(text, 1);
     }
 
     static String reasonOf(Answer answer) {
@@ -263,6 +259,16 @@ class FileServerTests {
         }
 
         @Test
+        void aBadRangeIsLoggedWithTheFileAndTheRangeAsked() throws Exception {
+            byte[] request = concat(header(-5, 10, Frame.TYPE_CHUNK, 9), "hello.txt".getBytes(StandardCharsets.US_ASCII));
+
+            TestClient.exchange(start(), request);
+
+            awaitLogLine(" bad-range ");
+            assertThat(log).singleElement().asString().contains(" CHUNK hello.txt [-5,5) bad-range 0 B ");
+        }
+
+        @Test
         void aNegativeSizeIsABadRange() throws IOException {
             byte[] request = concat(header(0, -1, Frame.TYPE_CHUNK, 9), "hello.txt".getBytes(StandardCharsets.US_ASCII));
             assertThat(reasonOf(TestClient.exchange(start(), request))).isEqualTo("bad range: negative size (offset 0, size -1)");
@@ -340,6 +346,27 @@ class FileServerTests {
             }
             server.close();
             assertThat(log).hasSize(2).allMatch(line -> line.contains(" header-timeout "));
+        }
+
+        @Test
+        void aClientThatReadsSlowlyButSteadilyIsNotIdle() throws Exception {
+            byte[] big = new byte[32 << 20];
+            Files.write(root.resolve("big.bin"), big);
+            // 400 KB/s: the socket buffers (4 MiB on loopback) fill at once, and a third of the
+            // server's takes 3 s to drain, three idle timeouts; each read frees room all the same.
+            InetSocketAddress address = start(loopback().withIdleTimeout(Duration.ofSeconds(1)));
+            try (Socket slow = TestClient.connect(address)) {
+                slow.getOutputStream().write(TestClient.bytes(new Frame.ChunkRequest("big.bin", new ByteRange(0, big.length))));
+                byte[] buffer = new byte[8 << 10];
+                long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                while (System.nanoTime() < until) {
+                    slow.getInputStream().readNBytes(buffer, 0, buffer.length);
+                    Thread.sleep(20);
+                }
+                assertThat(log).as("what the server logged while the client read").isEmpty();
+            }
+            awaitLogLine("CHUNK big.bin ");
+            assertThat(log).singleElement().asString().contains(" client-gone ");
         }
 
         @Test

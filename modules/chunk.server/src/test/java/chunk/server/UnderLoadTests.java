@@ -42,14 +42,13 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class UnderLoadTests {
 
-    /** Where the crowds come from: another loopback address than the real clients' 127.0.0.1. */
-    static final InetAddress CROWD = address("127.0.0.2");
+    static final InetAddress CROWD = LoopbackServer.CROWD;
 
     @TempDir
     Path root;
-    FileServer server;
+    final LoopbackServer myserver = new LoopbackServer();
+    final ConcurrentLinkedQueue<String> log = myserver.log;
     byte[] mebibyte;
-    final ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
     final List<Socket> crowd = new ArrayList<>();
 
     @BeforeEach
@@ -64,26 +63,15 @@ class UnderLoadTests {
         for (Socket socket : crowd) {
             socket.close();
         }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    static InetAddress address(String text) {
-        try {
-            return InetAddress.getByName(text);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        myserver.close();
     }
 
     ServerConfig loopback() {
-        return ServerConfig.defaults(root).withBindAddress(address("127.0.0.1"));
+        return LoopbackServer.loopback(root);
     }
 
     InetSocketAddress start(ServerConfig config) throws IOException {
-        server = FileServer.start(config, log::add);
-        return server.address();
+        return myserver.start(config).address();
     }
 
     /** A connection from the crowd's address that the test closes at the end. */
@@ -97,13 +85,11 @@ class UnderLoadTests {
     }
 
     long logLines(String word) {
-        return log.stream().filter(line -> line.contains(" " + word + " ")).count();
+        return myserver.logLines(" " + word + " ");
     }
 
     void awaitLogLines(String word, long count) throws InterruptedException {
-        while (logLines(word) < count) {
-            Thread.sleep(10);
-        }
+        myserver.awaitLogLines(" " + word + " ", count);
     }
 
     /** Reads until the server closes or resets; returns what arrived. */
@@ -155,7 +141,7 @@ class UnderLoadTests {
             }
             awaitLogLines("too-many-waiting", 3);
             assertThat(TestClient.size(address, "one.bin").reply()).isEqualTo(new Frame.SizeReply(mebibyte.length));
-            server.close();
+            myserver.server().close();
             assertThat(logLines("too-many-waiting")).isEqualTo(3);
             assertThat(log).filteredOn(line -> line.contains(" 127.0.0.2:")).hasSize(8);
         }
@@ -215,7 +201,7 @@ class UnderLoadTests {
                     assertThat(replies.get(i).get()).as("reply %d", i).isEqualTo(Arrays.copyOfRange(mebibyte, offset, offset + length));
                 }
             }
-            server.close();
+            myserver.server().close();
             assertThat(logLines("ok")).isEqualTo(requests);
         }
     }

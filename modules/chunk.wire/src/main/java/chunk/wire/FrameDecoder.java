@@ -86,7 +86,19 @@ public final class FrameDecoder {
                 yield new Frame.SizeRequest(fileName(text));
             }
             case Frame.TYPE_CHUNK -> {
-                ByteRange range = header.range();
+                ByteRange range;
+                try {
+                    range = header.range();
+                } catch (MalformedFrameException e) {
+                    String name;
+                    try {
+                        name = fileName(text);
+                    } catch (MalformedFrameException badName) {
+                        name = null;
+                    }
+                    throw new MalformedFrameException(e.problem(), e.getMessage(),
+                            new MalformedFrameException.RefusedRange(name, header.startOffset(), header.transferSize()));
+                }
                 yield new Frame.ChunkRequest(fileName(text), range);
             }
             case Frame.TYPE_DIGESTS -> {

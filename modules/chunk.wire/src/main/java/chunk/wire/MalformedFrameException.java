@@ -2,6 +2,8 @@ package chunk.wire;
 
 import java.io.IOException;
 import java.io.Serial;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Bytes that are not a valid frame of the kind expected. {@link #problem()} says which
@@ -39,8 +41,19 @@ public final class MalformedFrameException extends IOException {
         BAD_KEEP_OPEN
     }
 
+    /**
+     * A chunk request whose numbers are no byte range ({@link Problem#BAD_RANGE}): what it asked
+     * for, as sent, so that a server can log it.
+     *
+     * @param fileName the name it asked for, or {@code null} if the name itself is not valid
+     * @param offset the offset as sent
+     * @param size the size as sent
+     */
+    public record RefusedRange(@Nullable String fileName, long offset, long size) {}
+
     /** The rule the input broke. */
     private final Problem problem;
+    private final transient @Nullable RefusedRange refusedRange;
 
     /**
      * Creates the exception.
@@ -49,8 +62,29 @@ public final class MalformedFrameException extends IOException {
      * @param message what exactly was wrong, for a log or a reply's reason
      */
     public MalformedFrameException(Problem problem, String message) {
+        this(problem, message, null);
+    }
+
+    /**
+     * Creates the exception for a chunk request with a bad range.
+     *
+     * @param problem the rule the input broke
+     * @param message what exactly was wrong, for a log or a reply's reason
+     * @param refusedRange what the request asked for, or {@code null}
+     */
+    public MalformedFrameException(Problem problem, String message, @Nullable RefusedRange refusedRange) {
         super(message);
         this.problem = problem;
+        this.refusedRange = refusedRange;
+    }
+
+    /**
+     * What a chunk request with a bad range asked for.
+     *
+     * @return the name and numbers as sent, or empty for any other malformed input
+     */
+    public Optional<RefusedRange> refusedRange() {
+        return Optional.ofNullable(refusedRange);
     }
 
     /**

@@ -71,9 +71,28 @@ final class Census implements AutoCloseable {
          * @param leftOut the servers that said something else, and what
          * @param failures the servers that did not answer, and why
          * @param withDigests those of {@code agreeing} that give digests
+         * @param pinnedRoot the root the user gave ({@code --root}) that these servers have, or null
          */
         record Agreed(long size, @Nullable Digest root, List<Digest> firstDigests, List<ServerAddress> agreeing,
-                List<Claim> leftOut, List<ServerFailure> failures, List<ServerAddress> withDigests) implements Verdict {}
+                List<Claim> leftOut, List<ServerFailure> failures, List<ServerAddress> withDigests,
+                @Nullable Digest pinnedRoot) implements Verdict {
+
+            /** Why a server that said {@code claim} takes no part, for a person. */
+            String whyLeftOut(Claim claim) {
+                if (pinnedRoot == null) {
+                    return claim.said() + ", unlike the others";
+                }
+                // Chosen by the user's root, not by a majority: say what the server has against that.
+                return switch (claim) {
+                    case Claim.Rooted r when !r.root().equals(pinnedRoot) ->
+                            "has root " + shortened(r.root()) + ", not the one given with --root";
+                    case Claim.Rooted r -> "says " + r.size() + " bytes, not the size of the file with the root given with --root";
+                    case Claim.SizeOnly s -> "says " + s.size() + " bytes (it gives no digests), not the size of the file"
+                            + " with the root given with --root";
+                    case Claim.Refused f -> f.reason();
+                };
+            }
+        }
 
         /**
          * The servers disagree, no group is the largest, and the user gave the whole file's
@@ -220,7 +239,7 @@ final class Census implements AutoCloseable {
         if (pinnedRoot != null) {
             for (var entry : groups.entrySet()) {
                 if (pinnedRoot.equals(entry.getKey().root())) {
-                    return agreed(entry.getKey(), entry.getValue(), inHand, failures);
+                    return agreed(entry.getKey(), entry.getValue(), inHand, failures, pinnedRoot);
                 }
             }
             if (!everyone) {
@@ -247,7 +266,7 @@ final class Census implements AutoCloseable {
         boolean unique = ranked.size() == 1 || ranked.get(1).getValue().size() < top.getValue().size();
         boolean settled = unique && (top.getValue().size() >= 2 || servers.size() == 1 || wholeFilePinned || pastDeadline);
         if (settled) {
-            return agreed(top.getKey(), top.getValue(), inHand, failures);
+            return agreed(top.getKey(), top.getValue(), inHand, failures, null);
         }
         if (!everyone) {
             return null;
@@ -257,7 +276,7 @@ final class Census implements AutoCloseable {
             List<Verdict.Agreed> tied = new ArrayList<>();
             for (var entry : ranked) {
                 if (entry.getValue().size() == top.getValue().size()) {
-                    tied.add(agreed(entry.getKey(), entry.getValue(), inHand, failures));
+                    tied.add(agreed(entry.getKey(), entry.getValue(), inHand, failures, null));
                 }
             }
             return new Verdict.Tied(tied);
@@ -276,14 +295,15 @@ final class Census implements AutoCloseable {
         return claims.stream().mapToInt(c -> servers.indexOf(c.server())).min().orElse(Integer.MAX_VALUE);
     }
 
-    private Verdict.Agreed agreed(Group group, List<Claim> members, List<Claim> inHand, List<ServerFailure> failures) {
+    private Verdict.Agreed agreed(Group group, List<Claim> members, List<Claim> inHand, List<ServerFailure> failures,
+            @Nullable Digest pinnedRoot) {
         List<ServerAddress> agreeing = ordered(members).stream().map(Claim::server).toList();
         List<Claim> leftOut = ordered(inHand).stream()
                 .filter(c -> !(c instanceof Claim.Refused) && !agreeing.contains(c.server())).toList();
         List<Digest> first = members.stream().filter(Claim.Rooted.class::isInstance).map(Claim.Rooted.class::cast)
                 .findFirst().map(Claim.Rooted::firstDigests).orElse(List.of());
         List<ServerAddress> withDigests = ordered(members).stream().filter(Claim.Rooted.class::isInstance).map(Claim::server).toList();
-        return new Verdict.Agreed(group.size(), group.root(), first, agreeing, leftOut, failures, withDigests);
+        return new Verdict.Agreed(group.size(), group.root(), first, agreeing, leftOut, failures, withDigests, pinnedRoot);
     }
 
     private record Group(long size, @Nullable Digest root) {
@@ -319,6 +339,11 @@ final class Census implements AutoCloseable {
 
     /** Marks the refusal of a digest request by ERROR: the server is asked SIZE instead. */
     private static final String VERSION_ONE = "\0";
+
+    /** The first hex digits of a root, enough to tell roots apart in a line a person reads. */
+    static String shortened(Digest root) {
+        return root.hex().substring(0, 8) + "…";
+    }
 
     /**
      * Whether an ERROR to a digest request says the server does not know the packet type at all

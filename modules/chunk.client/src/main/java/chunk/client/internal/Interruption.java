@@ -1,7 +1,7 @@
 package chunk.client.internal;
 
 import java.io.PrintStream;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import sun.misc.Signal;
 
@@ -16,24 +16,39 @@ import sun.misc.Signal;
  * runs on a thread of its own and only asks the download thread to stop.
  *
  * <p>Outside a download (waiting for a name on standard input, say) there is nothing to
- * save, and the process exits at once. If the download does not stop within
- * {@link #GRACE_SECONDS}, or a second signal comes, it exits without waiting: the record
- * on disk is then the last one saved, which is never more than what is on disk.
+ * save, and the process exits at once. If the download does not stop within the grace
+ * ({@link #GRACE}), or a second signal comes, it exits without waiting, with one line that
+ * says so: the record on disk is then the last one saved, which is never more than what is
+ * on disk. What can outlast the grace is the disk, not the network: stopping ends every
+ * connection at once, but the last save must first flush what was written since the one
+ * before ({@code fdatasync}), and a write the kernel holds back while the disk catches up
+ * ends only when it does; on a disk slower than the download, both grow with the data
+ * waiting for it.
  */
 final class Interruption {
 
-    /** How long a download may take to stop and save its record after a signal. */
-    static final long GRACE_SECONDS = 10;
+    /**
+     * How long a download may take to stop and save its record after a signal: myserver's
+     * grace too, and half of what {@code docker stop} waits before its SIGKILL.
+     */
+    static final Duration GRACE = Duration.ofSeconds(5);
 
     private static volatile @Nullable Thread downloading;
     private static volatile int exitCode;
     private static volatile @Nullable PrintStream err;
+    private static volatile Duration grace = GRACE;
 
     private Interruption() {}
 
     /** Handles SIGINT and SIGTERM from now on; {@code err} gets the line of an immediate exit. */
     static void install(PrintStream err) {
+        install(err, GRACE);
+    }
+
+    /** As {@link #install(PrintStream)}, with another grace (for tests). */
+    static void install(PrintStream err, Duration grace) {
         Interruption.err = err;
+        Interruption.grace = grace;
         handle("INT", ExitCode.INTERRUPTED);
         handle("TERM", ExitCode.TERMINATED);
     }
@@ -59,11 +74,19 @@ final class Interruption {
         }
         exitCode = code;
         thread.interrupt();
+        Duration allowed = grace;
         Thread.ofPlatform().daemon().name("myclient-grace").start(() -> {
             try {
-                TimeUnit.SECONDS.sleep(GRACE_SECONDS);
+                Thread.sleep(allowed);
             } catch (InterruptedException e) {
                 return;
+            }
+            PrintStream out = err;
+            if (out != null) {
+                out.println();
+                out.println("myclient: interrupted; stopping took longer than " + HumanFormat.seconds(allowed)
+                        + ", so the last save was skipped: the record keeps what was saved before it,"
+                        + " and the same command continues it");
             }
             ProcessExit.exit(code);
         });

@@ -55,6 +55,16 @@ final class JsonReport {
                         "the file does not match --sha256");
                 json.field("expectedSha256").string(mismatch.expected());
                 json.field("actualSha256").string(mismatch.actual());
+                json.field("tried").open('[');
+                for (DownloadResult.ChecksumMismatch.Attempt attempt : mismatch.tried()) {
+                    json.open();
+                    json.field("servers").open('[');
+                    attempt.servers().stream().map(ServerAddress::toString).forEach(json::string);
+                    json.close(']');
+                    json.field("sha256").string(attempt.actual());
+                    json.close();
+                }
+                json.close(']');
             }
         }
         json.field("exitCode").number(Summary.exitCode(result));

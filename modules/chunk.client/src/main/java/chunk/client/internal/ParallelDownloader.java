@@ -104,14 +104,19 @@ public final class ParallelDownloader implements Downloader {
                 case Census.Verdict.Agreed agreed -> fetch(fileName, target, agreed, late, connections, start);
                 case Census.Verdict.Tied(var groups) -> {
                     // Each group in turn, until one gives the file --sha256 names.
+                    List<DownloadResult.ChecksumMismatch.Attempt> tried = new ArrayList<>();
                     DownloadResult result = null;
                     for (Census.Verdict.Agreed group : groups) {
                         result = fetch(fileName, target, group, new LateAnswers(), connections, start);
-                        if (!(result instanceof DownloadResult.ChecksumMismatch)) {
+                        if (!(result instanceof DownloadResult.ChecksumMismatch mismatch)) {
                             break;
                         }
+                        tried.add(new DownloadResult.ChecksumMismatch.Attempt(group.agreeing(), mismatch.actual()));
                     }
-                    yield result;
+                    yield result instanceof DownloadResult.ChecksumMismatch last
+                            ? new DownloadResult.ChecksumMismatch(fileName, target, last.expected(), last.actual(),
+                                    last.servers(), tried)
+                            : result;
                 }
             };
         }
@@ -148,7 +153,7 @@ public final class ParallelDownloader implements Downloader {
             } else if (Census.agrees(claim, verdict)) {
                 map.admit(index);
             } else {
-                map.leaveOut(index, claim.said() + ", unlike the others");
+                map.leaveOut(index, verdict.whyLeftOut(claim));
             }
         }
     }
@@ -201,7 +206,7 @@ public final class ParallelDownloader implements Downloader {
             server.admitted = agreed.agreeing().contains(server.address);
         }
         for (Census.Claim claim : agreed.leftOut()) {
-            board.leaveOut(board.get(board.indexOf(claim.server())), claim.said() + ", unlike the others");
+            board.leaveOut(board.get(board.indexOf(claim.server())), agreed.whyLeftOut(claim));
         }
         for (ServerFailure failure : agreed.failures()) {
             // It could not say what it holds, so it is never admitted: say why, not that it was late.

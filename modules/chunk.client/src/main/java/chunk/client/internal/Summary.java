@@ -162,12 +162,38 @@ final class Summary {
                 }
                 text.append("  pin the file with --sha256 <hex> (as its publisher gives it) or --root <hex>\n");
             }
-            case DownloadResult.ChecksumMismatch mismatch -> text.append("myclient: ")
-                    .append(Shown.name(mismatch.fileName())).append(" does not match --sha256: its SHA-256 is ")
-                    .append(mismatch.actual()).append(", not ").append(mismatch.expected())
+            case DownloadResult.ChecksumMismatch mismatch -> text.append("myclient: ").append(mismatchLine(mismatch))
                     .append("; nothing was saved as ").append(shown.apply(mismatch.target())).append('\n');
         }
         return text.toString();
+    }
+
+    /** The most groups of a tie a mismatch names, and the most servers of each: the line stays one line. */
+    private static final int MAX_GROUPS_SHOWN = 3;
+    private static final int MAX_SERVERS_SHOWN = 2;
+
+    static String mismatchLine(DownloadResult.ChecksumMismatch mismatch) {
+        String name = Shown.name(mismatch.fileName());
+        if (mismatch.tried().size() < 2) {
+            return name + " does not match --sha256: its SHA-256 is " + mismatch.actual() + ", not " + mismatch.expected();
+        }
+        StringBuilder line = new StringBuilder(name).append(" does not match --sha256: no group of servers has it (");
+        List<DownloadResult.ChecksumMismatch.Attempt> tried = mismatch.tried();
+        for (int i = 0; i < Math.min(tried.size(), MAX_GROUPS_SHOWN); i++) {
+            DownloadResult.ChecksumMismatch.Attempt attempt = tried.get(i);
+            List<ServerAddress> servers = attempt.servers();
+            line.append(i == 0 ? "" : "; ").append(servers.stream().limit(MAX_SERVERS_SHOWN).map(ServerAddress::toString)
+                    .collect(Collectors.joining(", ")));
+            if (servers.size() > MAX_SERVERS_SHOWN) {
+                line.append(" and ").append(servers.size() - MAX_SERVERS_SHOWN).append(" more");
+            }
+            line.append(" gave ").append(attempt.actual(), 0, 8).append('…');
+        }
+        if (tried.size() > MAX_GROUPS_SHOWN) {
+            int more = tried.size() - MAX_GROUPS_SHOWN;
+            line.append("; ").append(more).append(more == 1 ? " more group" : " more groups");
+        }
+        return line.append("), not ").append(mismatch.expected()).toString();
     }
 
     private static void completed(DownloadResult.Completed done, long resumed, Function<Path, String> shown,

@@ -10,9 +10,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -29,16 +26,14 @@ class MainTests {
     @TempDir
     Path work;
 
-    private final List<TestServer> servers = new ArrayList<>();
+    private final TestServers servers = new TestServers();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private boolean stdinRead;
 
     @AfterEach
-    void stopTheServers() throws IOException {
-        for (TestServer server : servers) {
-            server.close();
-        }
+    void stopTheServers() throws Exception {
+        servers.close();
     }
 
     private int run(String stdin, String... args) {
@@ -60,17 +55,16 @@ class MainTests {
     private Path serversFile(TestServer.Fault... faults) throws IOException {
         StringBuilder lines = new StringBuilder("# test servers\n\n");
         for (TestServer.Fault fault : faults) {
-            TestServer server = TestServer.serving(served, fault);
-            servers.add(server);
+            TestServer server = servers.serving(served, fault);
             lines.append(server.address().host()).append(' ').append(server.address().port()).append('\n');
         }
         return Files.writeString(work.resolve("servers.txt"), lines);
     }
 
     private Path servedFile(String name, int size) throws IOException {
-        byte[] bytes = new byte[size];
-        new Random(size).nextBytes(bytes);
-        return Files.write(served.resolve(name), bytes);
+        Path file = served.resolve(name);
+        TestServers.randomFile(file, size, size);
+        return file;
     }
 
     @Nested
@@ -371,6 +365,7 @@ class MainTests {
             "servers.txt 4 --bogus|myclient: unknown option '--bogus'",
             "servers.txt 4 --quiet=no|myclient: --quiet takes no value",
             "servers.txt 4 --timeout|myclient: --timeout needs a value",
+            "servers.txt 4 --timeout 5 a.bin --timeout=9|myclient: --timeout given twice; give it once",
         })
         void isAUsageErrorInOneLineThatPointsAtTheHelp(String args, String message) throws Exception {
             serversFile(TestServer.honest());

@@ -42,23 +42,19 @@ class ResumeTests {
     @TempDir
     Path work;
 
-    private final List<TestServer> servers = new ArrayList<>();
+    private final TestServers servers = new TestServers();
     private final List<TestServer> thisRun = new ArrayList<>();
     private ByteArrayOutputStream err = new ByteArrayOutputStream();
     private byte[] original;
 
     @BeforeEach
     void serveAFile() throws IOException {
-        original = new byte[SIZE];
-        new Random(3).nextBytes(original);
-        Files.write(served.resolve("data.bin"), original);
+        original = TestServers.randomFile(served.resolve("data.bin"), SIZE, 3);
     }
 
     @AfterEach
-    void stopTheServers() throws IOException {
-        for (TestServer server : servers) {
-            server.close();
-        }
+    void stopTheServers() throws Exception {
+        servers.close();
     }
 
     private int run(TestServer.Fault fault, String... args) throws IOException {
@@ -70,8 +66,7 @@ class ResumeTests {
         thisRun.clear();
         StringBuilder lines = new StringBuilder();
         for (TestServer.Fault fault : faults) {
-            TestServer server = TestServer.serving(served, fault);
-            servers.add(server);
+            TestServer server = servers.serving(served, fault);
             thisRun.add(server);
             lines.append("127.0.0.1 ").append(server.address().port()).append('\n');
         }

@@ -45,4 +45,33 @@ class SummaryTests {
                 .contains("more groups of chunks; --verbose lists every chunk\n");
         assertThat(Summary.describe(incomplete, false, true, Path::toString).lines()).hasSize(200 * 2 + 2);
     }
+
+    @Test
+    void aMismatchAfterATieSaysThatNoGroupHadTheFileOnOneLine() {
+        List<ServerAddress> servers = IntStream.range(0, 8).mapToObj(i -> new ServerAddress("127.0.0.1", 4000 + i)).toList();
+        List<DownloadResult.ChecksumMismatch.Attempt> tried = List.of(
+                new DownloadResult.ChecksumMismatch.Attempt(servers.subList(0, 1), "11".repeat(32)),
+                new DownloadResult.ChecksumMismatch.Attempt(servers.subList(1, 2), "22".repeat(32)),
+                new DownloadResult.ChecksumMismatch.Attempt(servers.subList(2, 5), "33".repeat(32)),
+                new DownloadResult.ChecksumMismatch.Attempt(servers.subList(5, 8), "44".repeat(32)));
+        DownloadResult.ChecksumMismatch mismatch = new DownloadResult.ChecksumMismatch("a.bin", Path.of("a.bin"),
+                "ab".repeat(32), "44".repeat(32), servers.subList(5, 8), tried);
+
+        String report = Summary.describe(mismatch, false, false, Path::toString);
+
+        assertThat(report).isEqualTo("myclient: a.bin does not match --sha256: no group of servers has it"
+                + " (127.0.0.1:4000 gave 11111111…; 127.0.0.1:4001 gave 22222222…;"
+                + " 127.0.0.1:4002, 127.0.0.1:4003 and 1 more gave 33333333…; 1 more group), not " + "ab".repeat(32)
+                + "; nothing was saved as a.bin\n");
+    }
+
+    @Test
+    void aMismatchFromOneGroupSaysWhatTheFileWas() {
+        ServerAddress server = new ServerAddress("127.0.0.1", 4000);
+        DownloadResult.ChecksumMismatch mismatch = new DownloadResult.ChecksumMismatch("a.bin", Path.of("a.bin"),
+                "ab".repeat(32), "11".repeat(32), List.of(server));
+
+        assertThat(Summary.describe(mismatch, false, false, Path::toString)).isEqualTo("myclient: a.bin does not match"
+                + " --sha256: its SHA-256 is " + "11".repeat(32) + ", not " + "ab".repeat(32) + "; nothing was saved as a.bin\n");
+    }
 }

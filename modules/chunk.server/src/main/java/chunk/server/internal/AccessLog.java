@@ -1,6 +1,7 @@
 package chunk.server.internal;
 
 import chunk.wire.ByteRange;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
@@ -18,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * {@code DIGESTS}, {@code KEEP-OPEN}, or {@code -} when no valid request arrived), file name ({@code -} if none;
  * in double quotes with escapes if it holds spaces, quotes or control characters), requested
  * range ({@code [start,end)} of bytes for a chunk; for digests, the pieces whose digests were
- * sent, {@code [first,first)} if none; {@code -} otherwise), outcome (one word, see
+ * sent, {@code [first,first)} if none; for a chunk request refused as {@code bad-range}, the
+ * numbers as it sent them, so {@code [-5,5)} for offset -5 and size 10; {@code -} otherwise), outcome (one word, see
  * {@link Outcome}), file bytes sent and the time the request took (from the accept for a
  * connection's first request, from its first byte for a later one on a kept-open connection,
  * to the end of the reply). A kept-open connection that ends between two requests, before any
@@ -61,8 +63,27 @@ final class AccessLog {
         }
     }
 
+    /**
+     * What a request asked for: bytes of a file for a chunk, pieces for digests. Unlike a
+     * {@link ByteRange} it may be no valid range at all, as a request refused for it sent it.
+     */
+    record Span(long start, long length) {
+        static Span of(ByteRange range) {
+            return new Span(range.offset(), range.length());
+        }
+
+        /** {@code [start,end)}, the end exact even where it is past what a {@code long} holds. */
+        @Override
+        public String toString() {
+            long end = start + length;
+            // Overflow only when both have the same sign and the sum's sign differs.
+            boolean overflows = ((start ^ end) & (length ^ end)) < 0;
+            return "[" + start + "," + (overflows ? BigInteger.valueOf(start).add(BigInteger.valueOf(length)) : end) + ")";
+        }
+    }
+
     /** What happened to one request. */
-    record Entry(String client, String type, @Nullable String file, @Nullable ByteRange range,
+    record Entry(String client, String type, @Nullable String file, @Nullable Span range,
                  Outcome outcome, long bytesSent, long nanos) {}
 
     // Always three digits of milliseconds (ISO_INSTANT drops them when zero), so that every line splits alike.
@@ -88,8 +109,7 @@ final class AccessLog {
         line.append(' ').append(entry.client());
         line.append(' ').append(entry.type());
         line.append(' ').append(entry.file() == null ? "-" : quoted(entry.file()));
-        ByteRange range = entry.range();
-        line.append(' ').append(range == null ? "-" : "[" + range.offset() + "," + range.end() + ")");
+        line.append(' ').append(entry.range() == null ? "-" : entry.range().toString());
         line.append(' ').append(entry.outcome().word());
         line.append(' ').append(entry.bytesSent()).append(" B");
         // Tenths of a millisecond by hand: String.format was a fifth of a request's own CPU.

@@ -37,8 +37,6 @@ final class RequestHandler {
     /** How long to wait for a client to hang up after an error reply, and how much of its leftover request to swallow. */
     private static final long LINGER_NANOS = 2_000_000_000L;
     private static final int LINGER_BYTES = 64 * 1024;
-    /** Written the ordinary way when the socket is full, to park until the client reads (see {@link #transfer}). */
-    private static final int SPILL_BYTES = 16 * 1024;
 
     /** How much of a reply is sent between two checks that the file is still the version being sent. */
     static final long VERSION_CHECK_BYTES = 256 * 1024;
@@ -52,6 +50,7 @@ final class RequestHandler {
     private final SharedBandwidth bandwidth;
     private final Runnable onMissingFile;
     private final long keepOpenWaitMillis;
+    private final Duration idleTimeout;
 
     /**
      * @param admission gives a connection whose request has arrived its transfer place
@@ -59,15 +58,17 @@ final class RequestHandler {
      * @param bandwidth the whole server's cap, shared by all transfers
      * @param onMissingFile called after a "no such file", so that the server can check that its root still exists
      * @param headerTimeout how long a request may take to arrive, which a keep-open reply tells the client
+     * @param idleTimeout how long a transfer may make no progress, which bounds how long it sleeps on a full socket
      */
     RequestHandler(FileResolver resolver, Admission admission, long rateLimit, SharedBandwidth bandwidth,
-                   Runnable onMissingFile, Duration headerTimeout) {
+                   Runnable onMissingFile, Duration headerTimeout, Duration idleTimeout) {
         this.resolver = resolver;
         this.admission = admission;
         this.rateLimit = rateLimit;
         this.bandwidth = bandwidth;
         this.onMissingFile = onMissingFile;
         this.keepOpenWaitMillis = Math.max(1, headerTimeout.toMillis());
+        this.idleTimeout = idleTimeout;
     }
 
     /**
@@ -84,7 +85,7 @@ final class RequestHandler {
         final Connection connection;
         String type = "-";
         @Nullable String file;
-        @Nullable ByteRange range;
+        AccessLog.@Nullable Span range;
         long bytesSent;
         /** The reply stopped before its end (its data was cut short): the connection cannot carry another. */
         boolean brokenOff;
@@ -122,15 +123,17 @@ final class RequestHandler {
         } catch (IOException e) {
             if (endedBetweenRequests(connection)) {
                 LOG.log(Level.DEBUG, () -> "connection " + connection.id() + " from " + connection.client()
-                        + " closed between requests: " + e);
+                        + " ended between requests: " + ended(connection.timedOut(), connection.shutDown(), e));
                 return ENDED;
             }
-            Outcome outcome = switch (connection.timedOut()) {
+            Connection.Timeout timeout = connection.timedOut();
+            Outcome outcome = switch (timeout) {
                 case HEADER -> Outcome.HEADER_TIMEOUT;
                 case IDLE -> Outcome.IDLE_TIMEOUT;
                 case NONE -> connection.shutDown() ? Outcome.SHUTDOWN : Outcome.CLIENT_GONE;
             };
-            LOG.log(Level.DEBUG, () -> "connection " + connection.id() + " from " + connection.client() + ": " + e);
+            LOG.log(Level.DEBUG, () -> "connection " + connection.id() + " from " + connection.client() + ": "
+                    + ended(timeout, connection.shutDown(), e));
             return new Served(exchange.end(outcome), false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -141,6 +144,19 @@ final class RequestHandler {
             LOG.log(Level.DEBUG, "stack trace", e);
             return new Served(exchange.end(Outcome.SERVER_ERROR), false);
         }
+    }
+
+    /**
+     * Why a connection ended early, in the access log's word and a few more. The exception of a
+     * channel this server closed itself (a timeout, shutdown) says nothing beyond that word.
+     */
+    private static String ended(Connection.Timeout timeout, boolean shutDown, IOException e) {
+        return switch (timeout) {
+            case HEADER -> "header-timeout: the whole request did not arrive in time; closed";
+            case IDLE -> "idle-timeout: the client took nothing for too long; closed";
+            case NONE -> shutDown ? "shutdown: closed"
+                    : "client-gone: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+        };
     }
 
     /** A kept-open connection that has not received a byte of its next request: its end is no request's failure. */
@@ -172,11 +188,11 @@ final class RequestHandler {
         Entry entry = switch (request) {
             case Frame.SizeRequest size -> answerSize(exchange, size);
             case Frame.ChunkRequest chunk -> {
-                exchange.range = chunk.range();
+                exchange.range = AccessLog.Span.of(chunk.range());
                 yield answerChunk(exchange, chunk);
             }
             case Frame.DigestRequest digests -> {
-                exchange.range = new ByteRange(digests.firstPiece(), 0);
+                exchange.range = new AccessLog.Span(digests.firstPiece(), 0);
                 yield answerDigests(exchange, digests);
             }
         };
@@ -210,6 +226,10 @@ final class RequestHandler {
             }
             case BAD_RANGE -> {
                 exchange.type = "CHUNK";
+                e.refusedRange().ifPresent(asked -> {
+                    exchange.file = asked.fileName();
+                    exchange.range = new AccessLog.Span(asked.offset(), asked.size());
+                });
                 outcome = Outcome.BAD_RANGE;
                 reason = String.valueOf(e.getMessage());
             }
@@ -284,11 +304,12 @@ final class RequestHandler {
      * Sends the range with {@code transferTo} (sendfile), in slices so that progress is seen
      * by the watchdog and the rate limit holds. On a virtual thread the socket is non-blocking
      * underneath, so {@code transferTo} returns 0 when the client's buffer is full instead of
-     * waiting; an ordinary write of a small piece then parks the thread until the client
-     * reads, instead of spinning. After each slice (at most {@link #VERSION_CHECK_BYTES}) and
-     * at the end, the file must still be the version whose range the header announced: if it
-     * changed, the reply stops there and the connection is reset, so that the client sees a
-     * short chunk and what of the last slice is still unsent is dropped.
+     * waiting; the transfer then sleeps a little and tries again ({@link SendBufferWait}), so
+     * that each write marks the progress the client has made since the one before. After each
+     * slice (at most {@link #VERSION_CHECK_BYTES}) and at the end, the file must still be the
+     * version whose range the header announced: if it changed, the reply stops there and the
+     * connection is reset, so that the client sees a short chunk and what of the last slice is
+     * still unsent is dropped.
      *
      * @return {@link Outcome#OK}, {@link Outcome#FILE_SHRANK} if the file ended before the
      *     range did, or {@link Outcome#FILE_CHANGED}
@@ -298,37 +319,27 @@ final class RequestHandler {
         Connection connection = exchange.connection;
         SocketChannel socket = connection.channel();
         RateLimiter limiter = new RateLimiter(rateLimit);
+        SendBufferWait full = new SendBufferWait(socket, idleTimeout);
         long slice = Math.min(limiter.sliceBytes(), bandwidth.sliceBytes());
-        ByteBuffer spill = null;
         long position = range.offset();
         long end = range.end();
         long checked = position;
-        // Each slice when slices are small (rate limits), else every 256 KiB: a 16 KiB spill write is not worth a stat.
+        // Each slice when slices are small (rate limits), else every 256 KiB.
         long checkEvery = Math.min(slice, VERSION_CHECK_BYTES);
         while (position < end) {
             limiter.awaitTurn(position - range.offset());
             long count = Math.min(slice, end - position);
             bandwidth.reserve(count);
             long sent = file.transferTo(position, count, socket);
+            bandwidth.giveBack(count - sent);
             if (sent == 0) {
                 if (position >= file.size()) {
                     return Outcome.FILE_SHRANK;
                 }
-                if (spill == null) {
-                    spill = ByteBuffer.allocate(SPILL_BYTES);
-                }
-                spill.clear().limit((int) Math.min(Math.min(SPILL_BYTES, count), end - position));
-                int read = file.read(spill, position);
-                if (read <= 0) {
-                    return Outcome.FILE_SHRANK;
-                }
-                spill.flip();
-                while (spill.hasRemaining()) {
-                    socket.write(spill); // parks until the client has made room
-                }
-                sent = read;
+                full.full();
+                continue;
             }
-            bandwidth.giveBack(count - sent);
+            full.sent(sent);
             position += sent;
             exchange.bytesSent += sent;
             connection.progress();
@@ -394,7 +405,7 @@ final class RequestHandler {
         }
         return switch (digests.answer(file.get(), request, exchange.connection::progress)) {
             case DigestService.Answer.Digests(Frame.DigestReply reply) -> {
-                exchange.range = new ByteRange(reply.firstPiece(), reply.digests().size());
+                exchange.range = new AccessLog.Span(reply.firstPiece(), reply.digests().size());
                 FrameEncoder.write(reply, exchange.connection.channel());
                 yield exchange.end(Outcome.OK);
             }

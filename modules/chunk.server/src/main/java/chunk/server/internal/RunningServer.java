@@ -52,7 +52,7 @@ public final class RunningServer implements FileServer {
         this.admission = new Admission(config.maxClients(), config.maxWaitingPerAddress(), config.headerTimeout().toNanos());
         this.handler = new RequestHandler(resolver, admission, config.rateLimit(),
                 config.totalRateLimit() == 0 ? SharedBandwidth.UNLIMITED : new SharedBandwidth(config.totalRateLimit()),
-                this::checkRoot, config.headerTimeout());
+                this::checkRoot, config.headerTimeout(), config.idleTimeout());
         Duration shortest = config.headerTimeout().compareTo(config.idleTimeout()) < 0 ? config.headerTimeout() : config.idleTimeout();
         this.watchdog = new IdleWatchdog(shortest, this::checkRoot);
         AcceptLoop loop = new AcceptLoop(listener, OpenFileLimit.maxConnections(config), connections, this::serve, this::fail);

@@ -14,8 +14,15 @@ class AccessLogTests {
 
     @Test
     void aChunkLineHasEveryFieldInItsPlace() {
-        Entry entry = new Entry("127.0.0.1:51234", "CHUNK", "hello.txt", new ByteRange(7, 7), Outcome.OK, 7, 400_000);
+        Entry entry = new Entry("127.0.0.1:51234", "CHUNK", "hello.txt", AccessLog.Span.of(new ByteRange(7, 7)), Outcome.OK, 7, 400_000);
         assertThat(AccessLog.format(entry, WHEN)).isEqualTo("2026-11-25T10:00:00.000Z 127.0.0.1:51234 CHUNK hello.txt [7,14) ok 7 B 0.4 ms");
+    }
+
+    @Test
+    void aRefusedRangeIsLoggedAsItWasSentEvenPastTheLargestOffset() {
+        assertThat(new AccessLog.Span(-5, 10)).hasToString("[-5,5)");
+        assertThat(new AccessLog.Span(0, -1)).hasToString("[0,-1)");
+        assertThat(new AccessLog.Span(Long.MAX_VALUE, 2)).hasToString("[9223372036854775807,9223372036854775809)");
     }
 
     @Test

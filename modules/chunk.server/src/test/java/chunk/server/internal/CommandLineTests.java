@@ -145,6 +145,11 @@ class CommandLineTests {
         }
 
         @Test
+        void anOptionGivenTwiceIsAnErrorAsOnTheClient() {
+            assertThat(errorOf("1", "--idle-timeout", "2", "--idle-timeout", "3")).isEqualTo("--idle-timeout given twice; give it once");
+        }
+
+        @Test
         void aFlagWithAValueAndQuietWithVerboseAreErrorsAsOnTheClient() {
             assertThat(errorOf("1", "--quiet=no")).isEqualTo("--quiet takes no value");
             assertThat(errorOf("1", "--quiet", "--verbose")).isEqualTo("--quiet and --verbose cannot be used together; choose one");

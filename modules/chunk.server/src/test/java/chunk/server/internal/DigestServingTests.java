@@ -2,14 +2,12 @@ package chunk.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import chunk.server.FileServer;
-import chunk.server.ServerConfig;
+import chunk.server.LoopbackServer;
 import chunk.wire.Digest;
 import chunk.wire.Frame;
 import chunk.wire.FrameDecoder;
 import chunk.wire.FrameEncoder;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -51,19 +49,18 @@ class DigestServingTests {
 
     @TempDir
     Path root;
-    FileServer server;
+    final LoopbackServer myserver = new LoopbackServer();
+    final ConcurrentLinkedQueue<String> log = myserver.log;
     InetSocketAddress address;
-    final ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
 
     @BeforeEach
     void start() throws IOException {
-        server = FileServer.start(ServerConfig.defaults(root).withBindAddress(InetAddress.getLoopbackAddress()), log::add);
-        address = server.address();
+        address = myserver.start(LoopbackServer.loopback(root)).address();
     }
 
     @AfterEach
     void stop() {
-        server.close();
+        myserver.close();
     }
 
     static byte[] random(int length, long seed) {
@@ -114,14 +111,8 @@ class DigestServingTests {
 
     /** Waits for the access log line of a connection; the test's timeout is the safety net. */
     String awaitLogLine(String text) throws InterruptedException {
-        while (true) {
-            for (String line : log) {
-                if (line.contains(text)) {
-                    return line;
-                }
-            }
-            Thread.sleep(10);
-        }
+        myserver.awaitLogLines(text, 1);
+        return log.stream().filter(line -> line.contains(text)).findFirst().orElseThrow();
     }
 
     @Nested

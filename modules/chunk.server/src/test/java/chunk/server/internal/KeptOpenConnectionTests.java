@@ -2,7 +2,7 @@ package chunk.server.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import chunk.server.FileServer;
+import chunk.server.LoopbackServer;
 import chunk.server.ServerConfig;
 import chunk.wire.ByteRange;
 import chunk.wire.Digest;
@@ -48,14 +48,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KeptOpenConnectionTests {
 
     static final byte[] HELLO = "hello, chunked world!\n".getBytes(StandardCharsets.US_ASCII);
-    /** Where the crowds come from: another loopback address than the real clients' 127.0.0.1. */
-    static final InetAddress CROWD = address("127.0.0.2");
+    static final InetAddress CROWD = LoopbackServer.CROWD;
 
     @TempDir
     Path root;
     byte[] mebibyte;
+    final LoopbackServer myserver = new LoopbackServer();
+    final ConcurrentLinkedQueue<String> log = myserver.log;
     RunningServer server;
-    final ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
     final List<Session> sessions = new ArrayList<>();
 
     @BeforeEach
@@ -71,25 +71,15 @@ class KeptOpenConnectionTests {
         for (Session session : sessions) {
             session.close();
         }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    static InetAddress address(String text) {
-        try {
-            return InetAddress.getByName(text);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
+        myserver.close();
     }
 
     ServerConfig loopback() {
-        return ServerConfig.defaults(root).withBindAddress(address("127.0.0.1"));
+        return LoopbackServer.loopback(root);
     }
 
     InetSocketAddress start(ServerConfig config) throws IOException {
-        server = (RunningServer) FileServer.start(config, log::add);
+        server = (RunningServer) myserver.start(config);
         return server.address();
     }
 
@@ -111,7 +101,7 @@ class KeptOpenConnectionTests {
     }
 
     long logLines(String part) {
-        return log.stream().filter(line -> line.contains(part)).count();
+        return myserver.logLines(part);
     }
 
     /** One connection to the server, request after request, read as a client reads them. */

@@ -134,6 +134,28 @@ class MainProcessTests {
     }
 
     @Test
+    void verboseSaysAHeaderTimeoutInOneLineWithoutAnException() throws Exception {
+        Process server = myserver("0", "--bind", "127.0.0.1", "--root", root.toString(), "--verbose",
+                "--header-timeout", "0.2");
+        BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        Matcher startup = STARTUP.matcher(String.valueOf(out.readLine()));
+        assertThat(startup.matches()).as("the startup line").isTrue();
+
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(startup.group(2)));
+        try (SocketChannel client = SocketChannel.open(address)) {
+            client.write(java.nio.ByteBuffer.wrap(new byte[5])); // part of a header, and then nothing
+            assertThat(client.read(java.nio.ByteBuffer.allocate(1))).isEqualTo(-1);
+        }
+        assertThat(out.readLine()).contains(" header-timeout ");
+        server.destroy();
+        assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(stderrOf(server).lines()).singleElement().asString()
+                .matches("myserver: debug: connection \\d+ from 127\\.0\\.0\\.1:\\d+: header-timeout: .*")
+                .doesNotContain("Exception");
+    }
+
+    @Test
     void aFileTheServerCannotReadIsAnsweredCannotReadFileAndVerboseSaysWhy() throws Exception {
         Path locked = Files.write(root.resolve("locked.txt"), HELLO);
         Process server;

@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  *     they get the message of the argument they stand for;
  * <li>{@link Option#HELP} or {@link Option#VERSION} ends the parsing where it stands: what follows is
  *     not looked at;
- * <li>an option given twice keeps the last value;
+ * <li>an option that takes a value may be given once: twice is an error, since which of the two
+ *     the user meant cannot be told (a flag given twice is the same flag);
  * <li>{@code --quiet} and {@code --verbose} together are an error ({@link Arguments#verbosity()}).
  * </ul>
  */
@@ -68,7 +69,8 @@ public final class Tokenizer {
     /**
      * Splits {@code args} into options (by the table {@code options}) and positional arguments.
      *
-     * @throws UsageException for an unknown option, a flag with a value, or a missing value
+     * @throws UsageException for an unknown option, a flag with a value, a missing value, or a
+     *     value given twice
      */
     public static Arguments tokenize(List<Option> options, List<String> args) throws UsageException {
         Map<String, String> values = new HashMap<>();
@@ -102,6 +104,9 @@ public final class Tokenizer {
                 value = args.get(++i);
             } else {
                 throw new UsageException(typed + " needs a value");
+            }
+            if (option.takesValue() && values.containsKey(option.name())) {
+                throw new UsageException(option.name() + " given twice; give it once");
             }
             values.put(option.name(), value);
             if (option == Option.HELP || option == Option.VERSION) {

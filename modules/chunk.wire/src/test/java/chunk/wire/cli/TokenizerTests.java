@@ -2,6 +2,7 @@ package chunk.wire.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
@@ -44,8 +45,16 @@ class TokenizerTests {
         }
 
         @Test
-        void keepTheLastValueGiven() throws Exception {
-            assertThat(tokenize("-o", "a", "--output", "b").value(OUTPUT)).contains("b");
+        void mayBeGivenOnlyOnce() {
+            assertThatThrownBy(() -> tokenize("-o", "a", "--output", "b")).isInstanceOf(UsageException.class)
+                    .hasMessage("--output given twice; give it once");
+            assertThatThrownBy(() -> tokenize("--output=a", "x", "--output=a")).isInstanceOf(UsageException.class)
+                    .hasMessage("--output given twice; give it once");
+        }
+
+        @Test
+        void flagsGivenTwiceAreTheSameFlag() throws Exception {
+            assertThat(tokenize("-v", "--verbose", "--force", "--force").has(VERBOSE)).isTrue();
         }
 
         @Test
