@@ -25,7 +25,7 @@ public record ServerAddress(String host, int port) {
 
     // equals and hashCode are written out, not generated: the generated ones are linked through
     // invokedynamic the first time they run, which costs a short download milliseconds at start-up
-    // (docs/BENCHMARKS.md, "Start-up"). They compare what the record's would.
+    // (docs/BENCHMARKS.md, "Speed to the limit"). They compare what the record's would.
     @Override
     public boolean equals(@Nullable Object other) {
         return other instanceof ServerAddress that && port == that.port && host.equals(that.host);
