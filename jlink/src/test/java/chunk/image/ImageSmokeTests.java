@@ -99,6 +99,32 @@ class ImageSmokeTests {
     }
 
     /**
+     * With {@code -o -} the file is standard output, so nothing else may reach it: not the
+     * client's own lines, and not the JVM's, such as the launcher's {@code -XX:CompileCommand}s
+     * would print without {@code CompileCommand=quiet}.
+     */
+    @Test
+    void toStandardOutputTheLauncherWritesTheFileAndNothingElse() throws Exception {
+        Path served = Files.createDirectories(work.resolve("served"));
+        byte[] data = new byte[300_000];
+        new Random(7).nextBytes(data);
+        Files.write(served.resolve("out.bin"), data);
+        int port = startServer(served, "only");
+        Path serversFile = Files.writeString(work.resolve("servers.txt"), "127.0.0.1 " + port + "\n");
+
+        Process client = launcher("myclient", serversFile.toString(), "4", "out.bin", "-o", "-")
+                .directory(work.toFile())
+                .redirectError(work.resolve("client.err").toFile())
+                .start();
+        byte[] written = client.getInputStream().readAllBytes();
+
+        assertThat(client.waitFor(60, TimeUnit.SECONDS)).as("client finished").isTrue();
+        assertThat(client.exitValue()).as("exit code; stderr: %s", Files.readString(work.resolve("client.err"))).isZero();
+        assertThat(written.length).as("bytes on standard output").isEqualTo(data.length);
+        assertThat(sha256(written)).isEqualTo(sha256(data));
+    }
+
+    /**
      * myclient ends its process through the C library's {@code _exit} (ProcessExit): its exit
      * code and its last words must survive that.
      */
