@@ -37,6 +37,15 @@ class ByteRangeTests {
         }
 
         @Test
+        void rangesAreEqualExactlyWhenOffsetAndLengthAre() {
+            ByteRange range = new ByteRange(1L << 40, 7);
+
+            assertThat(range).isEqualTo(new ByteRange(1L << 40, 7)).hasSameHashCodeAs(new ByteRange(1L << 40, 7));
+            assertThat(range).isNotEqualTo(new ByteRange(1L << 40, 8)).isNotEqualTo(new ByteRange(7, 1L << 40))
+                    .isNotEqualTo(new ByteRange(0, 7)).isNotEqualTo(null).isNotEqualTo("[1099511627776,+7)");
+        }
+
+        @Test
         void betweenBuildsTheRangeFromItsEnds() {
             assertThat(ByteRange.between(10, 25)).isEqualTo(new ByteRange(10, 15));
             assertThat(ByteRange.between(7, 7).isEmpty()).isTrue();
