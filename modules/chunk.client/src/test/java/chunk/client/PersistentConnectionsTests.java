@@ -86,6 +86,19 @@ class PersistentConnectionsTests {
     }
 
     @Test
+    void aFileAMyserverDoesNotHaveCostsOneRequestOnOneConnection() throws Exception {
+        Queue<String> log = new ConcurrentLinkedQueue<>();
+
+        DownloadResult result = downloader(4, List.of(myserver(log))).download("missing.bin");
+
+        assertThat(result).isInstanceOf(DownloadResult.Unavailable.class);
+        // Its DIGESTS refusal says it all: no SIZE request, and no second connection, after it.
+        assertThat(log).filteredOn(line -> line.contains(" missing.bin ")).hasSize(1)
+                .allMatch(line -> line.contains(" DIGESTS ") && line.contains(" no-such-file "));
+        assertThat(connections(log)).isEqualTo(1);
+    }
+
+    @Test
     void aVersionOneServerAmongMyserversIsAskedOnceAndServedOneRequestPerConnection() throws Exception {
         Queue<String> log = new ConcurrentLinkedQueue<>();
         TestServer original = versionOne();

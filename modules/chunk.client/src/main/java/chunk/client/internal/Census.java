@@ -330,8 +330,13 @@ final class Census implements AutoCloseable {
             if (!(claim instanceof Claim.Refused(var _, String reason) && reason.startsWith(VERSION_ONE))) {
                 return claim;
             }
-            if (isVersionOneRefusal(reason.substring(VERSION_ONE.length()))) {
+            String said = reason.substring(VERSION_ONE.length());
+            if (isVersionOneRefusal(said)) {
                 versionOne.add(server);
+            } else if (connections.speaks(server) == ConnectionPool.Speaks.KEEP_OPEN) {
+                // A server that keeps connections open is newer than DIGESTS and knows it: an
+                // ERROR is about the file (no such file, cannot read it), and SIZE would say the same.
+                return new Claim.Refused(server, "server says \"" + said + "\"");
             }
         }
         return askSize(server);

@@ -198,7 +198,7 @@ sealed interface CommandLine {
             throw new UsageException(problem);
         }
         if (chunks > MAX_CHUNKS) {
-            throw new UsageException("<chunks> is at most " + MAX_CHUNKS + " (each chunk is a connection), not "
+            throw new UsageException("<chunks> is at most " + MAX_CHUNKS + " (each chunk is a thread and a request of its own), not "
                     + Shown.name(text));
         }
         return (int) chunks;

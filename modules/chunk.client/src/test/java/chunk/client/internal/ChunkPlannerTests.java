@@ -67,9 +67,19 @@ class ChunkPlannerTests {
             long size = 256L << 20;
             int atOnce = ParallelDownloader.MAX_CONNECTIONS;
 
-            assertThat(ChunkPlanner.pieceLength(size, 1000)).isEqualTo(ChunkPlanner.pieceLength(size, atOnce))
-                    .isEqualTo(size / atOnce / 8);
+            assertThat(ChunkPlanner.pieceLength(size, atOnce)).isEqualTo(size / atOnce / 8);
             assertThat(ChunkPlanner.pieceLength(size, atOnce / 2)).isEqualTo(2 * size / atOnce / 8);
+            // 200 chunks: those beyond the first 64 wait their turn, so an eighth of a 64th of the
+            // file, not of a chunk (that would be 128 KiB).
+            assertThat(ChunkPlanner.pieceLength(size, 200)).isEqualTo(size / atOnce / 8);
+        }
+
+        @Test
+        void isNeverLongerThanAChunkSoThatEveryChunkAskedForIsMade() {
+            assertThat(ChunkPlanner.pieceLength(256L << 20, 1000)).isEqualTo(256 << 10);
+            assertThat(ChunkPlanner.plan(256L << 20, 1000).chunks()).hasSize(1000);
+            assertThat(ChunkPlanner.plan(50_000_000, 1000).chunks()).hasSize(1000);
+            assertThat(ChunkPlanner.plan(1L << 30, 1000).chunks()).hasSize(1000);
         }
 
         @Test

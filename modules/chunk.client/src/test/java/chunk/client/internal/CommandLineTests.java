@@ -147,7 +147,7 @@ class CommandLineTests {
         void includeMoreChunksThanTheLimit(String chunks) {
             assertThatExceptionOfType(UsageException.class)
                     .isThrownBy(() -> CommandLine.parse("servers.txt", chunks))
-                    .withMessage("<chunks> is at most 10000 (each chunk is a connection), not " + chunks);
+                    .withMessage("<chunks> is at most 10000 (each chunk is a thread and a request of its own), not " + chunks);
         }
 
         @Test

@@ -360,7 +360,7 @@ class MainTests {
             "servers.txt 0|myclient: <chunks> must be a positive integer, not '0'",
             "servers.txt -4|myclient: <chunks> must be a positive integer, not '-4'",
             "servers.txt four|myclient: <chunks> must be a positive integer, not 'four'",
-            "servers.txt 100000000|myclient: <chunks> is at most 10000 (each chunk is a connection), not 100000000",
+            "servers.txt 100000000|myclient: <chunks> is at most 10000 (each chunk is a thread and a request of its own), not 100000000",
             "servers.txt|myclient: missing <chunks> after the servers file",
             "servers.txt 4 --bogus|myclient: unknown option '--bogus'",
             "servers.txt 4 --quiet=no|myclient: --quiet takes no value",
