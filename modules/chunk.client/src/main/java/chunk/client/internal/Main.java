@@ -185,7 +185,7 @@ public final class Main {
                     }
                 }
                 if (asked == 0) {
-                    err.println("myclient: no file name given; name the file after <chunks>, or on standard input");
+                    err.println("myclient: no file name given; name the file after <chunks>, or on standard input; see myclient --help");
                     return ExitCode.USAGE;
                 }
             } catch (IOException e) {
@@ -217,7 +217,7 @@ public final class Main {
             try {
                 result = downloader.download(name);
             } catch (IllegalArgumentException e) {
-                err.println("myclient: cannot ask for '" + Shown.name(name) + "': " + e.getMessage());
+                err.println("myclient: cannot ask for '" + Shown.name(name) + "': " + e.getMessage() + "; see myclient --help");
                 return ExitCode.USAGE;
             } finally {
                 Interruption.downloading(false);

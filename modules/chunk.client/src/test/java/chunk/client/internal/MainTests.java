@@ -395,7 +395,7 @@ class MainTests {
             int code = run("\n  \n", "servers.txt", "2");
 
             assertThat(code).isEqualTo(2);
-            assertThat(err()).isEqualTo("myclient: no file name given; name the file after <chunks>, or on standard input\n");
+            assertThat(err()).isEqualTo("myclient: no file name given; name the file after <chunks>, or on standard input; see myclient --help\n");
         }
 
         @Test

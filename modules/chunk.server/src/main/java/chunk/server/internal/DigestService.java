@@ -355,7 +355,7 @@ final class DigestService {
         }
         Hashed hashed = new Hashed(version, pieceLength, Digest.finish(root), kept);
         long nanos = System.nanoTime() - startNanos;
-        LOG.log(Level.DEBUG, () -> String.format(Locale.ROOT, "hashed %s: %d bytes, %d pieces of %d bytes, in %.1f ms (%.0f MB/s)",
+        LOG.log(Level.DEBUG, () -> String.format(Locale.ROOT, "hashed %s: %d bytes, %d piece(s) of %d bytes, in %.1f ms (%.0f MB/s)",
                 version.path(), size, pieceCount, pieceLength, nanos / 1e6, size / 1e6 / Math.max(nanos / 1e9, 1e-9)));
         return new Pass.Done(hashed);
     }

@@ -66,8 +66,10 @@ public final class Main {
         try {
             server = serve.quiet() ? FileServer.start(config) : FileServer.start(config, out::println);
         } catch (BindException e) {
+            // Only a port in use hints at another server; an address not on this machine does not.
+            boolean inUse = String.valueOf(e.getMessage()).contains("in use");
             err.println("myserver: cannot listen on " + where(config) + ": " + e.getMessage()
-                    + "; choose another port or address (is another server running?)");
+                    + (inUse ? "; choose another port (is another server running?)" : "; choose an address of this machine"));
             trace(serve, err, e);
             return EXIT_CANNOT_LISTEN;
         } catch (NoSuchFileException | NotDirectoryException e) {
