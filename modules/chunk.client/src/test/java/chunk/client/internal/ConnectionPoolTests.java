@@ -75,13 +75,33 @@ class ConnectionPoolTests {
     }
 
     ServerAddress myserver(ServerConfig config) throws IOException {
-        FileServer server = FileServer.start(config, log::add);
+        FileServer server = FileServer.start(config, line -> {
+            synchronized (log) {
+                log.add(line);
+                log.notifyAll();
+            }
+        });
         toClose.add(server);
         return new ServerAddress("127.0.0.1", server.address().getPort());
     }
 
     ServerAddress myserver() throws IOException {
         return myserver(ServerConfig.defaults(root).withBindAddress(InetAddress.getLoopbackAddress()));
+    }
+
+    /**
+     * The access log once it has {@code lines} lines, or after 10 s: myserver writes a request's
+     * line after sending its reply, so the last lines may still be on their way when the client
+     * has read everything.
+     */
+    List<String> logOnceItHas(int lines) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        synchronized (log) {
+            while (log.size() < lines && System.nanoTime() < deadline) {
+                log.wait(100);
+            }
+            return List.copyOf(log);
+        }
     }
 
     /** Client ports seen in the access log: one per connection. */
@@ -157,7 +177,8 @@ class ConnectionPoolTests {
             }
 
             assertThat(pool.opened()).isBetween(1, users);
-            assertThat(log).hasSize(users * requestsEach + pool.opened()); // each connection's KEEP-OPEN, then its requests
+            int expected = users * requestsEach + pool.opened(); // each connection's KEEP-OPEN, then its requests
+            assertThat(logOnceItHas(expected)).hasSize(expected);
         }
 
         @Test
