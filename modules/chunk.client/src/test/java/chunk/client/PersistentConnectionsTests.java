@@ -88,8 +88,11 @@ class PersistentConnectionsTests {
     @Test
     void aFileAMyserverDoesNotHaveCostsOneRequestOnOneConnection() throws Exception {
         Queue<String> log = new ConcurrentLinkedQueue<>();
-
-        DownloadResult result = downloader(4, List.of(myserver(log))).download("missing.bin");
+        FileServer server = FileServer.start(ServerConfig.defaults(served).withBindAddress(InetAddress.getLoopbackAddress()), log::add);
+        DownloadResult result;
+        try (server) {
+            result = downloader(4, List.of(new ServerAddress("127.0.0.1", server.address().getPort()))).download("missing.bin");
+        } // closing waits for the server's connections, so every request is in the log
 
         assertThat(result).isInstanceOf(DownloadResult.Unavailable.class);
         // Its DIGESTS refusal says it all: no SIZE request, and no second connection, after it.
