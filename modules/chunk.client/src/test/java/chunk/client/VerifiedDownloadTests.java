@@ -141,7 +141,7 @@ class VerifiedDownloadTests {
             assertThat(result).isInstanceOfSatisfying(DownloadResult.Completed.class, done -> {
                 assertThat(done.verification().sha256()).isEqualTo(sha256());
                 assertThat(done.reports().getFirst().leftOut()).startsWith("says " + FILE_SIZE + " bytes, root ")
-                        .endsWith(", unlike the others");
+                        .endsWith(", not the file --sha256 names");
             });
             assertTheRightFile();
         }

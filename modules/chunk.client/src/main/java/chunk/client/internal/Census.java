@@ -75,10 +75,14 @@ final class Census implements AutoCloseable {
          */
         record Agreed(long size, @Nullable Digest root, List<Digest> firstDigests, List<ServerAddress> agreeing,
                 List<Claim> leftOut, List<ServerFailure> failures, List<ServerAddress> withDigests,
-                @Nullable Digest pinnedRoot) implements Verdict {
+                @Nullable Digest pinnedRoot, boolean oneOfATie) implements Verdict {
 
             /** Why a server that said {@code claim} takes no part, for a person. */
             String whyLeftOut(Claim claim) {
+                if (oneOfATie) {
+                    // No majority chose: the file --sha256 names did (it is said once that group's file matched).
+                    return claim.said() + ", not the file --sha256 names";
+                }
                 if (pinnedRoot == null) {
                     return claim.said() + ", unlike the others";
                 }
@@ -239,7 +243,7 @@ final class Census implements AutoCloseable {
         if (pinnedRoot != null) {
             for (var entry : groups.entrySet()) {
                 if (pinnedRoot.equals(entry.getKey().root())) {
-                    return agreed(entry.getKey(), entry.getValue(), inHand, failures, pinnedRoot);
+                    return agreed(entry.getKey(), entry.getValue(), inHand, failures, pinnedRoot, false);
                 }
             }
             if (!everyone) {
@@ -266,7 +270,7 @@ final class Census implements AutoCloseable {
         boolean unique = ranked.size() == 1 || ranked.get(1).getValue().size() < top.getValue().size();
         boolean settled = unique && (top.getValue().size() >= 2 || servers.size() == 1 || wholeFilePinned || pastDeadline);
         if (settled) {
-            return agreed(top.getKey(), top.getValue(), inHand, failures, null);
+            return agreed(top.getKey(), top.getValue(), inHand, failures, null, false);
         }
         if (!everyone) {
             return null;
@@ -276,7 +280,7 @@ final class Census implements AutoCloseable {
             List<Verdict.Agreed> tied = new ArrayList<>();
             for (var entry : ranked) {
                 if (entry.getValue().size() == top.getValue().size()) {
-                    tied.add(agreed(entry.getKey(), entry.getValue(), inHand, failures, null));
+                    tied.add(agreed(entry.getKey(), entry.getValue(), inHand, failures, null, true));
                 }
             }
             return new Verdict.Tied(tied);
@@ -296,14 +300,15 @@ final class Census implements AutoCloseable {
     }
 
     private Verdict.Agreed agreed(Group group, List<Claim> members, List<Claim> inHand, List<ServerFailure> failures,
-            @Nullable Digest pinnedRoot) {
+            @Nullable Digest pinnedRoot, boolean oneOfATie) {
         List<ServerAddress> agreeing = ordered(members).stream().map(Claim::server).toList();
         List<Claim> leftOut = ordered(inHand).stream()
                 .filter(c -> !(c instanceof Claim.Refused) && !agreeing.contains(c.server())).toList();
         List<Digest> first = members.stream().filter(Claim.Rooted.class::isInstance).map(Claim.Rooted.class::cast)
                 .findFirst().map(Claim.Rooted::firstDigests).orElse(List.of());
         List<ServerAddress> withDigests = ordered(members).stream().filter(Claim.Rooted.class::isInstance).map(Claim::server).toList();
-        return new Verdict.Agreed(group.size(), group.root(), first, agreeing, leftOut, failures, withDigests, pinnedRoot);
+        return new Verdict.Agreed(group.size(), group.root(), first, agreeing, leftOut, failures, withDigests, pinnedRoot,
+                oneOfATie);
     }
 
     private record Group(long size, @Nullable Digest root) {
