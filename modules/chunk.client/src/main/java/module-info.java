@@ -9,7 +9,8 @@
 module chunk.client {
     // transitive: ByteRange and @Nullable stand in this module's API, so its users read them too.
     requires transitive chunk.wire;
-    // sun.misc.Signal: Ctrl-C and SIGTERM save the resume record before the process exits.
+    // sun.misc.Signal (reached through method handles): Ctrl-C and SIGTERM save the resume record
+    // before the process exits. Required so that jlink puts the module in the image.
     requires jdk.unsupported;
     requires static transitive org.jspecify;
 

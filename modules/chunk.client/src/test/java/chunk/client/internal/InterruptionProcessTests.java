@@ -45,7 +45,7 @@ class InterruptionProcessTests {
         assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor()).isZero();
 
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).isEqualTo(ExitCode.TERMINATED);
+        assertThat(process.exitValue()).isEqualTo(ExitCode.TERMINATED.code());
         assertThat(stderrOf(stderr).lines().filter(line -> !line.isEmpty()).toList()).containsExactly(
                 "myclient: interrupted; stopping took longer than 0.30 s, so the last save was skipped: the record keeps"
                         + " what was saved before it, and the same command continues it");

@@ -54,7 +54,7 @@ class MainProcessTests {
     void withoutEnablePreviewSaysWhatToAddAndExits2() throws Exception {
         Process client = java(List.of(), "servers.txt", "4", "a.bin");
 
-        assertThat(exitCodeOf(client)).isEqualTo(ExitCode.USAGE);
+        assertThat(exitCodeOf(client)).isEqualTo(ExitCode.USAGE.code());
         assertThat(stderrOf(client)).isEqualTo(Main.WITHOUT_PREVIEW + System.lineSeparator());
     }
 
@@ -67,7 +67,7 @@ class MainProcessTests {
         assertThat(printed).matches("myclient \\S+\\R");
 
         Process usage = java(List.of("--enable-preview", "--enable-native-access=chunk.client"), "servers.txt", "0");
-        assertThat(exitCodeOf(usage)).as("the status reaches _exit").isEqualTo(ExitCode.USAGE);
+        assertThat(exitCodeOf(usage)).as("the status reaches _exit").isEqualTo(ExitCode.USAGE.code());
         assertThat(stderrOf(usage)).as("flushed before _exit")
                 .isEqualTo("myclient: <chunks> must be a positive integer, not '0'; see myclient --help" + System.lineSeparator());
     }
@@ -76,7 +76,7 @@ class MainProcessTests {
     void endsTheOrdinaryWayWithoutNativeAccess() throws Exception {
         Process usage = java(List.of("--enable-preview"), "servers.txt", "0");
 
-        assertThat(exitCodeOf(usage)).isEqualTo(ExitCode.USAGE);
+        assertThat(exitCodeOf(usage)).isEqualTo(ExitCode.USAGE.code());
         assertThat(stderrOf(usage)).startsWith("myclient: <chunks> must be").doesNotContain("WARNING");
     }
 }

@@ -427,6 +427,15 @@ class MainTests {
         }
 
         @Test
+        void listEveryExitCodeWithItsMeaning() {
+            assertThat(run("", "--help")).isZero();
+            String help = out.toString(StandardCharsets.UTF_8).replace('\n', ' ');
+            for (ExitCode exit : ExitCode.values()) {
+                assertThat(help).contains(exit.code() + " " + exit.meaning());
+            }
+        }
+
+        @Test
         void printTheVersion() {
             assertThat(run("", "--version")).isZero();
             assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("myclient ");

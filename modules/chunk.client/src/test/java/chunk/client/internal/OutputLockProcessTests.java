@@ -95,7 +95,7 @@ class OutputLockProcessTests {
 
         Process second = myclient("servers.txt", "1", "small.txt", "-o", "dup.bin");
 
-        assertThat(exitCodeOf(second)).isEqualTo(ExitCode.OUTPUT_IN_USE);
+        assertThat(exitCodeOf(second)).isEqualTo(ExitCode.OUTPUT_IN_USE.code());
         // Linux names the lock's holder in /proc/locks; elsewhere the message goes without it.
         String holder = Files.isReadable(Path.of("/proc/locks")) ? " (process " + first.pid() + ")" : "";
         assertThat(stderrOf(second)).isEqualTo("myclient: dup.bin is being written by another download" + holder
@@ -116,7 +116,7 @@ class OutputLockProcessTests {
 
         Process second = myclient("--force", "servers.txt", "1", "small.txt", "-o", "dup.bin");
 
-        assertThat(exitCodeOf(second)).isEqualTo(ExitCode.OUTPUT_IN_USE);
+        assertThat(exitCodeOf(second)).isEqualTo(ExitCode.OUTPUT_IN_USE.code());
         releaseBigChunks.countDown();
         assertThat(exitCodeOf(first)).isZero();
         assertThat(work.resolve("dup.bin")).hasBinaryContent(big);

@@ -120,7 +120,7 @@ class ResumeTests {
 
     /** A first run that gets 60 % of each range it asks for, and records the whole pieces among them. */
     private ResumeRecord interruptedRun() throws IOException {
-        assertThat(run(TestServer.closesMidChunk(0.6), "2", "data.bin")).as(err()).isEqualTo(ExitCode.INCOMPLETE);
+        assertThat(run(TestServer.closesMidChunk(0.6), "2", "data.bin")).as(err()).isEqualTo(ExitCode.INCOMPLETE.code());
         assertThat(err()).contains("the same command continues from them");
         assertThat(record()).exists();
         var found = new ResumeFile(work.resolve("data.bin.part")).read();
@@ -138,7 +138,7 @@ class ResumeTests {
         void fetchesOnlyWhatIsMissingAndSaysHowMuchWasResumed() throws Exception {
             ResumeRecord kept = interruptedRun();
 
-            assertThat(run(TestServer.honest(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK);
+            assertThat(run(TestServer.honest(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK.code());
 
             assertFetchedExactlyAllBut(kept);
             assertThat(err()).contains("data.bin: 4.00 MiB in")
@@ -153,7 +153,7 @@ class ResumeTests {
 
             int code = run(List.of(TestServer.honest(), TestServer.honest(), TestServer.honest()), String.valueOf(chunks), "data.bin");
 
-            assertThat(code).as(err()).isEqualTo(ExitCode.OK);
+            assertThat(code).as(err()).isEqualTo(ExitCode.OK.code());
             assertFetchedExactlyAllBut(kept);
             assertTheFileIsCompleteAndAlone();
         }
@@ -162,7 +162,7 @@ class ResumeTests {
         void withNoResumeStartsOverAndSaysSo() throws Exception {
             interruptedRun();
 
-            assertThat(run(TestServer.honest(), "2", "data.bin", "--no-resume")).as(err()).isEqualTo(ExitCode.OK);
+            assertThat(run(TestServer.honest(), "2", "data.bin", "--no-resume")).as(err()).isEqualTo(ExitCode.OK.code());
 
             assertThat(requested()).isEqualTo(all());
             assertThat(err()).startsWith("myclient: data.bin: --no-resume: data.bin.part is not continued; starting over\n");
@@ -175,7 +175,7 @@ class ResumeTests {
             original = java.util.Arrays.copyOf(original, SIZE + 1);
             Files.write(served.resolve("data.bin"), original);
 
-            assertThat(run(TestServer.honest(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK);
+            assertThat(run(TestServer.honest(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK.code());
 
             assertThat(requested()).isEqualTo(all());
             assertThat(err()).startsWith("myclient: data.bin: the file on the servers changed: it has " + (SIZE + 1)
@@ -188,7 +188,7 @@ class ResumeTests {
             interruptedRun();
             Files.delete(work.resolve("data.bin.part"));
 
-            assertThat(run(TestServer.honest(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK);
+            assertThat(run(TestServer.honest(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK.code());
 
             assertThat(requested()).isEqualTo(all());
             assertThat(err()).startsWith("myclient: data.bin: data.bin.part is missing or empty");
@@ -208,7 +208,7 @@ class ResumeTests {
         };
 
         private ResumeRecord interruptedRunWithDigests() throws IOException {
-            assertThat(run(digestsButClosesMidChunk, "2", "data.bin")).as(err()).isEqualTo(ExitCode.INCOMPLETE);
+            assertThat(run(digestsButClosesMidChunk, "2", "data.bin")).as(err()).isEqualTo(ExitCode.INCOMPLETE.code());
             ResumeRecord kept = ((ResumeFile.Found.Intact) new ResumeFile(work.resolve("data.bin.part")).read()).record();
             assertThat(kept.root()).as("the root the servers gave").isNotNull();
             assertThat(kept.done().cardinality()).isBetween(1, PIECES - 1);
@@ -221,7 +221,7 @@ class ResumeTests {
             new Random(4).nextBytes(original); // same size, other bytes
             Files.write(served.resolve("data.bin"), original);
 
-            assertThat(run(TestServer.withDigests(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK);
+            assertThat(run(TestServer.withDigests(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK.code());
 
             assertThat(err()).startsWith("myclient: data.bin: the file on the servers changed: its root is not the one in"
                     + " data.bin.part.resume; starting over\n");
@@ -235,7 +235,7 @@ class ResumeTests {
             int damaged = kept.done().nextSetBit(0);
             flipAByteOf(damaged);
 
-            assertThat(run(TestServer.withDigests(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK);
+            assertThat(run(TestServer.withDigests(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK.code());
 
             java.util.BitSet expected = all();
             expected.andNot(kept.done());
@@ -251,7 +251,7 @@ class ResumeTests {
             int damaged = kept.done().nextSetBit(0);
             flipAByteOf(damaged);
 
-            assertThat(run(TestServer.honest(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK);
+            assertThat(run(TestServer.honest(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK.code());
 
             assertFetchedExactlyAllBut(kept);
             byte[] saved = Files.readAllBytes(work.resolve("data.bin"));
@@ -289,7 +289,7 @@ class ResumeTests {
             };
             Files.write(record(), damaged);
 
-            assertThat(run(TestServer.honest(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK);
+            assertThat(run(TestServer.honest(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK.code());
 
             assertThat(requested()).isEqualTo(all());
             assertThat(err().lines().filter(line -> line.startsWith("myclient: ")).toList()).singleElement().asString()
@@ -332,13 +332,13 @@ class ResumeTests {
             client.interrupt();
             client.join();
 
-            assertThat(code.get()).as(err()).isEqualTo(ExitCode.INTERRUPTED);
+            assertThat(code.get()).as(err()).isEqualTo(ExitCode.INTERRUPTED.code());
             assertThat(err()).matches("myclient: interrupted; [0-9.]+ (MiB|KiB|B) of 4\\.00 MiB kept in data\\.bin\\.part;"
                     + " the same command continues it\n");
             assertThat(record()).exists();
             assertThat(work.resolve("data.bin")).doesNotExist();
 
-            assertThat(run(TestServer.honest(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK);
+            assertThat(run(TestServer.honest(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK.code());
             assertTheFileIsCompleteAndAlone();
         }
     }
@@ -429,7 +429,7 @@ class ResumeTests {
 
             int code = run(fillsTheDiskHalfway(filler), "2", "data.bin", "-o", target.toString());
 
-            assertThat(code).as(err()).isEqualTo(ExitCode.LOCAL_IO);
+            assertThat(code).as(err()).isEqualTo(ExitCode.LOCAL_IO.code());
             assertThat(err()).containsPattern("^myclient: cannot write .*data\\.bin\\.part: no space left on device"
                             + " \\([0-9.]+ (MiB|KiB) of 4\\.00 MiB received; it needs [0-9.]+ (MiB|KiB) more room\\);"
                             + " the bytes received are kept in .*data\\.bin\\.part, and the same command continues from them"
@@ -439,7 +439,7 @@ class ResumeTests {
             assertThat(kept.doneBytes()).isPositive();
 
             Files.delete(filler);
-            assertThat(run(TestServer.honest(), "2", "data.bin", "-o", target.toString())).as(err()).isEqualTo(ExitCode.OK);
+            assertThat(run(TestServer.honest(), "2", "data.bin", "-o", target.toString())).as(err()).isEqualTo(ExitCode.OK.code());
 
             assertFetchedExactlyAllBut(kept);
             assertThat(Files.readAllBytes(target)).isEqualTo(original);

@@ -36,9 +36,15 @@ public final class TestServers implements AutoCloseable {
 
     /** Closes every server, in the order started. */
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         for (AutoCloseable server : started) {
-            server.close();
+            try {
+                server.close();
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException("cannot close " + server, e);
+            }
         }
     }
 }
