@@ -2,6 +2,8 @@ package chunk.server.internal;
 
 import chunk.server.FileServer;
 import chunk.server.ServerConfig;
+import chunk.server.internal.digests.DigestService;
+import chunk.server.internal.digests.TreeCacheFolder;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -41,9 +43,10 @@ public final class RunningServer implements FileServer {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile @Nullable IOException failure;
+    private final DigestService digests;
 
-    private RunningServer(ServerConfig config, Path realRoot, ServerSocketChannel listener, @Nullable Consumer<String> accessLog)
-            throws IOException {
+    private RunningServer(ServerConfig config, Path realRoot, ServerSocketChannel listener, @Nullable Consumer<String> accessLog,
+                          DigestService digests) throws IOException {
         this.config = config;
         this.resolver = new FileResolver(realRoot);
         this.listener = listener;
@@ -52,7 +55,8 @@ public final class RunningServer implements FileServer {
         this.admission = new Admission(config.maxClients(), config.maxWaitingPerAddress(), config.headerTimeout().toNanos());
         this.handler = new RequestHandler(resolver, admission, config.rateLimit(),
                 config.totalRateLimit() == 0 ? SharedBandwidth.UNLIMITED : new SharedBandwidth(config.totalRateLimit()),
-                this::checkRoot, config.headerTimeout(), config.idleTimeout());
+                this::checkRoot, config.headerTimeout(), config.idleTimeout(), digests);
+        this.digests = digests;
         Duration shortest = config.headerTimeout().compareTo(config.idleTimeout()) < 0 ? config.headerTimeout() : config.idleTimeout();
         this.watchdog = new IdleWatchdog(shortest, this::checkRoot);
         AcceptLoop loop = new AcceptLoop(listener, OpenFileLimit.maxConnections(config), connections, this::serve, this::fail);
@@ -69,7 +73,17 @@ public final class RunningServer implements FileServer {
             throw new NotDirectoryException(root.toString());
         }
         Path realRoot = root.toRealPath();
-        ServerSocketChannel listener = ServerSocketChannel.open();
+        // Before the port is taken: a folder that cannot be used stops the start with nothing to undo.
+        TreeCacheFolder cacheFolder = config.digestCache() == null ? null
+                : TreeCacheFolder.open(config.digestCache(), realRoot, config.digestCacheBytes());
+        DigestService digests = DigestService.create(cacheFolder);
+        ServerSocketChannel listener;
+        try {
+            listener = ServerSocketChannel.open();
+        } catch (IOException | RuntimeException e) {
+            digests.close();
+            throw e;
+        }
         RunningServer server;
         try {
             listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -77,12 +91,16 @@ public final class RunningServer implements FileServer {
                     ? new InetSocketAddress(config.port())
                     : new InetSocketAddress(config.bindAddress(), config.port());
             listener.bind(local, config.backlog());
-            server = new RunningServer(config, realRoot, listener, accessLog);
+            server = new RunningServer(config, realRoot, listener, accessLog, digests);
         } catch (IOException | RuntimeException e) {
             listener.close();
+            digests.close();
             throw e;
         }
         server.acceptThread.start();
+        if (config.backgroundHashing()) {
+            digests.hashFolderInBackground(realRoot, server.resolver::resolve);
+        }
         return server;
     }
 
@@ -218,6 +236,7 @@ public final class RunningServer implements FileServer {
             joinAcceptThread();
         } finally {
             watchdog.close();
+            digests.close();
             stopped.countDown();
         }
     }
