@@ -17,7 +17,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -293,15 +292,21 @@ final class RequestHandler {
     }
 
     private Entry answerSize(Exchange exchange, Frame.SizeRequest request) throws IOException {
-        Optional<Path> file = resolver.resolve(request.fileName());
-        if (file.isEmpty()) {
-            return refuseMissing(exchange);
+        Path file;
+        switch (resolver.resolve(request.fileName())) {
+            case FileResolver.Resolution.Found(Path real) -> file = real;
+            case FileResolver.Resolution.NoSuchFile _ -> {
+                return refuseMissing(exchange);
+            }
+            case FileResolver.Resolution.NameTooLong _ -> {
+                return refuse(exchange, Outcome.NAME_TOO_LONG, NAME_TOO_LONG);
+            }
         }
         long size;
-        try (FileChannel channel = open(file.get())) {
+        try (FileChannel channel = open(file)) {
             size = channel.size();
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, () -> "connection " + exchange.connection.id() + ": cannot read " + file.get() + ": " + e);
+            LOG.log(Level.DEBUG, () -> "connection " + exchange.connection.id() + ": cannot read " + file + ": " + e);
             return refuse(exchange, Outcome.CANNOT_READ, "cannot read file");
         }
         FrameEncoder.write(new Frame.SizeReply(size), exchange.connection.channel());
@@ -309,21 +314,27 @@ final class RequestHandler {
     }
 
     private Entry answerChunk(Exchange exchange, Frame.ChunkRequest request) throws IOException, InterruptedException {
-        Optional<Path> file = resolver.resolve(request.fileName());
-        if (file.isEmpty()) {
-            return refuseMissing(exchange);
+        Path file;
+        switch (resolver.resolve(request.fileName())) {
+            case FileResolver.Resolution.Found(Path real) -> file = real;
+            case FileResolver.Resolution.NoSuchFile _ -> {
+                return refuseMissing(exchange);
+            }
+            case FileResolver.Resolution.NameTooLong _ -> {
+                return refuse(exchange, Outcome.NAME_TOO_LONG, NAME_TOO_LONG);
+            }
         }
         FileChannel channel;
         FileVersion version;
         try {
-            channel = open(file.get());
+            channel = open(file);
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, () -> "connection " + exchange.connection.id() + ": cannot read " + file.get() + ": " + e);
+            LOG.log(Level.DEBUG, () -> "connection " + exchange.connection.id() + ": cannot read " + file + ": " + e);
             return refuse(exchange, Outcome.CANNOT_READ, "cannot read file");
         }
         try (channel) {
             try {
-                version = FileVersion.of(file.get());
+                version = FileVersion.of(file);
             } catch (IOException e) {
                 return refuse(exchange, Outcome.CANNOT_READ, "cannot read file");
             }
@@ -437,11 +448,17 @@ final class RequestHandler {
 
     /** Logs the pieces sent, {@code [first, first + count)}, as the range. */
     private Entry answerDigests(Exchange exchange, Frame.DigestRequest request) throws IOException, InterruptedException {
-        Optional<Path> file = resolver.resolve(request.fileName());
-        if (file.isEmpty()) {
-            return refuseMissing(exchange);
+        Path file;
+        switch (resolver.resolve(request.fileName())) {
+            case FileResolver.Resolution.Found(Path real) -> file = real;
+            case FileResolver.Resolution.NoSuchFile _ -> {
+                return refuseMissing(exchange);
+            }
+            case FileResolver.Resolution.NameTooLong _ -> {
+                return refuse(exchange, Outcome.NAME_TOO_LONG, NAME_TOO_LONG);
+            }
         }
-        return switch (digests.answer(file.get(), request, exchange.connection::progress)) {
+        return switch (digests.answer(file, request, exchange.connection::progress)) {
             case DigestService.Answer.Digests(Frame.DigestReply reply) -> {
                 exchange.range = new AccessLog.Span(reply.firstPiece(), reply.digests().size());
                 FrameEncoder.write(reply, exchange.connection.channel());
