@@ -32,6 +32,7 @@ module chunk.wire {
     requires static transitive org.jspecify;
 
     exports chunk.wire;
+    exports chunk.wire.tree;
     // The command-line grammar and message helpers both programs share; not API.
     exports chunk.wire.cli to chunk.client, chunk.server;
     // Every System.Logger line in the programs' own one-line form (chunk.wire.cli.OneLineLogging).

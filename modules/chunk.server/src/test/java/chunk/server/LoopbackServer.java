@@ -33,9 +33,9 @@ public final class LoopbackServer implements AutoCloseable {
         }
     }
 
-    /** The defaults, serving {@code root} on {@link #LOOPBACK}. */
-    public static ServerConfig loopback(Path root) {
-        return ServerConfig.defaults(root).withBindAddress(LOOPBACK);
+    /** The defaults, serving {@code root} on {@link #LOOPBACK}, to change further by name. */
+    public static ServerConfig.Builder loopback(Path root) {
+        return ServerConfig.builder(root).bindAddress(LOOPBACK);
     }
 
     /** Starts a server; {@link #close()} closes the one started last. */

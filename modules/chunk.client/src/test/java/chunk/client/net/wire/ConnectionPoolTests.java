@@ -94,7 +94,7 @@ class ConnectionPoolTests {
     }
 
     ServerAddress myserver() throws IOException {
-        return myserver(ServerConfig.defaults(root).withBindAddress(InetAddress.getLoopbackAddress()));
+        return myserver(ServerConfig.builder(root).bindAddress(InetAddress.getLoopbackAddress()).build());
     }
 
     /**
@@ -223,8 +223,8 @@ class ConnectionPoolTests {
 
         @Test
         void closingAUseFromAnotherThreadStopsItsReaderAndTheConnectionIsNotReused() throws Exception {
-            ServerAddress server = myserver(ServerConfig.defaults(root).withBindAddress(InetAddress.getLoopbackAddress())
-                    .withRateLimit(64 * 1024));
+            ServerAddress server = myserver(ServerConfig.builder(root).bindAddress(InetAddress.getLoopbackAddress())
+                    .rateLimit(64 * 1024).build());
             PooledConnection connection = pool.connection(server);
             connection.ask(new Frame.ChunkRequest("data.bin", new ByteRange(0, data.length)));
             connection.read(ByteBuffer.allocate(1));
@@ -256,8 +256,8 @@ class ConnectionPoolTests {
 
         @Test
         void aConnectionIdleForHalfTheServersWaitIsNotReused() throws Exception {
-            ServerAddress server = myserver(ServerConfig.defaults(root).withBindAddress(InetAddress.getLoopbackAddress())
-                    .withHeaderTimeout(Duration.ofMillis(400)));
+            ServerAddress server = myserver(ServerConfig.builder(root).bindAddress(InetAddress.getLoopbackAddress())
+                    .headerTimeout(Duration.ofMillis(400)).build());
             try (PooledConnection connection = pool.connection(server)) {
                 connection.ask(new Frame.SizeRequest("hello.txt"));
             }
