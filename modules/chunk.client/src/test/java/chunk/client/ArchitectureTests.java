@@ -42,7 +42,7 @@ class ArchitectureTests {
     void eachPackageImportsOnlyThePackagesBelowIt() throws IOException {
         Map<String, Set<String>> imports = imports();
         assertThat(imports.keySet()).as("every package has a rule").containsAll(ALLOWED.keySet())
-                .containsOnlyElementsOf(union(ALLOWED.keySet(), Set.of("api")));
+                .isSubsetOf(union(ALLOWED.keySet(), Set.of("api")));
         for (var entry : ALLOWED.entrySet()) {
             assertThat(imports.get(entry.getKey())).as("what %s imports", entry.getKey()).isSubsetOf(entry.getValue());
         }
