@@ -116,13 +116,12 @@ public sealed interface Frame permits Frame.Opening, Frame.Reply, Frame.KeepOpen
      * @return {@code ceil(fileSize / pieceLength)}
      * @throws IllegalArgumentException if the size is negative or the piece length not valid
      */
-    static long pieceCount(long fileSize, int pieceLength) {
+    public static long pieceCount(long fileSize, int pieceLength) {
         if (fileSize < 0) {
             throw new IllegalArgumentException("a file size cannot be negative: " + fileSize);
         }
         requireValidPieceLength(pieceLength);
-        // Not (fileSize + pieceLength - 1) / pieceLength: that overflows for the largest sizes.
-        return fileSize / pieceLength + (fileSize % pieceLength == 0 ? 0 : 1);
+        return Math.ceilDiv(fileSize, pieceLength);
     }
 
     /** What a client may send as the first frame of a connection: a request, or a keep-open that asks for more. */
