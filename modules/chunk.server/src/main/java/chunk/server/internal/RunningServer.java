@@ -48,7 +48,7 @@ public final class RunningServer implements FileServer {
     private final DigestService digests;
 
     private RunningServer(ServerConfig config, Path realRoot, ServerSocketChannel listener, @Nullable Consumer<String> accessLog,
-                          LongSupplier waitingClock, DigestService digests) throws IOException {
+                          LongSupplier waitingClock, @Nullable TreeCacheFolder cacheFolder) throws IOException {
         this.config = config;
         this.resolver = new FileResolver(realRoot);
         this.listener = listener;
@@ -58,10 +58,11 @@ public final class RunningServer implements FileServer {
         // Above their addresses' limits, connections may take up half of the server's room, never all of it.
         WaitingRoom<Connection> waiting = new WaitingRoom<>(config.maxWaitingPerAddress(), maxConnections / 2, waitingClock);
         this.admission = new Admission(config.maxClients(), config.headerTimeout().toNanos(), waiting);
+        // Its threads start here: nothing after this line throws, so none is left running by a failed start.
+        this.digests = DigestService.create(cacheFolder, () -> admission.freePlaces() < config.maxClients());
         this.handler = new RequestHandler(resolver, admission, config.rateLimit(),
                 config.totalRateLimit() == 0 ? SharedBandwidth.UNLIMITED : new SharedBandwidth(config.totalRateLimit()),
                 this::checkRoot, config.headerTimeout(), config.idleTimeout(), digests);
-        this.digests = digests;
         Duration shortest = config.headerTimeout().compareTo(config.idleTimeout()) < 0 ? config.headerTimeout() : config.idleTimeout();
         this.watchdog = new IdleWatchdog(shortest, this::tick);
         AcceptLoop loop = new AcceptLoop(listener, maxConnections, connections, this::serve, this::fail);
@@ -90,14 +91,7 @@ public final class RunningServer implements FileServer {
         // Before the port is taken: a folder that cannot be used stops the start with nothing to undo.
         TreeCacheFolder cacheFolder = config.digestCache() == null ? null
                 : TreeCacheFolder.open(config.digestCache(), realRoot, config.digestCacheBytes());
-        DigestService digests = DigestService.create(cacheFolder);
-        ServerSocketChannel listener;
-        try {
-            listener = ServerSocketChannel.open();
-        } catch (IOException | RuntimeException e) {
-            digests.close();
-            throw e;
-        }
+        ServerSocketChannel listener = ServerSocketChannel.open();
         RunningServer server;
         try {
             listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -105,15 +99,14 @@ public final class RunningServer implements FileServer {
                     ? new InetSocketAddress(config.port())
                     : new InetSocketAddress(config.bindAddress(), config.port());
             listener.bind(local, config.backlog());
-            server = new RunningServer(config, realRoot, listener, accessLog, waitingClock, digests);
+            server = new RunningServer(config, realRoot, listener, accessLog, waitingClock, cacheFolder);
         } catch (IOException | RuntimeException e) {
             listener.close();
-            digests.close();
             throw e;
         }
         server.acceptThread.start();
         if (config.backgroundHashing()) {
-            digests.hashFolderInBackground(realRoot, name -> server.resolver.resolve(name) instanceof FileResolver.Resolution.Found(Path real)
+            server.digests.hashFolderInBackground(realRoot, name -> server.resolver.resolve(name) instanceof FileResolver.Resolution.Found(Path real)
                     ? Optional.of(real) : Optional.empty());
         }
         return server;

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -63,9 +64,10 @@ public final class DigestService implements AutoCloseable {
      * ({@link TreeStore#DEFAULT_MEMORY_BYTES}) and in {@code disk}.
      *
      * @param disk the cache folder, or {@code null} to keep trees in memory only
+     * @param serving whether the server is sending a reply now: background hashing then steps back
      */
-    public static DigestService create(@Nullable TreeCacheFolder disk) {
-        HashingThreads threads = new HashingThreads(HashingThreads.defaultCount());
+    public static DigestService create(@Nullable TreeCacheFolder disk, BooleanSupplier serving) {
+        HashingThreads threads = new HashingThreads(HashingThreads.defaultCount(), serving);
         return new DigestService(threads, new TreeStore(threads, disk), FlatDigests.PassHook.NONE);
     }
 

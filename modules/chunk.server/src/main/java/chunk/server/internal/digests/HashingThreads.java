@@ -8,6 +8,8 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -15,7 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * The few platform threads that hash files, and the order of their work: every urgent job (a
  * client waits for it) before any background one, and a background pass lets urgent jobs run
  * between two of its buffers ({@link #yieldToUrgent}), so that a client never waits for more
- * than a buffer of someone else's background work.
+ * than a buffer of someone else's background work. While the server is serving a transfer, a
+ * background pass takes only {@code 1/}{@value #BUSY_SHARE} of its thread ({@link #pace}): at full
+ * speed it slowed a download running meanwhile by half on two cores (docs/BENCHMARKS.md).
  *
  * <p>Platform threads, not the connections' virtual threads: a virtual thread is never
  * preempted, so a second of SHA-256 on one would hold a carrier that every connection needs.
@@ -28,9 +32,15 @@ public final class HashingThreads implements AutoCloseable {
 
     /** Background jobs queued at most: the folder's walk waits for room, so a million files are never a million jobs. */
     static final int BACKGROUND_BACKLOG = 64;
+    /** While transfers are served, a background pass hashes one part of the time in this many and waits the rest. */
+    static final int BUSY_SHARE = 16;
+    /** The longest wait between two buffers: a pass still moves, and a stop is seen. */
+    private static final long LONGEST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     /** Whether the job running on this thread is a background one, which yields to urgent work. */
     private static final ThreadLocal<Boolean> IN_BACKGROUND = ThreadLocal.withInitial(() -> false);
+    /** When this thread's background pass last began to work (after its last pause), for {@link #pace}. */
+    private static final ThreadLocal<long[]> WORKING_SINCE = ThreadLocal.withInitial(() -> new long[1]);
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
@@ -39,10 +49,20 @@ public final class HashingThreads implements AutoCloseable {
     /** Queued background jobs by their file, oldest first; a promoted one moves to {@link #urgent}. */
     private final Map<Path, Runnable> background = new LinkedHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final BooleanSupplier serving;
     private volatile boolean closed;
 
-    /** @param count how many threads hash at once, at least 1 */
+    /** Threads for a program with no transfers to make room for (tests): background passes never pause. */
     public HashingThreads(int count) {
+        this(count, () -> false);
+    }
+
+    /**
+     * @param count how many threads hash at once, at least 1
+     * @param serving whether the server is sending a reply now: background passes then pause
+     */
+    public HashingThreads(int count, BooleanSupplier serving) {
+        this.serving = serving;
         if (count < 1) {
             throw new IllegalArgumentException("hashing needs at least one thread, not " + count);
         }
@@ -64,7 +84,7 @@ public final class HashingThreads implements AutoCloseable {
         try {
             if (!closed) {
                 urgent.addLast(job);
-                work.signal();
+                work.signalAll(); // an idle thread takes it, or a pausing background pass runs it
             }
         } finally {
             lock.unlock();
@@ -125,7 +145,7 @@ public final class HashingThreads implements AutoCloseable {
             }
             urgent.addLast(job);
             room.signal();
-            work.signal();
+            work.signalAll();
             return true;
         } finally {
             lock.unlock();
@@ -142,7 +162,37 @@ public final class HashingThreads implements AutoCloseable {
         }
         for (Runnable job = takeUrgent(); job != null; job = takeUrgent()) {
             run(job, false);
+            WORKING_SINCE.get()[0] = System.nanoTime(); // the urgent job's time is not the pass's
         }
+    }
+
+    /**
+     * Called by a pass between two buffers, after {@link #yieldToUrgent}: in a background job while
+     * the server is serving, waits {@code BUSY_SHARE - 1} times as long as the pass has just worked
+     * (at most {@value #LONGEST_PAUSE_NANOS} ns), so that the pass takes a small share of a core
+     * from the transfers; urgent work that arrives meanwhile runs at once. Otherwise returns at once.
+     */
+    public void pace() {
+        if (!IN_BACKGROUND.get()) {
+            return;
+        }
+        long[] since = WORKING_SINCE.get();
+        long worked = System.nanoTime() - since[0];
+        if (worked > 0 && serving.getAsBoolean()) {
+            long pause = Math.min(worked * (BUSY_SHARE - 1), LONGEST_PAUSE_NANOS);
+            lock.lock();
+            try {
+                while (pause > 0 && urgent.isEmpty() && !closed) {
+                    pause = work.awaitNanos(pause);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                lock.unlock();
+            }
+            yieldToUrgent();
+        }
+        since[0] = System.nanoTime();
     }
 
     /** Background jobs queued now, for tests and the log. */
@@ -195,6 +245,9 @@ public final class HashingThreads implements AutoCloseable {
     private static void run(Runnable job, boolean isBackground) {
         boolean outer = IN_BACKGROUND.get();
         IN_BACKGROUND.set(isBackground);
+        if (isBackground) {
+            WORKING_SINCE.get()[0] = System.nanoTime();
+        }
         try {
             job.run();
         } catch (RuntimeException | Error e) {

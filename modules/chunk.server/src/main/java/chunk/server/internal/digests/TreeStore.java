@@ -195,6 +195,7 @@ public final class TreeStore implements AutoCloseable {
 
     private boolean between(Path file, long hashed) throws IOException {
         threads.yieldToUrgent();
+        threads.pace();
         return testHook.next(file, hashed) && !threads.isClosed();
     }
 
