@@ -1,18 +1,15 @@
 package chunk.server.internal.digests;
 
-import chunk.wire.Digest;
 import chunk.server.internal.digests.DigestService.Answer;
+import chunk.wire.Digest;
 import chunk.wire.Frame;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -38,8 +35,8 @@ import org.jspecify.annotations.Nullable;
  * ({@link TreeStore}).
  *
  * <ul>
- * <li><b>One version per reply.</b> A file's version is its real path, size, modification time
- *     and file key (device and inode). It is read before the file is hashed and again after;
+ * <li><b>One version per reply.</b> A file's version is its {@link FileIdentity}. It is read
+ *     before the file is hashed and again after;
  *     if it changed, the digests are thrown away and the file is hashed again, up to
  *     {@value DigestService#ATTEMPTS} times, after which the client is told the file keeps changing. A
  *     cached version is used only while a fresh look at the file still finds it.
@@ -75,17 +72,8 @@ final class FlatDigests {
     /** Counts every pass over a file, in every service of the JVM: how tests see that a version was hashed once. */
     private static final LongAdder PASSES = new LongAdder();
 
-    /** One version of a file: if any part differs, so may the bytes. */
-    record Version(Path path, long size, FileTime modified, @Nullable Object fileKey) {
-
-        static Version of(Path path) throws IOException {
-            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return new Version(path, attributes.size(), attributes.lastModifiedTime(), attributes.fileKey());
-        }
-    }
-
     /** The digests of every piece of one version, one after another in {@code digests}. */
-    private record Hashed(Version version, int pieceLength, Digest root, byte[] digests) {
+    private record Hashed(FileIdentity version, int pieceLength, Digest root, byte[] digests) {
 
         long bytes() {
             return digests.length + ENTRY_OVERHEAD;
@@ -108,7 +96,7 @@ final class FlatDigests {
         record Changed() implements Pass {}
     }
 
-    private record InFlightKey(Version version, int pieceLength) {}
+    private record InFlightKey(FileIdentity version, int pieceLength) {}
 
     private record CacheKey(Path path, int pieceLength) {}
 
@@ -154,7 +142,7 @@ final class FlatDigests {
         int pieceLength = request.pieceLength();
         try {
             for (int attempt = 0; attempt < DigestService.ATTEMPTS; attempt++) {
-                Version version = Version.of(realPath);
+                FileIdentity version = FileIdentity.of(realPath);
                 long pieceCount = Frame.pieceCount(version.size(), pieceLength);
                 long first = request.firstPiece();
                 if (first > pieceCount) {
@@ -181,7 +169,7 @@ final class FlatDigests {
     }
 
     /** The answer from the cache, hashing the version first if no one has; null if the file changed meanwhile. */
-    private Answer.@Nullable Digests fromCache(Version version, int pieceLength, long first, int count, Runnable stillWorking)
+    private Answer.@Nullable Digests fromCache(FileIdentity version, int pieceLength, long first, int count, Runnable stillWorking)
             throws IOException, InterruptedException {
         Hashed hashed = cached(version, pieceLength);
         if (hashed == null) {
@@ -200,7 +188,7 @@ final class FlatDigests {
         return new Answer.Digests(new Frame.DigestReply(first, version.size(), hashed.root(), hashed.page(first, count)));
     }
 
-    private @Nullable Hashed cached(Version version, int pieceLength) {
+    private @Nullable Hashed cached(FileIdentity version, int pieceLength) {
         synchronized (cache) {
             Hashed hashed = cache.get(new CacheKey(version.path(), pieceLength));
             return hashed != null && hashed.version().equals(version) ? hashed : null;
@@ -237,7 +225,7 @@ final class FlatDigests {
     }
 
     /** A version too large to cache: a pass of its own, keeping only what this reply carries. */
-    private Answer.@Nullable Digests uncached(Version version, int pieceLength, long first, int count, Runnable stillWorking)
+    private Answer.@Nullable Digests uncached(FileIdentity version, int pieceLength, long first, int count, Runnable stillWorking)
             throws IOException, InterruptedException {
         CompletableFuture<Pass> result = new CompletableFuture<>();
         hashing.urgent(() -> {
@@ -277,7 +265,7 @@ final class FlatDigests {
      * @return the digests, or {@link Pass.Changed} if the file is not {@code version} before,
      *     during or after the pass
      */
-    private Pass hash(Version version, int pieceLength, long keepFirst, int keepCount) throws IOException {
+    private Pass hash(FileIdentity version, int pieceLength, long keepFirst, int keepCount) throws IOException {
         PASSES.increment();
         long startNanos = System.nanoTime();
         long size = version.size();
@@ -288,7 +276,7 @@ final class FlatDigests {
         byte[] digest = new byte[Digest.BYTES];
         try (FileChannel file = FileChannel.open(version.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             // Opened after the version was read: if the name now leads to another file, this says so.
-            if (!Version.of(version.path()).equals(version) || file.size() != size) {
+            if (!FileIdentity.of(version.path()).equals(version) || file.size() != size) {
                 return new Pass.Changed();
             }
             ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(BUFFER_BYTES, Math.max(size, 1)));
@@ -322,7 +310,7 @@ final class FlatDigests {
                 }
                 hook.hashed(version.path(), position);
             }
-            if (file.size() != size || !Version.of(version.path()).equals(version)) {
+            if (file.size() != size || !FileIdentity.of(version.path()).equals(version)) {
                 return new Pass.Changed();
             }
         }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -50,6 +51,8 @@ public final class HashingThreads implements AutoCloseable {
     private final Map<Path, Runnable> background = new LinkedHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final BooleanSupplier serving;
+    /** Pauses made by background passes so far, for tests. */
+    private final LongAdder pauses = new LongAdder();
     private volatile boolean closed;
 
     /** Threads for a program with no transfers to make room for (tests): background passes never pause. */
@@ -180,6 +183,7 @@ public final class HashingThreads implements AutoCloseable {
         long worked = System.nanoTime() - since[0];
         if (worked > 0 && serving.getAsBoolean()) {
             long pause = Math.min(worked * (BUSY_SHARE - 1), LONGEST_PAUSE_NANOS);
+            pauses.increment();
             lock.lock();
             try {
                 while (pause > 0 && urgent.isEmpty() && !closed) {
@@ -193,6 +197,11 @@ public final class HashingThreads implements AutoCloseable {
             yieldToUrgent();
         }
         since[0] = System.nanoTime();
+    }
+
+    /** Pauses that background passes made so far to make room for transfers, for tests. */
+    long pausesSoFar() {
+        return pauses.sum();
     }
 
     /** Background jobs queued now, for tests and the log. */

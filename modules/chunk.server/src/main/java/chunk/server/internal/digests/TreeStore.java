@@ -50,8 +50,21 @@ public final class TreeStore implements AutoCloseable {
         }
     }
 
-    /** A file's one job, queued or running; its result is the tree and the version it is of. */
-    private record Job(Path path, CompletableFuture<TreePass.Result> result) {}
+    /**
+     * A file's one job, queued or running; its result is the tree and the version it is of.
+     * {@code asked} turns true when a client waits for it: a background pass then stops stepping
+     * back for transfers, since a transfer place is what that client holds while it waits.
+     */
+    private static final class Job {
+        final Path path;
+        final CompletableFuture<TreePass.Result> result = new CompletableFuture<>();
+        volatile boolean asked;
+
+        Job(Path path, boolean asked) {
+            this.path = path;
+            this.asked = asked;
+        }
+    }
 
     private final HashingThreads threads;
     private final @Nullable TreeCacheFolder disk;
@@ -108,16 +121,18 @@ public final class TreeStore implements AutoCloseable {
         Path path = identity.path();
         Job job = jobs.get(path);
         if (job == null) {
-            Job mine = new Job(path, new CompletableFuture<>());
+            Job mine = new Job(path, true);
             job = jobs.putIfAbsent(path, mine);
             if (job == null) {
                 job = mine;
-                threads.urgent(() -> run(mine, true));
+                threads.urgent(() -> run(mine));
             }
-        } else {
-            threads.promote(path); // queued in the background: now it goes first
         }
-        if (await(job.result(), stillWorking) instanceof TreePass.Result.Done(FileIdentity hashed, DigestTree tree)
+        if (!job.asked) {
+            job.asked = true;
+            threads.promote(path); // queued in the background: now it goes first (if running: at full speed)
+        }
+        if (await(job.result, stillWorking) instanceof TreePass.Result.Done(FileIdentity hashed, DigestTree tree)
                 && hashed.equals(identity)) {
             return new Outcome.Found(tree);
         }
@@ -137,10 +152,10 @@ public final class TreeStore implements AutoCloseable {
         } catch (IOException e) {
             return; // gone already
         }
-        Job job = new Job(path, new CompletableFuture<>());
-        if (jobs.putIfAbsent(path, job) == null && !threads.background(path, () -> run(job, false))) {
+        Job job = new Job(path, false);
+        if (jobs.putIfAbsent(path, job) == null && !threads.background(path, () -> run(job))) {
             jobs.remove(path, job);
-            job.result().completeExceptionally(new IOException("the server is stopping"));
+            job.result.completeExceptionally(new IOException("the server is stopping"));
         }
     }
 
@@ -156,28 +171,28 @@ public final class TreeStore implements AutoCloseable {
      * leaves the map before its result is given, so that a request that wakes on a result it
      * cannot use (the file changed) starts a job of its own instead of finding this one again.
      */
-    private void run(Job job, boolean asked) {
+    private void run(Job job) {
         TreePass.Result result;
         try {
-            result = find(job.path(), asked);
+            result = find(job);
         } catch (IOException | RuntimeException | Error e) {
-            LOG.log(Level.DEBUG, () -> "cannot hash " + job.path() + ": " + e);
-            jobs.remove(job.path(), job);
-            job.result().completeExceptionally(e);
+            LOG.log(Level.DEBUG, () -> "cannot hash " + job.path + ": " + e);
+            jobs.remove(job.path, job);
+            job.result.completeExceptionally(e);
             return;
         }
-        jobs.remove(job.path(), job); // after remember(): a request never finds neither
-        job.result().complete(result);
+        jobs.remove(job.path, job); // after remember(): a request never finds neither
+        job.result.complete(result);
     }
 
-    private TreePass.Result find(Path path, boolean asked) throws IOException {
-        FileIdentity identity = FileIdentity.of(path);
+    private TreePass.Result find(Job job) throws IOException {
+        FileIdentity identity = FileIdentity.of(job.path);
         DigestTree tree = inMemory(identity);
         if (tree == null && disk != null && disk.read(identity) instanceof TreeCacheFolder.Lookup.Found(DigestTree found)) {
             tree = found;
         }
         if (tree == null) {
-            switch (TreePass.hash(identity, maxLayerBytes, this::between)) {
+            switch (TreePass.hash(identity, maxLayerBytes, (file, hashed) -> between(job, file, hashed))) {
                 case TreePass.Result.Done done -> tree = done.tree();
                 case TreePass.Result.Changed changed -> {
                     return changed;
@@ -187,15 +202,17 @@ public final class TreeStore implements AutoCloseable {
                 disk.write(identity, tree);
             }
         }
-        if (asked || disk == null) {
+        if (job.asked || disk == null) {
             remember(new Kept(identity, tree));
         }
         return new TreePass.Result.Done(identity, tree);
     }
 
-    private boolean between(Path file, long hashed) throws IOException {
+    private boolean between(Job job, Path file, long hashed) throws IOException {
         threads.yieldToUrgent();
-        threads.pace();
+        if (!job.asked) {
+            threads.pace();
+        }
         return testHook.next(file, hashed) && !threads.isClosed();
     }
 
@@ -232,6 +249,12 @@ public final class TreeStore implements AutoCloseable {
         }
     }
 
+    /** Whether a client waits for the job of the file at {@code path} now, for tests. */
+    boolean asked(Path path) {
+        Job job = jobs.get(path);
+        return job != null && job.asked;
+    }
+
     /** How many trees memory holds now, for tests. */
     public int treesInMemory() {
         synchronized (memory) {
@@ -244,7 +267,7 @@ public final class TreeStore implements AutoCloseable {
     public void close() {
         IOException stopping = new IOException("the server is stopping");
         for (Job job : jobs.values()) {
-            job.result().completeExceptionally(stopping);
+            job.result.completeExceptionally(stopping);
         }
     }
 

@@ -165,6 +165,45 @@ class BackgroundHashingTests {
     }
 
     @Test
+    void aBackgroundPassThatAClientWaitsForStopsSteppingBackForTransfers() throws Exception {
+        service.close();
+        HashingThreads busy = new HashingThreads(1, () -> true); // a transfer is always in flight
+        service = new DigestService(busy, new TreeStore(busy, disk, TreeStore.DEFAULT_MEMORY_BYTES, TreePass.MAX_LAYER_BYTES,
+                (file, hashed) -> {
+                    passes.add(file.getFileName() + "@" + hashed);
+                    return hook.next(file, hashed);
+                }), FlatDigests.PassHook.NONE);
+        Path file = write("wanted.bin", 6 << 20);
+        CountDownLatch firstBuffer = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        hook = (path, hashed) -> {
+            if (hashed == TreePass.BUFFER_BYTES) {
+                firstBuffer.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return true;
+        };
+        service.trees().hashInBackground(file);
+        assertThat(firstBuffer.await(30, TimeUnit.SECONDS)).isTrue();
+        long pausesBeforeTheRequest = busy.pausesSoFar();
+
+        try (var asker = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Frame.DigestReply> reply = asker.submit(() -> ask(file));
+            await("the client waits for the pass", () -> service.trees().asked(file));
+            release.countDown();
+            reply.get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(pausesBeforeTheRequest).as("unasked, it stepped back after its first buffer").isEqualTo(1);
+        assertThat(busy.pausesSoFar()).as("asked, it went on at full speed").isEqualTo(pausesBeforeTheRequest);
+        assertThat(passes).contains("wanted.bin@6291456");
+    }
+
+    @Test
     void aFileThatIsNotServedIsNotHashed() throws Exception {
         write("a.bin", 1000);
         Path outside = Files.write(work.resolve("outside.bin"), new byte[1000]);
