@@ -224,6 +224,16 @@ class DownloaderTests {
         }
 
         @Test
+        void closesConnectionsWithoutReplyingIsAskedAgainAsABusyOneIs() throws Exception {
+            TestServer crowded = start(TestServer.dropsFirst(2));
+
+            DownloadResult result = Downloader.create(addresses(crowded), options(2)).download("data.bin");
+
+            assertThat(result).isInstanceOf(DownloadResult.Completed.class);
+            assertThat(saved.resolve("data.bin")).hasSameBinaryContentAs(original);
+        }
+
+        @Test
         void hangsIsGivenUpAfterTheStallTimeout() throws Exception {
             TestServer hanging = start(TestServer.hangsOnChunks());
             TestServer good = start();

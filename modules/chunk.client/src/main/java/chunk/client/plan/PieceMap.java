@@ -521,8 +521,9 @@ public final class PieceMap implements DownloadProgress {
      * kind alone:
      * <ul>
      * <li>{@link Kind#BAD_DATA}: it sent a piece that did not match its digest, and gets no more work;
-     * <li>{@link Kind#BUSY}: all its places are taken, by this download's other connections or by
-     *     other clients: it may have fewer connections at once from now on, its piece stays
+     * <li>{@link Kind#isPassing() passing} ({@link Kind#BUSY}, {@link Kind#DROPPED}): all its places
+     *     are taken, by this download's other connections or by other clients: it may have fewer
+     *     connections at once from now on, its piece stays
      *     askable of it, and the answer counts towards leaving it out only if it has neither
      *     delivered nor a connection at work (a busy server this download already uses is asked
      *     again once a connection of its own ends);
@@ -539,21 +540,14 @@ public final class PieceMap implements DownloadProgress {
     public synchronized ServerFailure failed(Lease lease, Kind kind, String reason) {
         ServerBoard.ServerState server = lease.server();
         int stoppedAt = release(lease);
-        boolean askAgainThere = kind == Kind.BUSY || kind == Kind.MOVED;
-        boolean inARow = switch (kind) {
-            case MOVED -> false;
-            case BUSY -> server.bytes() == 0 && server.connections() == 0;
-            default -> true;
-        };
-        switch (kind) {
-            case BUSY -> board.fewerConnections(server);
-            case MOVED -> board.showedRate(server, Math.max(1, lease.bytes() * 1e9
-                    / Math.max(1, nanoTime.getAsLong() - lease.startedNanos())));
-            default -> {
-                if (lease.bytes() == 0) {
-                    board.fewerConnections(server);
-                }
-            }
+        boolean askAgainThere = kind.isPassing() || kind == Kind.MOVED;
+        boolean inARow = kind == Kind.MOVED ? false
+                : kind.isPassing() ? server.bytes() == 0 && server.connections() == 0
+                : true;
+        if (kind == Kind.MOVED) {
+            board.showedRate(server, Math.max(1, lease.bytes() * 1e9 / Math.max(1, nanoTime.getAsLong() - lease.startedNanos())));
+        } else if (kind.isPassing() || lease.bytes() == 0) {
+            board.fewerConnections(server);
         }
         int piece = stoppedAt < plan.pieceCount() && !askAgainThere ? stoppedAt : -1;
         ServerFailure recorded = board.failed(server, piece, kind, reason, inARow);

@@ -288,6 +288,21 @@ public final class TestServer implements AutoCloseable {
         };
     }
 
+    /**
+     * Closes the connection without a byte of reply to the first {@code requests} requests, as a
+     * server does that cannot take them now; answers the rest honestly.
+     */
+    public static Fault dropsFirst(int requests) {
+        AtomicInteger dropped = new AtomicInteger();
+        return (request, client, server) -> {
+            if (dropped.getAndIncrement() < requests) {
+                client.close();
+            } else {
+                honest().answer(request, client, server);
+            }
+        };
+    }
+
     /** Answers every request with ERROR and {@code reason}. */
     public static Fault error(String reason) {
         return (request, client, server) -> FrameEncoder.write(new Frame.ErrorReply(reason), client);
