@@ -155,8 +155,9 @@ final class Summary {
                     missing += failed.range().length() - failed.received();
                 }
                 text.append("  ").append(missing).append(" of ").append(incomplete.size()).append(" bytes are missing; ")
-                        .append(partFilesKept ? "the bytes received are kept in " + shown.apply(incomplete.partFile())
-                                + ", and the same command continues from them" : "nothing was written")
+                        .append(partFilesKept && incomplete.partFile() != null ? "the bytes received are kept in "
+                                + shown.apply(incomplete.partFile()) + ", and the same command continues from them"
+                                : "nothing is kept to continue from")
                         .append('\n');
                 servers(text, incomplete.reports(), verbose);
             }
@@ -205,7 +206,8 @@ final class Summary {
 
     private static void completed(DownloadResult.Completed done, Function<Path, String> shown, StringBuilder text) {
         long resumed = done.resumedBytes();
-        String saved = shown.apply(done.file());
+        // A file streamed to the caller's channel has no path; the command line's is standard output.
+        String saved = done.file() == null ? "standard output" : shown.apply(done.file());
         String asked = OutputTarget.baseName(done.fileName());
         text.append(saved.equals(asked) ? saved : Shown.name(done.fileName()) + " saved as " + saved).append(": ");
         if (done.size() == 0) {
@@ -357,10 +359,11 @@ final class Summary {
             case NO_ROOM -> "no room for " + part + detail + "; free some, or choose another --output";
             case CANNOT_CREATE -> "cannot create " + part + detail;
             case CANNOT_READ -> "cannot read " + part + " back to check it" + detail + "; --no-resume starts over";
-            case CANNOT_WRITE -> "cannot write " + part + detail + (partFilesKept ? "; the bytes received are kept in " + part
-                    + ", and the same command continues from them once there is room" : "; nothing was written");
+            case CANNOT_WRITE -> partFilesKept ? "cannot write " + part + detail + "; the bytes received are kept in " + part
+                    + ", and the same command continues from them once there is room"
+                    : "cannot write " + target + detail + "; nothing is kept to continue from";
             case CANNOT_SAVE -> "cannot save " + target + detail + (partFilesKept ? "; the data is kept in " + part
-                    : "; nothing was written");
+                    : "; nothing is kept to continue from");
         };
     }
 }

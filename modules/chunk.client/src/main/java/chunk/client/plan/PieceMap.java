@@ -3,8 +3,8 @@ package chunk.client.plan;
 import chunk.client.ChunkOutcome;
 import chunk.client.DownloadProgress;
 import chunk.client.ServerAddress;
-import chunk.client.ServerFailure;
 import chunk.client.ServerFailure.Kind;
+import chunk.client.ServerFailure;
 import chunk.client.ServerReport;
 import chunk.wire.ByteRange;
 import java.time.Duration;
@@ -98,6 +98,12 @@ public final class PieceMap implements DownloadProgress {
     private long dataEndNanos;
     /** Pieces neither done nor in flight: when there are none, no chunk needs to be searched. */
     private int free;
+    /** For a streamed download, how many pieces past the first not yet written out may be fetched; 0 otherwise. */
+    private int window;
+    /** For a streamed download, the most pieces one lease is given, so that the window is shared among the connections. */
+    private int leaseLimit;
+    /** For a streamed download, the pieces before this one have been written out. */
+    private int wentOut;
 
     /**
      * A map of {@code plan}'s pieces, on the system's clock.
@@ -219,11 +225,39 @@ public final class PieceMap implements DownloadProgress {
         return board.reports(end - createdNanos);
     }
 
+    /**
+     * Makes this a streamed download's map: pieces are fetched in order, lowest first, and none
+     * further than {@code window} pieces past the first one not yet written out
+     * ({@link #wentOut}), each lease at most {@code leaseLimit} pieces long. Call before the first
+     * {@link #next}.
+     */
+    public synchronized void inOrder(int window, int leaseLimit) {
+        if (window < 1 || leaseLimit < 1) {
+            throw new IllegalArgumentException("a window of " + window + " pieces and leases of " + leaseLimit);
+        }
+        this.window = window;
+        this.leaseLimit = leaseLimit;
+    }
+
+    /** For a streamed download: the first piece not done, up to which the file can be written out. */
+    public synchronized int firstNotDone() {
+        return done.nextClearBit(0);
+    }
+
+    /** For a streamed download: the pieces before {@code piece} have been written out, and their room in the window is free. */
+    public synchronized void wentOut(int piece) {
+        wentOut = Math.max(wentOut, piece);
+        notifyAll();
+    }
+
     /** What chunk {@code worker}'s connection does next. */
     public synchronized Next next(int worker) {
         startedChunks.set(worker);
         if (done.cardinality() == plan.pieceCount()) {
             return new Next.Stop();
+        }
+        if (window > 0) {
+            return nextInOrder(worker);
         }
         boolean mayWait = !active.isEmpty();
         // Its own chunk: from server worker mod n, then the next ones in turn, as the seed asks.
@@ -260,6 +294,39 @@ public final class PieceMap implements DownloadProgress {
             return over;
         }
         return mayWait ? new Next.Wait() : new Next.Stop();
+    }
+
+    /**
+     * For a streamed download: the lowest run of free pieces inside the window, from server
+     * {@code worker mod n} first; else the work others hold, as for any download; else wait for
+     * the window to move.
+     */
+    private Next nextInOrder(int worker) {
+        int horizon = Math.min(plan.pieceCount(), wentOut + window);
+        for (int piece = done.nextClearBit(wentOut); piece < horizon; piece = done.nextClearBit(piece + 1)) {
+            if (holder[piece] != null) {
+                continue;
+            }
+            int end = piece + 1;
+            while (end < horizon && end - piece < leaseLimit && !done.get(end) && holder[end] == null) {
+                end++;
+            }
+            ServerBoard.ServerState server = inTurn(worker, piece);
+            if (server != null) {
+                return lease(worker, server, piece, end);
+            }
+            break; // the lowest free run waits for a server with room: no later one goes first
+        }
+        Next split = steal(worker);
+        if (split != null) {
+            return split;
+        }
+        Next over = takeOver(worker);
+        if (over != null) {
+            return over;
+        }
+        int missing = done.nextClearBit(wentOut);
+        return !active.isEmpty() || missing < plan.pieceCount() && anyMayFetch(missing) ? new Next.Wait() : new Next.Stop();
     }
 
     /** Waits a little for the map to change: a piece done, a lease ended. */
