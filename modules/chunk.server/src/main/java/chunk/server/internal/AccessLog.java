@@ -116,7 +116,8 @@ final class AccessLog {
         line.append(' ').append(entry.range() == null ? "-" : entry.range().toString());
         line.append(' ').append(entry.outcome().word());
         line.append(' ').append(entry.bytesSent()).append(" B");
-        // Tenths of a millisecond by hand: String.format was a fifth of a request's own CPU.
+        // Tenths of a millisecond by hand: String.format was a fifth of a request's own CPU
+        // (docs/BENCHMARKS.md, "1000 chunks: the pieces, not the connections").
         long tenths = Math.round(entry.nanos() / 1e5);
         line.append(' ').append(tenths / 10).append('.').append(tenths % 10).append(" ms");
         return line.toString();

@@ -369,7 +369,7 @@ final class RequestHandler {
             throws IOException, InterruptedException {
         Connection connection = exchange.connection;
         SocketChannel socket = connection.channel();
-        RateLimiter limiter = new RateLimiter(rateLimit);
+        RateLimiter limiter = new RateLimiter(rateLimit, PaceClock.SYSTEM);
         SendBufferWait full = new SendBufferWait(socket, idleTimeout);
         long slice = Math.min(limiter.sliceBytes(), bandwidth.sliceBytes());
         long position = range.offset();

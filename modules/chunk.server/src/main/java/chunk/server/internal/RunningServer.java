@@ -61,7 +61,7 @@ public final class RunningServer implements FileServer {
         // Its threads start here: nothing after this line throws, so none is left running by a failed start.
         this.digests = DigestService.create(cacheFolder, () -> admission.freePlaces() < config.maxClients());
         this.handler = new RequestHandler(resolver, admission, config.rateLimit(),
-                config.totalRateLimit() == 0 ? SharedBandwidth.UNLIMITED : new SharedBandwidth(config.totalRateLimit()),
+                config.totalRateLimit() == 0 ? SharedBandwidth.UNLIMITED : new SharedBandwidth(config.totalRateLimit(), PaceClock.SYSTEM),
                 this::checkRoot, config.headerTimeout(), config.idleTimeout(), digests);
         Duration shortest = config.headerTimeout().compareTo(config.idleTimeout()) < 0 ? config.headerTimeout() : config.idleTimeout();
         this.watchdog = new IdleWatchdog(shortest, this::tick);
@@ -183,7 +183,8 @@ public final class RunningServer implements FileServer {
      * Turns Nagle's algorithm off. A reply is a header and then the file's bytes, two sends; with
      * Nagle on, a last segment shorter than a full one waits until the client has acknowledged
      * the header, and a client with nothing to send acknowledges only after its delayed-ack timer
-     * (40 ms on Linux). A 1 KiB download took 43 ms in its data phase that way, and 0.3 ms without.
+     * (40 ms on Linux). A 1 KiB download took 43 ms in its data phase that way, and 0.3 ms without
+     * (docs/BENCHMARKS.md, "Start-up: a 40 ms wait, and what the JVM makes at run time").
      */
     private static void sendAtOnce(SocketChannel channel) {
         try {
