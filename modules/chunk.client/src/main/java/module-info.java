@@ -4,12 +4,19 @@
  * and with {@code chunk.server} (protocol: {@code docs/PROTOCOL.md}).
  *
  * <p>The API ({@link chunk.client.Downloader}) is exported for tests and embedding; the
- * command line lives in {@code chunk.client.internal.Main}.
+ * command line is {@code chunk.client.cli.Main}. The packages below the API, from the top:
+ * {@code cli} (the command line), {@code download} (one file's path from the census to the
+ * rename), {@code fetch} (the chunks' threads), {@code verify} (the census and the digests),
+ * {@code plan} (the piece map), {@code disk} (the part file and the resume record),
+ * {@code net} (the seam to the mirrors, with {@code net.wire} its chunk-protocol side) and
+ * {@code text} (how things are said). Each imports only the packages below it; the project's
+ * {@code docs/ARCHITECTURE.md} draws the map.
  */
 module chunk.client {
     // transitive: ByteRange and @Nullable stand in this module's API, so its users read them too.
     requires transitive chunk.wire;
-    // sun.misc.Signal: Ctrl-C and SIGTERM save the resume record before the process exits.
+    // sun.misc.Signal (reached through method handles): Ctrl-C and SIGTERM save the resume record
+    // before the process exits. Required so that jlink puts the module in the image.
     requires jdk.unsupported;
     requires static transitive org.jspecify;
 

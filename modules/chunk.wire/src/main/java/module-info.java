@@ -28,9 +28,11 @@
 // "module": javac warns that chunk.client and chunk.server do not exist while it builds this module, before them.
 @SuppressWarnings("module")
 module chunk.wire {
-    requires static org.jspecify;
+    // transitive: @Nullable stands in this module's API (ByteRange, Digest), so its users read it too.
+    requires static transitive org.jspecify;
 
     exports chunk.wire;
+    exports chunk.wire.tree;
     // The command-line grammar and message helpers both programs share; not API.
     exports chunk.wire.cli to chunk.client, chunk.server;
     // Every System.Logger line in the programs' own one-line form (chunk.wire.cli.OneLineLogging).

@@ -21,6 +21,13 @@ public interface DownloadListener {
     default void started(String fileName, long size, int chunks) {}
 
     /**
+     * How far the download that just {@link #started} has come, read afresh at every call:
+     * for progress displays, which then need to count nothing themselves. Called right after
+     * {@link #started} (and {@link #resumed}).
+     */
+    default void progressing(DownloadProgress progress) {}
+
+    /**
      * The download continues from its resume record: {@code bytes} of the file's {@code size}
      * are already in the part file and are not fetched again. Called right after {@link #started}.
      */

@@ -2,122 +2,300 @@ package chunk.client;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How to download: into how many chunks to split the file, where to save it, and how long to
- * wait for servers. Start from {@link #defaults(int)} and change what you need with the
- * {@code with…} methods.
- *
- * @param chunks how many ranges to download in parallel, 1 or more; a file shorter than this
- *     is split into one-byte chunks
- * @param directory the folder a relative {@code output} and the default output are resolved
- *     against (the current folder for the command line)
- * @param output where to save: a file, or an existing folder to save in under the file's base
- *     name; {@code null} for the base name in {@code directory}
- * @param force whether an existing file may be replaced (only by the final rename, never before)
- * @param fsync whether a complete file is flushed to disk before it is renamed
- * @param connectTimeout how long a connection may take to open
- * @param stallTimeout how long a server may send nothing before it is given up on
- * @param verify whether to check every piece against the servers' digests (where they give them)
- * @param sha256 the whole file's SHA-256 in hex, checked before the rename; null for none
- * @param root the file's root at 1 MiB pieces in hex: only servers with this root are used; null for none
- * @param resume whether a download continues from the resume record beside its part file,
- *     where there is one that matches the file on the servers
+ * How to download: into how many chunks to split the file, where to save it, how long to wait
+ * for servers and how to check what arrives. Built by name, from {@link #builder(int)} or
+ * {@link #defaults(int)}; a {@code with…} method gives a copy with one setting changed.
  */
-public record DownloadOptions(
-        int chunks,
-        Path directory,
-        @Nullable Path output,
-        boolean force,
-        boolean fsync,
-        Duration connectTimeout,
-        Duration stallTimeout,
-        boolean verify,
-        @Nullable String sha256,
-        @Nullable String root,
-        boolean resume) {
+public final class DownloadOptions {
 
     /** The default connect timeout: 5 seconds. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** The default stall timeout: 30 seconds. */
     public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(30);
 
-    /** @throws IllegalArgumentException if chunks is below 1 or a timeout is not positive */
-    public DownloadOptions {
-        if (chunks < 1) {
-            throw new IllegalArgumentException("the number of chunks must be 1 or more, not " + chunks);
+    private final int chunks;
+    private final Path directory;
+    private final @Nullable Path output;
+    private final boolean force;
+    private final boolean fsync;
+    private final Duration connectTimeout;
+    private final Duration stallTimeout;
+    private final boolean verify;
+    private final @Nullable String sha256;
+    private final @Nullable String root;
+    private final boolean resume;
+
+    private DownloadOptions(Builder builder) {
+        if (builder.chunks < 1) {
+            throw new IllegalArgumentException("the number of chunks must be 1 or more, not " + builder.chunks);
         }
-        if (connectTimeout.isNegative() || connectTimeout.isZero() || stallTimeout.isNegative() || stallTimeout.isZero()) {
+        if (!builder.connectTimeout.isPositive() || !builder.stallTimeout.isPositive()) {
             throw new IllegalArgumentException("timeouts must be positive");
         }
-        sha256 = sha256 == null ? null : requireHex(sha256, "--sha256");
-        root = root == null ? null : requireHex(root, "--root");
+        this.chunks = builder.chunks;
+        this.directory = Objects.requireNonNull(builder.directory, "directory");
+        this.output = builder.output;
+        this.force = builder.force;
+        this.fsync = builder.fsync;
+        this.connectTimeout = builder.connectTimeout;
+        this.stallTimeout = builder.stallTimeout;
+        this.verify = builder.verify;
+        this.sha256 = builder.sha256 == null ? null : requireHex(builder.sha256, "--sha256");
+        this.root = builder.root == null ? null : requireHex(builder.root, "--root");
+        this.resume = builder.resume;
     }
 
     private static String requireHex(String hex, String what) {
         if (!hex.matches("[0-9a-fA-F]{64}")) {
             throw new IllegalArgumentException(what + " needs 64 hex digits (a SHA-256), not '" + hex + "'");
         }
-        return hex.toLowerCase(java.util.Locale.ROOT);
-    }
-
-    /** The options with {@code resume} on. */
-    public DownloadOptions(int chunks, Path directory, @Nullable Path output, boolean force, boolean fsync,
-            Duration connectTimeout, Duration stallTimeout, boolean verify, @Nullable String sha256, @Nullable String root) {
-        this(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, true);
+        return hex.toLowerCase(Locale.ROOT);
     }
 
     /**
-     * {@code chunks} chunks saved in the current folder, no overwriting, fsync on, and the
-     * default timeouts.
+     * A builder of {@code chunks} chunks saved in the current folder, no overwriting, fsync on,
+     * every piece verified, resuming where a record allows, and the default timeouts.
      */
+    public static Builder builder(int chunks) {
+        return new Builder(chunks);
+    }
+
+    /** The options of {@link #builder(int)}, as they are. */
     public static DownloadOptions defaults(int chunks) {
-        return new DownloadOptions(chunks, Path.of(""), null, false, true, DEFAULT_CONNECT_TIMEOUT, DEFAULT_STALL_TIMEOUT,
-                true, null, null, true);
+        return builder(chunks).build();
+    }
+
+    /** A builder that starts from these options. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** How many ranges to download in parallel, 1 or more; a file shorter than this is split into one-byte chunks. */
+    public int chunks() {
+        return chunks;
+    }
+
+    /**
+     * The folder a relative {@link #output()} and the default output are resolved against (the
+     * current folder for the command line).
+     */
+    public Path directory() {
+        return directory;
+    }
+
+    /**
+     * Where to save: a file, or an existing folder to save in under the file's base name;
+     * {@code null} for the base name in {@link #directory()}.
+     */
+    public @Nullable Path output() {
+        return output;
+    }
+
+    /** Whether an existing file may be replaced (only by the final rename, never before). */
+    public boolean force() {
+        return force;
+    }
+
+    /** Whether a complete file is flushed to disk before it is renamed, and pieces before they are recorded. */
+    public boolean fsync() {
+        return fsync;
+    }
+
+    /** How long a connection may take to open. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** How long a server may send nothing before it is given up on. */
+    public Duration stallTimeout() {
+        return stallTimeout;
+    }
+
+    /** Whether to check every piece against the servers' digests (where they give them). */
+    public boolean verify() {
+        return verify;
+    }
+
+    /** The whole file's SHA-256 in lowercase hex, checked before the rename; null for none. */
+    public @Nullable String sha256() {
+        return sha256;
+    }
+
+    /** The file's root in lowercase hex: only servers with this root are used; null for none. */
+    public @Nullable String root() {
+        return root;
+    }
+
+    /**
+     * Whether a download continues from the resume record beside its part file, where there is
+     * one that matches the file on the servers.
+     */
+    public boolean resume() {
+        return resume;
     }
 
     public DownloadOptions withChunks(int chunks) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
+        return toBuilder().chunks(chunks).build();
     }
 
     public DownloadOptions withDirectory(Path directory) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
+        return toBuilder().directory(directory).build();
     }
 
     public DownloadOptions withOutput(@Nullable Path output) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
+        return toBuilder().output(output).build();
     }
 
     public DownloadOptions withForce(boolean force) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
+        return toBuilder().force(force).build();
     }
 
     public DownloadOptions withFsync(boolean fsync) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
+        return toBuilder().fsync(fsync).build();
     }
 
     public DownloadOptions withConnectTimeout(Duration connectTimeout) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
+        return toBuilder().connectTimeout(connectTimeout).build();
     }
 
     public DownloadOptions withStallTimeout(Duration stallTimeout) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
+        return toBuilder().stallTimeout(stallTimeout).build();
     }
 
     public DownloadOptions withVerify(boolean verify) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
+        return toBuilder().verify(verify).build();
     }
 
     public DownloadOptions withSha256(@Nullable String sha256) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
+        return toBuilder().sha256(sha256).build();
     }
 
     public DownloadOptions withRoot(@Nullable String root) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
+        return toBuilder().root(root).build();
     }
 
     public DownloadOptions withResume(boolean resume) {
-        return new DownloadOptions(chunks, directory, output, force, fsync, connectTimeout, stallTimeout, verify, sha256, root, resume);
+        return toBuilder().resume(resume).build();
+    }
+
+    @Override
+    public String toString() {
+        return "DownloadOptions[chunks=" + chunks + ", directory=" + directory + ", output=" + output + ", force=" + force
+                + ", fsync=" + fsync + ", connectTimeout=" + connectTimeout + ", stallTimeout=" + stallTimeout
+                + ", verify=" + verify + ", sha256=" + sha256 + ", root=" + root + ", resume=" + resume + "]";
+    }
+
+    /** Sets each option by name; {@link #build()} checks them together. */
+    public static final class Builder {
+        private int chunks;
+        private Path directory = Path.of("");
+        private @Nullable Path output;
+        private boolean force;
+        private boolean fsync = true;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
+        private boolean verify = true;
+        private @Nullable String sha256;
+        private @Nullable String root;
+        private boolean resume = true;
+
+        private Builder(int chunks) {
+            this.chunks = chunks;
+        }
+
+        private Builder(DownloadOptions options) {
+            this.chunks = options.chunks;
+            this.directory = options.directory;
+            this.output = options.output;
+            this.force = options.force;
+            this.fsync = options.fsync;
+            this.connectTimeout = options.connectTimeout;
+            this.stallTimeout = options.stallTimeout;
+            this.verify = options.verify;
+            this.sha256 = options.sha256;
+            this.root = options.root;
+            this.resume = options.resume;
+        }
+
+        /** @see DownloadOptions#chunks() */
+        public Builder chunks(int chunks) {
+            this.chunks = chunks;
+            return this;
+        }
+
+        /** @see DownloadOptions#directory() */
+        public Builder directory(Path directory) {
+            this.directory = directory;
+            return this;
+        }
+
+        /** @see DownloadOptions#output() */
+        public Builder output(@Nullable Path output) {
+            this.output = output;
+            return this;
+        }
+
+        /** @see DownloadOptions#force() */
+        public Builder force(boolean force) {
+            this.force = force;
+            return this;
+        }
+
+        /** @see DownloadOptions#fsync() */
+        public Builder fsync(boolean fsync) {
+            this.fsync = fsync;
+            return this;
+        }
+
+        /** @see DownloadOptions#connectTimeout() */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+            return this;
+        }
+
+        /** @see DownloadOptions#stallTimeout() */
+        public Builder stallTimeout(Duration stallTimeout) {
+            this.stallTimeout = Objects.requireNonNull(stallTimeout, "stallTimeout");
+            return this;
+        }
+
+        /** @see DownloadOptions#verify() */
+        public Builder verify(boolean verify) {
+            this.verify = verify;
+            return this;
+        }
+
+        /** @see DownloadOptions#sha256() */
+        public Builder sha256(@Nullable String sha256) {
+            this.sha256 = sha256;
+            return this;
+        }
+
+        /** @see DownloadOptions#root() */
+        public Builder root(@Nullable String root) {
+            this.root = root;
+            return this;
+        }
+
+        /** @see DownloadOptions#resume() */
+        public Builder resume(boolean resume) {
+            this.resume = resume;
+            return this;
+        }
+
+        /**
+         * The options as set.
+         *
+         * @throws IllegalArgumentException if chunks is below 1, a timeout is not positive, or a
+         *     hash is not 64 hex digits
+         */
+        public DownloadOptions build() {
+            return new DownloadOptions(this);
+        }
     }
 }

@@ -22,9 +22,10 @@ public sealed interface DownloadResult
      * @param verification how the bytes were checked
      * @param reports what each server did, in the order of the server list
      * @param chunks each chunk's outcome, all completed
+     * @param resumedBytes the bytes an earlier run left in the part file, not fetched again
      */
     record Completed(String fileName, Path file, long size, Duration elapsed, List<ServerAddress> servers,
-            Verification verification, List<ServerReport> reports, List<ChunkOutcome> chunks)
+            Verification verification, List<ServerReport> reports, List<ChunkOutcome> chunks, long resumedBytes)
             implements DownloadResult {
         public Completed {
             servers = List.copyOf(servers);
@@ -53,9 +54,10 @@ public sealed interface DownloadResult
      * @param elapsed from the first question to the servers to the end
      * @param verification how the bytes that arrived were checked
      * @param reports what each server did, in the order of the server list
+     * @param resumedBytes the bytes an earlier run left in the part file, not fetched again
      */
     record Incomplete(String fileName, Path partFile, long size, List<ChunkOutcome.Failed> failed, Duration elapsed,
-            Verification verification, List<ServerReport> reports)
+            Verification verification, List<ServerReport> reports, long resumedBytes)
             implements DownloadResult {
         public Incomplete {
             failed = List.copyOf(failed);

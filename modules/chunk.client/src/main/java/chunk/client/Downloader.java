@@ -1,6 +1,6 @@
 package chunk.client;
 
-import chunk.client.internal.ParallelDownloader;
+import chunk.client.download.ParallelDownloader;
 import java.util.List;
 
 /**

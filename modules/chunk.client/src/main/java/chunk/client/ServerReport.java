@@ -12,11 +12,12 @@ import org.jspecify.annotations.Nullable;
  *     (all its connections together), 0 if it delivered nothing
  * @param connectionBytesPerSecond the moving average of one of its connections' rate, what the
  *     client judges servers by; 0 if never measured
- * @param failures why its requests failed, in order
+ * @param failures why its requests failed, in order (ranges moved to a faster connection included,
+ *     as {@link ServerFailure.Kind#MOVED})
  * @param leftOut why it was no longer asked for data (bad data, disagreement, failures), or null
  */
 public record ServerReport(ServerAddress server, long bytes, double bytesPerSecond, double connectionBytesPerSecond,
-        List<String> failures,
+        List<ServerFailure> failures,
         @Nullable String leftOut) {
     public ServerReport {
         failures = List.copyOf(failures);

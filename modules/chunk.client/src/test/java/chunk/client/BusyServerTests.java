@@ -36,8 +36,8 @@ class BusyServerTests {
         Files.write(served.resolve("data.bin"), bytes);
         Queue<String> log = new ConcurrentLinkedQueue<>();
         // Each transfer takes about a second, far longer than a request may wait for the one place.
-        ServerConfig config = ServerConfig.defaults(served).withBindAddress(InetAddress.getLoopbackAddress())
-                .withMaxClients(1).withHeaderTimeout(Duration.ofMillis(200)).withRateLimit(1 << 20);
+        ServerConfig config = ServerConfig.builder(served).bindAddress(InetAddress.getLoopbackAddress())
+                .maxClients(1).headerTimeout(Duration.ofMillis(200)).rateLimit(1 << 20).build();
         try (FileServer server = FileServer.start(config, log::add)) {
             DownloadOptions options = DownloadOptions.defaults(4).withDirectory(saved).withFsync(false)
                     .withStallTimeout(Duration.ofSeconds(20));

@@ -2,8 +2,8 @@ package chunk.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import chunk.client.internal.TestServer;
-import chunk.client.internal.TestServers;
+import chunk.client.testing.TestServer;
+import chunk.client.testing.TestServers;
 import chunk.wire.ByteRange;
 import chunk.wire.Frame;
 import java.io.IOException;
@@ -179,6 +179,8 @@ class DownloaderTests {
 
         @Test
         void hasAnUnknownHostIsSkipped() throws Exception {
+            // Resolved from the build's hosts file, never from a DNS server off the machine.
+            assertThat(System.getProperty("jdk.net.hosts.file")).as("the tests' hosts file").endsWith("test-hosts");
             TestServer good = start();
             var unknown = new ServerAddress("no-such-host.invalid", 4000);
 
@@ -240,7 +242,7 @@ class DownloaderTests {
 
             assertThat(result).isInstanceOfSatisfying(DownloadResult.Unavailable.class, unavailable ->
                     assertThat(unavailable.failures()).containsExactly(
-                            new ServerFailure(hanging.address(), "no data for 1 s (stall timeout)")));
+                            new ServerFailure(hanging.address(), ServerFailure.Kind.STALLED, "no data for 1 s (stall timeout)")));
         }
 
         @Test
@@ -338,9 +340,9 @@ class DownloaderTests {
 
             assertThat(result).isInstanceOfSatisfying(DownloadResult.Unavailable.class, unavailable ->
                     assertThat(unavailable.failures()).containsExactly(
-                            new ServerFailure(first.address(), "server says \"stat error\""),
-                            new ServerFailure(second.address(), "server says \"stat error\""),
-                            new ServerFailure(down, "connection refused")));
+                            new ServerFailure(first.address(), ServerFailure.Kind.SERVER_ERROR, "server says \"stat error\""),
+                            new ServerFailure(second.address(), ServerFailure.Kind.SERVER_ERROR, "server says \"stat error\""),
+                            new ServerFailure(down, ServerFailure.Kind.REFUSED, "connection refused")));
             assertThat(saved).isEmptyDirectory();
         }
     }

@@ -2,8 +2,8 @@ package chunk.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import chunk.client.internal.TestServer;
-import chunk.client.internal.TestServers;
+import chunk.client.testing.TestServer;
+import chunk.client.testing.TestServers;
 import chunk.server.FileServer;
 import chunk.server.ServerConfig;
 import java.io.IOException;
@@ -47,7 +47,7 @@ class PersistentConnectionsTests {
     /** A real myserver on loopback whose access log lines go to {@code log}. */
     private ServerAddress myserver(Queue<String> log) throws IOException {
         FileServer server = servers.closedAtTheEnd(
-                FileServer.start(ServerConfig.defaults(served).withBindAddress(InetAddress.getLoopbackAddress()), log::add));
+                FileServer.start(ServerConfig.builder(served).bindAddress(InetAddress.getLoopbackAddress()).build(), log::add));
         return new ServerAddress("127.0.0.1", server.address().getPort());
     }
 
@@ -88,7 +88,7 @@ class PersistentConnectionsTests {
     @Test
     void aFileAMyserverDoesNotHaveCostsOneRequestOnOneConnection() throws Exception {
         Queue<String> log = new ConcurrentLinkedQueue<>();
-        FileServer server = FileServer.start(ServerConfig.defaults(served).withBindAddress(InetAddress.getLoopbackAddress()), log::add);
+        FileServer server = FileServer.start(ServerConfig.builder(served).bindAddress(InetAddress.getLoopbackAddress()).build(), log::add);
         DownloadResult result;
         try (server) {
             result = downloader(4, List.of(new ServerAddress("127.0.0.1", server.address().getPort()))).download("missing.bin");

@@ -2,8 +2,8 @@ package chunk.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import chunk.client.internal.TestServer;
-import chunk.client.internal.TestServers;
+import chunk.client.testing.TestServer;
+import chunk.client.testing.TestServers;
 import chunk.wire.Digest;
 import chunk.wire.Frame;
 import java.io.IOException;

@@ -9,58 +9,30 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a {@link FileServer} runs. Start from {@link #defaults(Path)} and change what you need
- * with the {@code with…} methods.
+ * How a {@link FileServer} runs, built by name: {@code ServerConfig.builder(root).port(4000)
+ * .maxClients(16).build()}; {@link #defaults(Path)} is the builder's result untouched, and
+ * {@link #toBuilder()} starts a changed copy.
  *
  * <p>A connection first waits for its request: it holds no transfer place, only one of the
- * {@code maxConnections}, for at most {@code headerTimeout}, and one client address may have
- * at most {@code maxWaitingPerAddress} connections waiting at once. Once its request has
- * arrived it takes one of the {@code maxClients} transfer places.
- *
- * @param root the folder whose regular files are served
- * @param bindAddress the local address to listen on, or {@code null} for all interfaces
- * @param port the TCP port, 0 to 65535; 0 picks a free port (see {@link FileServer#address()})
- * @param backlog connections the operating system queues before they are accepted, at least 1
- * @param maxClients transfers served at once, at least 1; a request that finds them all taken
- *     waits for a place for up to {@code headerTimeout}, then is answered "server busy"
- * @param maxConnections connections open at once, waiting for their request or served, at
- *     least 1; more wait in the backlog. Lowered at start to what the process's open file
- *     limit allows
- * @param maxWaitingPerAddress connections from one client address that may wait for their
- *     request at once, at least 1; more from that address are closed at once
- * @param headerTimeout how long a connection may take to send its whole request; positive
- * @param idleTimeout how long a transfer may make no progress before it is closed: the time
- *     from the last byte the client's system took (acknowledged) while a reply is sent, seen
- *     at most an eighth of the timeout (and at most 100 ms) late; positive
- * @param rateLimit bytes per second sent on each connection, or 0 for no limit
- * @param totalRateLimit bytes per second sent by the whole server, shared by all transfers,
- *     or 0 for no limit
- * @param gracePeriod how long {@link FileServer#close()} lets transfers in flight finish
+ * {@link #maxConnections()}, for at most {@link #headerTimeout()}, and one client address may
+ * have {@link #maxWaitingPerAddress()} connections waiting at once. Once its request has
+ * arrived it takes one of the {@link #maxClients()} transfer places.
  */
-public record ServerConfig(
-        Path root,
-        @Nullable InetAddress bindAddress,
-        int port,
-        int backlog,
-        int maxClients,
-        int maxConnections,
-        int maxWaitingPerAddress,
-        Duration headerTimeout,
-        Duration idleTimeout,
-        long rateLimit,
-        long totalRateLimit,
-        Duration gracePeriod) {
+public final class ServerConfig {
 
     /**
      * The least default backlog: {@value}. The original's 20 suited its single thread; a
-     * burst of 1000 connections overflowed it (see docs/BENCHMARKS.md).
+     * burst of 1000 connections overflowed it (see docs/BENCHMARKS.md, "myserver under load").
      */
     public static final int MIN_DEFAULT_BACKLOG = 1024;
     /** Where Linux keeps the largest backlog it grants; {@code listen} silently caps at it. */
     static final Path SOMAXCONN = Path.of("/proc/sys/net/core/somaxconn");
     /** Transfers served at once by default: {@value}. */
     public static final int DEFAULT_MAX_CLIENTS = 256;
-    /** Connections open at once by default: {@value} (a parked virtual thread is cheap, see docs/BENCHMARKS.md). */
+    /**
+     * Connections open at once by default: {@value} (a parked virtual thread is cheap: about
+     * 6 KB each, see docs/BENCHMARKS.md, "myserver under load").
+     */
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     /** Connections from one address waiting for their request, by default: {@value}. */
     public static final int DEFAULT_MAX_WAITING_PER_ADDRESS = 256;
@@ -71,53 +43,70 @@ public record ServerConfig(
     /** Default grace period on close: 5 seconds. */
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(5);
 
-    /** @throws IllegalArgumentException if a value is out of its range */
-    public ServerConfig {
-        Objects.requireNonNull(root, "root");
-        Objects.requireNonNull(headerTimeout, "headerTimeout");
-        Objects.requireNonNull(idleTimeout, "idleTimeout");
-        Objects.requireNonNull(gracePeriod, "gracePeriod");
-        if (port < 0 || port > 65_535) {
-            throw new IllegalArgumentException("a port is a number from 0 to 65535, not " + port);
-        }
-        if (backlog < 1) {
-            throw new IllegalArgumentException("the backlog must be at least 1, not " + backlog);
-        }
-        if (maxClients < 1) {
-            throw new IllegalArgumentException("max clients must be at least 1, not " + maxClients);
-        }
-        if (maxConnections < 1) {
-            throw new IllegalArgumentException("max connections must be at least 1, not " + maxConnections);
-        }
-        if (maxWaitingPerAddress < 1) {
-            throw new IllegalArgumentException("max waiting per address must be at least 1, not " + maxWaitingPerAddress);
-        }
-        if (headerTimeout.isNegative() || headerTimeout.isZero()) {
-            throw new IllegalArgumentException("the header timeout must be positive, not " + headerTimeout);
-        }
-        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw new IllegalArgumentException("the idle timeout must be positive, not " + idleTimeout);
-        }
-        if (rateLimit < 0) {
-            throw new IllegalArgumentException("the rate limit cannot be negative: " + rateLimit);
-        }
-        if (totalRateLimit < 0) {
-            throw new IllegalArgumentException("the total rate limit cannot be negative: " + totalRateLimit);
-        }
-        if (gracePeriod.isNegative()) {
-            throw new IllegalArgumentException("the grace period cannot be negative: " + gracePeriod);
+    private final Path root;
+    private final @Nullable InetAddress bindAddress;
+    private final int port;
+    private final int backlog;
+    private final int maxClients;
+    private final int maxConnections;
+    private final int maxWaitingPerAddress;
+    private final Duration headerTimeout;
+    private final Duration idleTimeout;
+    private final long rateLimit;
+    private final long totalRateLimit;
+    private final Duration gracePeriod;
+
+    private ServerConfig(Builder builder) {
+        root = builder.root;
+        bindAddress = builder.bindAddress;
+        port = builder.port;
+        backlog = builder.backlog;
+        maxClients = builder.maxClients;
+        maxConnections = builder.maxConnections;
+        maxWaitingPerAddress = builder.maxWaitingPerAddress;
+        headerTimeout = builder.headerTimeout;
+        idleTimeout = builder.idleTimeout;
+        rateLimit = builder.rateLimit;
+        totalRateLimit = builder.totalRateLimit;
+        gracePeriod = builder.gracePeriod;
+        requireInRange(port >= 0 && port <= 65_535, "a port is a number from 0 to 65535, not " + port);
+        requireInRange(backlog >= 1, "the backlog must be at least 1, not " + backlog);
+        requireInRange(maxClients >= 1, "max clients must be at least 1, not " + maxClients);
+        requireInRange(maxConnections >= 1, "max connections must be at least 1, not " + maxConnections);
+        requireInRange(maxWaitingPerAddress >= 1, "max waiting per address must be at least 1, not " + maxWaitingPerAddress);
+        requireInRange(headerTimeout.isPositive(), "the header timeout must be positive, not " + headerTimeout);
+        requireInRange(idleTimeout.isPositive(), "the idle timeout must be positive, not " + idleTimeout);
+        requireInRange(rateLimit >= 0, "the rate limit cannot be negative: " + rateLimit);
+        requireInRange(totalRateLimit >= 0, "the total rate limit cannot be negative: " + totalRateLimit);
+        requireInRange(!gracePeriod.isNegative(), "the grace period cannot be negative: " + gracePeriod);
+    }
+
+    private static void requireInRange(boolean valid, String message) {
+        if (!valid) {
+            throw new IllegalArgumentException(message);
         }
     }
 
     /**
-     * Serves {@code root} on all interfaces, on a free port, with the defaults of
-     * {@code myserver}: the {@linkplain #defaultBacklog() system's largest backlog}, 256
-     * transfers, 10,000 connections, 256 waiting per address, 5 s header timeout, 30 s idle
+     * Starts a configuration that serves {@code root} with the defaults of {@code myserver}:
+     * all interfaces, a free port, the {@linkplain #defaultBacklog() system's largest backlog},
+     * 256 transfers, 10,000 connections, 256 waiting per address, 5 s header timeout, 30 s idle
      * timeout, no rate limits, 5 s grace.
      */
+    public static Builder builder(Path root) {
+        return new Builder(root);
+    }
+
+    /** {@code builder(root).build()}: the defaults, serving {@code root}. */
     public static ServerConfig defaults(Path root) {
-        return new ServerConfig(root, null, 0, defaultBacklog(), DEFAULT_MAX_CLIENTS, DEFAULT_MAX_CONNECTIONS,
-                DEFAULT_MAX_WAITING_PER_ADDRESS, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT, 0, 0, DEFAULT_GRACE_PERIOD);
+        return builder(root).build();
+    }
+
+    /** A builder that starts from this configuration, to make a changed copy. */
+    public Builder toBuilder() {
+        return new Builder(root).bindAddress(bindAddress).port(port).backlog(backlog).maxClients(maxClients)
+                .maxConnections(maxConnections).maxWaitingPerAddress(maxWaitingPerAddress).headerTimeout(headerTimeout)
+                .idleTimeout(idleTimeout).rateLimit(rateLimit).totalRateLimit(totalRateLimit).gracePeriod(gracePeriod);
     }
 
     /**
@@ -132,66 +121,168 @@ public record ServerConfig(
         }
     }
 
-    public ServerConfig withRoot(Path newRoot) {
-        return new ServerConfig(newRoot, bindAddress, port, backlog, maxClients, maxConnections, maxWaitingPerAddress,
-                headerTimeout, idleTimeout, rateLimit, totalRateLimit, gracePeriod);
+    /** The folder whose regular files are served. */
+    public Path root() {
+        return root;
     }
 
-    /** @param address the local address, or {@code null} for all interfaces */
-    public ServerConfig withBindAddress(@Nullable InetAddress address) {
-        return new ServerConfig(root, address, port, backlog, maxClients, maxConnections, maxWaitingPerAddress,
-                headerTimeout, idleTimeout, rateLimit, totalRateLimit, gracePeriod);
+    /** The local address to listen on, or {@code null} for all interfaces. */
+    public @Nullable InetAddress bindAddress() {
+        return bindAddress;
     }
 
-    public ServerConfig withPort(int newPort) {
-        return new ServerConfig(root, bindAddress, newPort, backlog, maxClients, maxConnections, maxWaitingPerAddress,
-                headerTimeout, idleTimeout, rateLimit, totalRateLimit, gracePeriod);
+    /** The TCP port, 0 to 65535; 0 picks a free port (see {@link FileServer#address()}). */
+    public int port() {
+        return port;
     }
 
-    public ServerConfig withBacklog(int newBacklog) {
-        return new ServerConfig(root, bindAddress, port, newBacklog, maxClients, maxConnections, maxWaitingPerAddress,
-                headerTimeout, idleTimeout, rateLimit, totalRateLimit, gracePeriod);
+    /** Connections the operating system queues before they are accepted, at least 1. */
+    public int backlog() {
+        return backlog;
     }
 
-    public ServerConfig withMaxClients(int newMaxClients) {
-        return new ServerConfig(root, bindAddress, port, backlog, newMaxClients, maxConnections, maxWaitingPerAddress,
-                headerTimeout, idleTimeout, rateLimit, totalRateLimit, gracePeriod);
+    /**
+     * Transfers served at once, at least 1; a request that finds them all taken waits for a
+     * place for up to the header timeout, then is answered "server busy".
+     */
+    public int maxClients() {
+        return maxClients;
     }
 
-    public ServerConfig withMaxConnections(int newMaxConnections) {
-        return new ServerConfig(root, bindAddress, port, backlog, maxClients, newMaxConnections, maxWaitingPerAddress,
-                headerTimeout, idleTimeout, rateLimit, totalRateLimit, gracePeriod);
+    /**
+     * Connections open at once, waiting for their request or served, at least 1; more wait in
+     * the backlog. Lowered at start to what the process's open file limit allows.
+     */
+    public int maxConnections() {
+        return maxConnections;
     }
 
-    public ServerConfig withMaxWaitingPerAddress(int newMaxWaiting) {
-        return new ServerConfig(root, bindAddress, port, backlog, maxClients, maxConnections, newMaxWaiting,
-                headerTimeout, idleTimeout, rateLimit, totalRateLimit, gracePeriod);
+    /**
+     * Connections from one client address that may wait for their request at once, at least 1;
+     * more from that address are closed at once.
+     */
+    public int maxWaitingPerAddress() {
+        return maxWaitingPerAddress;
     }
 
-    public ServerConfig withHeaderTimeout(Duration newHeaderTimeout) {
-        return new ServerConfig(root, bindAddress, port, backlog, maxClients, maxConnections, maxWaitingPerAddress,
-                newHeaderTimeout, idleTimeout, rateLimit, totalRateLimit, gracePeriod);
+    /** How long a connection may take to send its whole request; positive. */
+    public Duration headerTimeout() {
+        return headerTimeout;
     }
 
-    public ServerConfig withIdleTimeout(Duration newIdleTimeout) {
-        return new ServerConfig(root, bindAddress, port, backlog, maxClients, maxConnections, maxWaitingPerAddress,
-                headerTimeout, newIdleTimeout, rateLimit, totalRateLimit, gracePeriod);
+    /**
+     * How long a transfer may make no progress before it is closed: the time from the last byte
+     * the client's system took (acknowledged) while a reply is sent, seen at most an eighth of
+     * the timeout (and at most 100 ms) late; positive.
+     */
+    public Duration idleTimeout() {
+        return idleTimeout;
     }
 
-    /** @param bytesPerSecond per connection, 0 for no limit */
-    public ServerConfig withRateLimit(long bytesPerSecond) {
-        return new ServerConfig(root, bindAddress, port, backlog, maxClients, maxConnections, maxWaitingPerAddress,
-                headerTimeout, idleTimeout, bytesPerSecond, totalRateLimit, gracePeriod);
+    /** Bytes per second sent on each connection, or 0 for no limit. */
+    public long rateLimit() {
+        return rateLimit;
     }
 
-    /** @param bytesPerSecond for the whole server, 0 for no limit */
-    public ServerConfig withTotalRateLimit(long bytesPerSecond) {
-        return new ServerConfig(root, bindAddress, port, backlog, maxClients, maxConnections, maxWaitingPerAddress,
-                headerTimeout, idleTimeout, rateLimit, bytesPerSecond, gracePeriod);
+    /** Bytes per second sent by the whole server, shared by all transfers, or 0 for no limit. */
+    public long totalRateLimit() {
+        return totalRateLimit;
     }
 
-    public ServerConfig withGracePeriod(Duration newGracePeriod) {
-        return new ServerConfig(root, bindAddress, port, backlog, maxClients, maxConnections, maxWaitingPerAddress,
-                headerTimeout, idleTimeout, rateLimit, totalRateLimit, newGracePeriod);
+    /** How long {@link FileServer#close()} lets transfers in flight finish. */
+    public Duration gracePeriod() {
+        return gracePeriod;
+    }
+
+    /**
+     * Sets a {@link ServerConfig}'s settings by name; {@link #build()} checks them. Each setter
+     * takes the value its accessor on {@link ServerConfig} describes.
+     */
+    public static final class Builder {
+
+        private Path root;
+        private @Nullable InetAddress bindAddress;
+        private int port;
+        private int backlog = defaultBacklog();
+        private int maxClients = DEFAULT_MAX_CLIENTS;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxWaitingPerAddress = DEFAULT_MAX_WAITING_PER_ADDRESS;
+        private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private long rateLimit;
+        private long totalRateLimit;
+        private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
+
+        private Builder(Path root) {
+            this.root = Objects.requireNonNull(root, "root");
+        }
+
+        public Builder root(Path folder) {
+            root = Objects.requireNonNull(folder, "root");
+            return this;
+        }
+
+        /** @param address the local address, or {@code null} for all interfaces */
+        public Builder bindAddress(@Nullable InetAddress address) {
+            bindAddress = address;
+            return this;
+        }
+
+        public Builder port(int number) {
+            port = number;
+            return this;
+        }
+
+        public Builder backlog(int connections) {
+            backlog = connections;
+            return this;
+        }
+
+        public Builder maxClients(int transfers) {
+            maxClients = transfers;
+            return this;
+        }
+
+        public Builder maxConnections(int connections) {
+            maxConnections = connections;
+            return this;
+        }
+
+        public Builder maxWaitingPerAddress(int connections) {
+            maxWaitingPerAddress = connections;
+            return this;
+        }
+
+        public Builder headerTimeout(Duration timeout) {
+            headerTimeout = Objects.requireNonNull(timeout, "headerTimeout");
+            return this;
+        }
+
+        public Builder idleTimeout(Duration timeout) {
+            idleTimeout = Objects.requireNonNull(timeout, "idleTimeout");
+            return this;
+        }
+
+        /** @param bytesPerSecond per connection, 0 for no limit */
+        public Builder rateLimit(long bytesPerSecond) {
+            rateLimit = bytesPerSecond;
+            return this;
+        }
+
+        /** @param bytesPerSecond for the whole server, 0 for no limit */
+        public Builder totalRateLimit(long bytesPerSecond) {
+            totalRateLimit = bytesPerSecond;
+            return this;
+        }
+
+        public Builder gracePeriod(Duration period) {
+            gracePeriod = Objects.requireNonNull(period, "gracePeriod");
+            return this;
+        }
+
+        /** @throws IllegalArgumentException if a value is out of its range */
+        public ServerConfig build() {
+            return new ServerConfig(this);
+        }
     }
 }

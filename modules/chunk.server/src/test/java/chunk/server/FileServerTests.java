@@ -71,12 +71,12 @@ class FileServerTests {
         myserver.close();
     }
 
-    ServerConfig loopback() {
+    ServerConfig.Builder loopback() {
         return LoopbackServer.loopback(root);
     }
 
-    InetSocketAddress start(ServerConfig config) throws IOException {
-        server = myserver.start(config);
+    InetSocketAddress start(ServerConfig.Builder config) throws IOException {
+        server = myserver.start(config.build());
         return server.address();
     }
 
@@ -161,7 +161,7 @@ class FileServerTests {
             byte[] file = new byte[64 * 1024];
             new Random(7).nextBytes(file);
             Files.write(root.resolve("slow.bin"), file);
-            InetSocketAddress address = start(loopback().withRateLimit(256 * 1024));
+            InetSocketAddress address = start(loopback().rateLimit(256 * 1024));
             long start = System.nanoTime();
             Answer answer = TestClient.chunk(address, "slow.bin", 0, file.length);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
@@ -326,7 +326,7 @@ class FileServerTests {
 
         @Test
         void anIdleConnectionAndAHalfSentRequestDoNotDelayADownload() throws IOException {
-            InetSocketAddress address = start(loopback().withHeaderTimeout(Duration.ofMinutes(5)));
+            InetSocketAddress address = start(loopback().headerTimeout(Duration.ofMinutes(5)));
             try (Socket idle = TestClient.connect(address); Socket half = TestClient.connect(address)) {
                 assertThat(idle.isConnected()).isTrue();
                 half.getOutputStream().write(header(0, 0, Frame.TYPE_SIZE, 9));
@@ -338,7 +338,7 @@ class FileServerTests {
 
         @Test
         void anIdleConnectionAndAHalfSentRequestAreClosedAfterTheHeaderTimeout() throws IOException {
-            InetSocketAddress address = start(loopback().withHeaderTimeout(Duration.ofMillis(300)));
+            InetSocketAddress address = start(loopback().headerTimeout(Duration.ofMillis(300)));
             try (Socket idle = TestClient.connect(address); Socket half = TestClient.connect(address)) {
                 half.getOutputStream().write(header(0, 0, Frame.TYPE_SIZE, 9));
                 assertThat(idle.getInputStream().read()).isEqualTo(-1);
@@ -354,7 +354,7 @@ class FileServerTests {
             Files.write(root.resolve("big.bin"), big);
             // 400 KB/s: the socket buffers (4 MiB on loopback) fill at once, and a third of the
             // server's takes 3 s to drain, three idle timeouts; each read frees room all the same.
-            InetSocketAddress address = start(loopback().withIdleTimeout(Duration.ofSeconds(1)));
+            InetSocketAddress address = start(loopback().idleTimeout(Duration.ofSeconds(1)));
             try (Socket slow = TestClient.connect(address)) {
                 slow.getOutputStream().write(TestClient.bytes(new Frame.ChunkRequest("big.bin", new ByteRange(0, big.length))));
                 byte[] buffer = new byte[8 << 10];
@@ -373,7 +373,7 @@ class FileServerTests {
         void aClientThatStopsReadingIsDisconnectedAndOthersAreServed() throws Exception {
             byte[] big = new byte[32 << 20]; // more than loopback's socket buffers hold
             Files.write(root.resolve("big.bin"), big);
-            InetSocketAddress address = start(loopback().withIdleTimeout(Duration.ofMillis(300)));
+            InetSocketAddress address = start(loopback().idleTimeout(Duration.ofMillis(300)));
             try (Socket stalled = TestClient.connect(address)) {
                 stalled.getOutputStream().write(TestClient.bytes(new Frame.ChunkRequest("big.bin", new ByteRange(0, big.length))));
                 assertThat(TestClient.size(address, "hello.txt").reply()).isEqualTo(new Frame.SizeReply(22));
@@ -391,7 +391,7 @@ class FileServerTests {
 
         @Test
         void withOneClientAtATimeAnIdleConnectionHoldsNoPlace() throws IOException {
-            InetSocketAddress address = start(loopback().withMaxClients(1).withHeaderTimeout(Duration.ofMinutes(5)));
+            InetSocketAddress address = start(loopback().maxClients(1).headerTimeout(Duration.ofMinutes(5)));
             try (Socket idle = TestClient.connect(address)) {
                 Answer answer = TestClient.size(address, "hello.txt");
                 assertThat(answer.reply()).isEqualTo(new Frame.SizeReply(22));
@@ -408,7 +408,7 @@ class FileServerTests {
         @Test
         @Timeout(value = 120, unit = TimeUnit.SECONDS)
         void hundredsOfMalformedAndRandomRequestsLeaveTheServerServing() throws Exception {
-            InetSocketAddress address = start(loopback().withHeaderTimeout(Duration.ofSeconds(1)).withIdleTimeout(Duration.ofSeconds(1)));
+            InetSocketAddress address = start(loopback().headerTimeout(Duration.ofSeconds(1)).idleTimeout(Duration.ofSeconds(1)));
             Random random = new Random(2026);
             List<byte[]> requests = new ArrayList<>();
             for (int i = 0; i < 400; i++) {
@@ -464,7 +464,7 @@ class FileServerTests {
             new Random(3).nextBytes(file);
             Files.write(root.resolve("file.bin"), file);
             // About a second at this rate: long enough to be in flight when close() starts.
-            InetSocketAddress address = start(loopback().withRateLimit(256 * 1024).withGracePeriod(Duration.ofSeconds(30)));
+            InetSocketAddress address = start(loopback().rateLimit(256 * 1024).gracePeriod(Duration.ofSeconds(30)));
             try (Socket socket = TestClient.connect(address)) {
                 socket.getOutputStream().write(TestClient.bytes(new Frame.ChunkRequest("file.bin", new ByteRange(0, file.length))));
                 InputStream in = socket.getInputStream();
@@ -481,7 +481,7 @@ class FileServerTests {
 
         @Test
         void closeDropsConnectionsStillWaitingForTheirRequestAtOnce() throws Exception {
-            InetSocketAddress address = start(loopback().withHeaderTimeout(Duration.ofMinutes(5)).withGracePeriod(Duration.ofMinutes(5)));
+            InetSocketAddress address = start(loopback().headerTimeout(Duration.ofMinutes(5)).gracePeriod(Duration.ofMinutes(5)));
             try (Socket idle = TestClient.connect(address)) {
                 TestClient.size(address, "hello.txt"); // the idle connection has surely been accepted by now
                 server.close(); // would wait 5 minutes (and time out the test) for an idle client otherwise
@@ -505,7 +505,7 @@ class FileServerTests {
 
         @Test
         void aVanishedRootStopsTheServerWithAnError() throws Exception {
-            start(loopback().withIdleTimeout(Duration.ofMillis(200)));
+            start(loopback().idleTimeout(Duration.ofMillis(200)));
             for (Path file : List.of(root.resolve("sub/inner.txt"), root.resolve("sub"), root.resolve("hello.txt"),
                     root.resolve("data.bin"), root.resolve(".secret"), root)) {
                 Files.delete(file);
@@ -527,12 +527,12 @@ class FileServerTests {
         @Test
         void aPortInUseCannotBeBound() throws IOException {
             InetSocketAddress address = start();
-            assertThatThrownBy(() -> FileServer.start(loopback().withPort(address.getPort()))).isInstanceOf(java.net.BindException.class);
+            assertThatThrownBy(() -> FileServer.start(loopback().port(address.getPort()).build())).isInstanceOf(java.net.BindException.class);
         }
 
         @Test
         void aMissingRootIsRefusedBeforeListening() {
-            assertThatThrownBy(() -> FileServer.start(loopback().withRoot(tmp.resolve("nope"))))
+            assertThatThrownBy(() -> FileServer.start(loopback().root(tmp.resolve("nope")).build()))
                     .isInstanceOf(java.nio.file.NoSuchFileException.class);
         }
     }

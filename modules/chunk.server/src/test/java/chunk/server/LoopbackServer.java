@@ -22,6 +22,9 @@ public final class LoopbackServer implements AutoCloseable {
     public final ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
     private @Nullable FileServer server;
 
+    /** A server not yet started: {@code start} starts it. */
+    public LoopbackServer() {}
+
     public static InetAddress address(String text) {
         try {
             return InetAddress.getByName(text);
@@ -30,9 +33,9 @@ public final class LoopbackServer implements AutoCloseable {
         }
     }
 
-    /** The defaults, serving {@code root} on {@link #LOOPBACK}. */
-    public static ServerConfig loopback(Path root) {
-        return ServerConfig.defaults(root).withBindAddress(LOOPBACK);
+    /** The defaults, serving {@code root} on {@link #LOOPBACK}, to change further by name. */
+    public static ServerConfig.Builder loopback(Path root) {
+        return ServerConfig.builder(root).bindAddress(LOOPBACK);
     }
 
     /** Starts a server; {@link #close()} closes the one started last. */

@@ -66,8 +66,8 @@ class ServerFuzzTests {
     @Timeout(value = 900, unit = TimeUnit.SECONDS)
     void thousandsOfHostileInputsLeakNothingAndValidRequestsAmongThemAreAnsweredRight() throws Exception {
         Path root = createFiles();
-        ServerConfig config = ServerConfig.defaults(root).withBindAddress(InetAddress.getByName("127.0.0.1"))
-                .withHeaderTimeout(Duration.ofSeconds(2));
+        ServerConfig config = ServerConfig.builder(root).bindAddress(InetAddress.getByName("127.0.0.1"))
+                .headerTimeout(Duration.ofSeconds(2)).build();
         long start = System.nanoTime();
         AtomicLong checked = new AtomicLong();
         try (FileServer server = FileServer.start(config, log::add);

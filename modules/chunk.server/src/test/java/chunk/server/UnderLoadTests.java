@@ -66,12 +66,12 @@ class UnderLoadTests {
         myserver.close();
     }
 
-    ServerConfig loopback() {
+    ServerConfig.Builder loopback() {
         return LoopbackServer.loopback(root);
     }
 
-    InetSocketAddress start(ServerConfig config) throws IOException {
-        return myserver.start(config).address();
+    InetSocketAddress start(ServerConfig.Builder config) throws IOException {
+        return myserver.start(config.build()).address();
     }
 
     /** A connection from the crowd's address that the test closes at the end. */
@@ -112,7 +112,7 @@ class UnderLoadTests {
         @Test
         void hundredsOfSilentAndHalfSentConnectionsDelayNoRealRequest() throws Exception {
             // Few transfer places, so that before this fix the crowd took them all and the real requests hung.
-            InetSocketAddress address = start(loopback().withMaxClients(8).withHeaderTimeout(Duration.ofMinutes(5)));
+            InetSocketAddress address = start(loopback().maxClients(8).headerTimeout(Duration.ofMinutes(5)));
             for (int i = 0; i < 200; i++) {
                 fromCrowd(address);
             }
@@ -135,7 +135,7 @@ class UnderLoadTests {
 
         @Test
         void oneAddressMayHaveOnlySoManyConnectionsWaitingForTheirRequest() throws Exception {
-            InetSocketAddress address = start(loopback().withMaxWaitingPerAddress(5).withHeaderTimeout(Duration.ofMinutes(5)));
+            InetSocketAddress address = start(loopback().maxWaitingPerAddress(5).headerTimeout(Duration.ofMinutes(5)));
             for (int i = 0; i < 8; i++) {
                 fromCrowd(address);
             }
@@ -150,8 +150,8 @@ class UnderLoadTests {
         void aRequestWaitsForAPlaceThatComesFreeWithinTheHeaderTimeout() throws Exception {
             Files.write(root.resolve("slow.bin"), new byte[32 * 1024]);
             // One place, held for about half a second by a slow transfer.
-            InetSocketAddress address = start(loopback().withMaxClients(1).withRateLimit(64 * 1024)
-                    .withHeaderTimeout(Duration.ofSeconds(20)));
+            InetSocketAddress address = start(loopback().maxClients(1).rateLimit(64 * 1024)
+                    .headerTimeout(Duration.ofSeconds(20)));
             try (Socket slow = TestClient.connect(address)) {
                 slow.getOutputStream().write(TestClient.bytes(new Frame.ChunkRequest("slow.bin", new ByteRange(0, 32 * 1024))));
                 assertThat(slow.getInputStream().readNBytes(Frame.HEADER_BYTES + 1)).hasSize(Frame.HEADER_BYTES + 1);
@@ -163,8 +163,8 @@ class UnderLoadTests {
         void aRequestThatFindsEveryPlaceTakenIsToldTheServerIsBusy() throws Exception {
             Files.write(root.resolve("slow.bin"), new byte[64 * 1024]);
             // One place, held for about 4 s by a slow transfer; a request waits for a place as long as the header timeout.
-            InetSocketAddress address = start(loopback().withMaxClients(1).withRateLimit(16 * 1024)
-                    .withHeaderTimeout(Duration.ofMillis(300)));
+            InetSocketAddress address = start(loopback().maxClients(1).rateLimit(16 * 1024)
+                    .headerTimeout(Duration.ofMillis(300)));
             try (Socket slow = TestClient.connect(address)) {
                 slow.getOutputStream().write(TestClient.bytes(new Frame.ChunkRequest("slow.bin", new ByteRange(0, 64 * 1024))));
                 assertThat(slow.getInputStream().readNBytes(Frame.HEADER_BYTES + 1)).hasSize(Frame.HEADER_BYTES + 1);
@@ -211,7 +211,7 @@ class UnderLoadTests {
 
         @Test
         void aSilentConnectionIsClosedAtTheHeaderTimeoutAndNotBefore() throws Exception {
-            InetSocketAddress address = start(loopback().withHeaderTimeout(Duration.ofMillis(400)));
+            InetSocketAddress address = start(loopback().headerTimeout(Duration.ofMillis(400)));
             try (Socket silent = TestClient.connect(address)) {
                 long start = System.nanoTime();
                 assertThat(silent.getInputStream().read()).isEqualTo(-1);
@@ -224,7 +224,7 @@ class UnderLoadTests {
         @Test
         void aRequestDribbledByteByByteStillEndsAtTheHeaderTimeout() throws Exception {
             // Progress does not extend the header timeout: it bounds the whole request, as a slow-loris attack needs.
-            InetSocketAddress address = start(loopback().withHeaderTimeout(Duration.ofMillis(500)));
+            InetSocketAddress address = start(loopback().headerTimeout(Duration.ofMillis(500)));
             byte[] request = TestClient.bytes(new Frame.SizeRequest("one.bin"));
             try (Socket dribbler = TestClient.connect(address)) {
                 long start = System.nanoTime();
@@ -246,7 +246,7 @@ class UnderLoadTests {
 
         @Test
         void aTransferLongerThanTheHeaderTimeoutIsNotCutByIt() throws IOException {
-            InetSocketAddress address = start(loopback().withHeaderTimeout(Duration.ofMillis(200)).withRateLimit(256 * 1024));
+            InetSocketAddress address = start(loopback().headerTimeout(Duration.ofMillis(200)).rateLimit(256 * 1024));
             // About 1 s at this rate: five header timeouts.
             Answer answer = TestClient.chunk(address, "one.bin", 0, 256 * 1024);
             assertThat(answer.data()).isEqualTo(Arrays.copyOf(mebibyte, 256 * 1024));
@@ -255,7 +255,7 @@ class UnderLoadTests {
         @Test
         void aClientThatStopsReadingIsClosedAtTheIdleTimeoutAndNotBefore() throws Exception {
             Files.write(root.resolve("big.bin"), new byte[32 << 20]); // more than loopback's socket buffers hold
-            InetSocketAddress address = start(loopback().withIdleTimeout(Duration.ofMillis(500)));
+            InetSocketAddress address = start(loopback().idleTimeout(Duration.ofMillis(500)));
             try (Socket stalled = TestClient.connect(address)) {
                 long start = System.nanoTime();
                 stalled.getOutputStream().write(TestClient.bytes(new Frame.ChunkRequest("big.bin", new ByteRange(0, 32 << 20))));
@@ -272,7 +272,7 @@ class UnderLoadTests {
         void aFileRewrittenDuringAReplyEndsItShortAndLogsFileChanged() throws Exception {
             Path file = root.resolve("one.bin");
             // About 4 s at this rate, so the rewrite lands in the middle.
-            InetSocketAddress address = start(loopback().withRateLimit(256 * 1024));
+            InetSocketAddress address = start(loopback().rateLimit(256 * 1024));
             try (Socket socket = TestClient.connect(address)) {
                 socket.getOutputStream().write(TestClient.bytes(new Frame.ChunkRequest("one.bin", new ByteRange(0, mebibyte.length))));
                 InputStream in = socket.getInputStream();
@@ -289,7 +289,7 @@ class UnderLoadTests {
 
         @Test
         void aFileThatDoesNotChangeIsSentWholeUnderTheSameChecks() throws IOException {
-            Answer answer = TestClient.chunk(start(loopback().withRateLimit(4 << 20)), "one.bin", 0, mebibyte.length);
+            Answer answer = TestClient.chunk(start(loopback().rateLimit(4 << 20)), "one.bin", 0, mebibyte.length);
             assertThat(answer.data()).isEqualTo(mebibyte);
         }
 
@@ -308,7 +308,7 @@ class UnderLoadTests {
         void twoConcurrentTransfersShareTheWholeServersCap() throws Exception {
             int length = 512 * 1024;
             long cap = 512 * 1024; // so 1 MiB in all takes 2 s, and each transfer alone would take 1 s
-            InetSocketAddress address = start(loopback().withTotalRateLimit(cap));
+            InetSocketAddress address = start(loopback().totalRateLimit(cap));
             CountDownLatch go = new CountDownLatch(1);
             long start;
             List<Future<Long>> finished = new ArrayList<>();

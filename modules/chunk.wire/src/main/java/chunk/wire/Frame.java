@@ -90,13 +90,12 @@ public sealed interface Frame permits Frame.Opening, Frame.Reply, Frame.KeepOpen
      * @return {@code ceil(fileSize / pieceLength)}
      * @throws IllegalArgumentException if the size is negative or the piece length not valid
      */
-    static long pieceCount(long fileSize, int pieceLength) {
+    public static long pieceCount(long fileSize, int pieceLength) {
         if (fileSize < 0) {
             throw new IllegalArgumentException("a file size cannot be negative: " + fileSize);
         }
         requireValidPieceLength(pieceLength);
-        // Not (fileSize + pieceLength - 1) / pieceLength: that overflows for the largest sizes.
-        return fileSize / pieceLength + (fileSize % pieceLength == 0 ? 0 : 1);
+        return Math.ceilDiv(fileSize, pieceLength);
     }
 
     /** What a client may send as the first frame of a connection: a request, or a keep-open that asks for more. */
@@ -349,6 +348,17 @@ public sealed interface Frame permits Frame.Opening, Frame.Reply, Frame.KeepOpen
      */
     record ErrorReply(String reason) implements Reply, KeepOpenAnswer {
         /**
+         * The reason of a server whose transfer places all stayed taken for as long as a request
+         * may wait: a passing refusal, to be asked again later with fewer connections.
+         */
+        public static final String SERVER_BUSY = "server busy";
+        /**
+         * The reason of a server that does not serve the name asked for. Everything refused for
+         * the name (missing, hidden, a link, outside the root) is answered alike.
+         */
+        public static final String NO_SUCH_FILE = "no such file";
+
+        /**
          * Checks the values.
          *
          * @throws IllegalArgumentException if the reason is too long or has an unpaired surrogate
@@ -362,6 +372,15 @@ public sealed interface Frame permits Frame.Opening, Frame.Reply, Frame.KeepOpen
         @Override
         public int packetType() {
             return TYPE_ERROR;
+        }
+
+        /**
+         * Whether the server refused the packet type itself, not the request's file: the
+         * original answers {@code bad packet type error}, chunk 1.0 (and {@link FrameDecoder})
+         * {@code unknown packet type 2}. Such a server speaks version 1 only.
+         */
+        public boolean refusesPacketType() {
+            return reason.contains("packet type");
         }
     }
 

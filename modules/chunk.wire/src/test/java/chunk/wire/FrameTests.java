@@ -126,6 +126,18 @@ class FrameTests {
         }
 
         @Test
+        void anErrorRefusesThePacketTypeInTheOriginalsWordsAndInTheDecodersButNotForAFile() throws Exception {
+            assertThat(new Frame.ErrorReply("bad packet type error").refusesPacketType()).isTrue();
+            // What this module's own decoder says of a type it does not know, as a server answers it.
+            var unknown = org.assertj.core.api.Assertions.catchThrowableOfType(MalformedFrameException.class,
+                    () -> FrameDecoder.readRequest(new ByteChannels.Source(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                            7, 0, 0, 0, 0, 0, 0, 0})));
+            assertThat(new Frame.ErrorReply(unknown.getMessage()).refusesPacketType()).isTrue();
+            assertThat(new Frame.ErrorReply(Frame.ErrorReply.NO_SUCH_FILE).refusesPacketType()).isFalse();
+            assertThat(new Frame.ErrorReply(Frame.ErrorReply.SERVER_BUSY).refusesPacketType()).isFalse();
+        }
+
+        @Test
         void anErrorReasonMustBeWellFormedUnicode() {
             assertThatIllegalArgumentException().isThrownBy(() -> new Frame.ErrorReply("bad \uD800"));
         }

@@ -22,7 +22,7 @@ import java.util.List;
  * ({@link Tokenizer}); never exits or prints itself. To add an option: add its {@link Option}
  * constant below and to {@link #OPTIONS} (the help, the man page and the shell completions are
  * made from that table, through {@link ServerManual}), then read it in {@link #parseOrThrow}
- * into the {@link ServerConfig}.
+ * into the {@link ServerConfig.Builder}.
  */
 final class CommandLine {
 
@@ -127,37 +127,36 @@ final class CommandLine {
             throw new UsageException("unexpected argument '" + positional.get(1) + "' (the port is already "
                     + positional.get(0) + ")");
         }
-        ServerConfig config = ServerConfig.defaults(parseRoot(arguments.value(ROOT).orElse(null), currentDirectory))
-                .withPort(parsePort(positional.get(0)));
+        ServerConfig.Builder config = ServerConfig.builder(parseRoot(arguments.value(ROOT).orElse(null), currentDirectory))
+                .port(parsePort(positional.get(0)));
         if (arguments.value(BIND).isPresent()) {
-            config = config.withBindAddress(parseAddress(arguments.value(BIND).get()));
+            config.bindAddress(parseAddress(arguments.value(BIND).get()));
         }
         if (arguments.value(BACKLOG).isPresent()) {
-            config = config.withBacklog(parseCount(BACKLOG.name(), arguments.value(BACKLOG).get()));
+            config.backlog(parseCount(BACKLOG.name(), arguments.value(BACKLOG).get()));
         }
         if (arguments.value(MAX_CLIENTS).isPresent()) {
-            config = config.withMaxClients(parseCount(MAX_CLIENTS.name(), arguments.value(MAX_CLIENTS).get()));
+            config.maxClients(parseCount(MAX_CLIENTS.name(), arguments.value(MAX_CLIENTS).get()));
         }
         if (arguments.value(MAX_CONNECTIONS).isPresent()) {
-            config = config.withMaxConnections(parseCount(MAX_CONNECTIONS.name(), arguments.value(MAX_CONNECTIONS).get()));
+            config.maxConnections(parseCount(MAX_CONNECTIONS.name(), arguments.value(MAX_CONNECTIONS).get()));
         }
         if (arguments.value(MAX_WAITING_PER_ADDRESS).isPresent()) {
-            config = config.withMaxWaitingPerAddress(
-                    parseCount(MAX_WAITING_PER_ADDRESS.name(), arguments.value(MAX_WAITING_PER_ADDRESS).get()));
+            config.maxWaitingPerAddress(parseCount(MAX_WAITING_PER_ADDRESS.name(), arguments.value(MAX_WAITING_PER_ADDRESS).get()));
         }
         if (arguments.value(HEADER_TIMEOUT).isPresent()) {
-            config = config.withHeaderTimeout(parseSeconds(HEADER_TIMEOUT.name(), arguments.value(HEADER_TIMEOUT).get()));
+            config.headerTimeout(parseSeconds(HEADER_TIMEOUT.name(), arguments.value(HEADER_TIMEOUT).get()));
         }
         if (arguments.value(IDLE_TIMEOUT).isPresent()) {
-            config = config.withIdleTimeout(parseSeconds(IDLE_TIMEOUT.name(), arguments.value(IDLE_TIMEOUT).get()));
+            config.idleTimeout(parseSeconds(IDLE_TIMEOUT.name(), arguments.value(IDLE_TIMEOUT).get()));
         }
         if (arguments.value(RATE_LIMIT).isPresent()) {
-            config = config.withRateLimit(parseRate(RATE_LIMIT.name(), arguments.value(RATE_LIMIT).get()));
+            config.rateLimit(parseRate(RATE_LIMIT.name(), arguments.value(RATE_LIMIT).get()));
         }
         if (arguments.value(TOTAL_RATE_LIMIT).isPresent()) {
-            config = config.withTotalRateLimit(parseRate(TOTAL_RATE_LIMIT.name(), arguments.value(TOTAL_RATE_LIMIT).get()));
+            config.totalRateLimit(parseRate(TOTAL_RATE_LIMIT.name(), arguments.value(TOTAL_RATE_LIMIT).get()));
         }
-        return new Serve(config, verbosity == Verbosity.QUIET, verbosity == Verbosity.VERBOSE);
+        return new Serve(config.build(), verbosity == Verbosity.QUIET, verbosity == Verbosity.VERBOSE);
     }
 
     static int parsePort(String text) throws UsageException {

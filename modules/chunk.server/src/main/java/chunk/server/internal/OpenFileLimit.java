@@ -46,7 +46,7 @@ final class OpenFileLimit {
         }
         long available = limit.getAsLong() - RESERVED;
         long connections = available - maxClients >= maxClients ? available - maxClients : available / 2;
-        return (int) Math.clamp(connections, 1, maxConnections);
+        return Math.clamp(connections, 1, maxConnections);
     }
 
     /** The soft limit on open files, if this system says ({@code /proc/self/limits} on Linux). */

@@ -55,7 +55,7 @@ class DigestServingTests {
 
     @BeforeEach
     void start() throws IOException {
-        address = myserver.start(LoopbackServer.loopback(root)).address();
+        address = myserver.start(LoopbackServer.loopback(root).build()).address();
     }
 
     @AfterEach

@@ -74,12 +74,12 @@ class KeptOpenConnectionTests {
         myserver.close();
     }
 
-    ServerConfig loopback() {
+    ServerConfig.Builder loopback() {
         return LoopbackServer.loopback(root);
     }
 
-    InetSocketAddress start(ServerConfig config) throws IOException {
-        server = (RunningServer) myserver.start(config);
+    InetSocketAddress start(ServerConfig.Builder config) throws IOException {
+        server = (RunningServer) myserver.start(config.build());
         return server.address();
     }
 
@@ -232,7 +232,7 @@ class KeptOpenConnectionTests {
 
         @Test
         void theReplyTellsTheClientTheHeaderTimeoutAsTheWaitForEachNextRequest() throws IOException {
-            InetSocketAddress address = start(loopback().withHeaderTimeout(Duration.ofMillis(1234)));
+            InetSocketAddress address = start(loopback().headerTimeout(Duration.ofMillis(1234)));
 
             assertThat(connect(address).keepOpen()).isEqualTo(new Frame.KeepOpenReply(1234, 1));
         }
@@ -394,7 +394,7 @@ class KeptOpenConnectionTests {
 
         @Test
         void anIdleKeptOpenConnectionIsClosedAtTheHeaderTimeoutAfterItsLastReplyAndNotBefore() throws Exception {
-            InetSocketAddress address = start(loopback().withHeaderTimeout(Duration.ofMillis(400)));
+            InetSocketAddress address = start(loopback().headerTimeout(Duration.ofMillis(400)));
             Session session = connect(address);
             session.keepOpen();
             session.ask(new Frame.SizeRequest("hello.txt"));
@@ -411,7 +411,7 @@ class KeptOpenConnectionTests {
         @Test
         void theHeaderTimeoutRunsAgainForEachRequestSoAConnectionMayOutliveItManyTimes() throws Exception {
             // Each gap is 0.6 of the timeout, so the session lasts longer than the timeout from the first request.
-            InetSocketAddress address = start(loopback().withHeaderTimeout(Duration.ofMillis(1000)));
+            InetSocketAddress address = start(loopback().headerTimeout(Duration.ofMillis(1000)));
             Session session = connect(address);
             session.keepOpen();
             long start = System.nanoTime();
@@ -426,7 +426,7 @@ class KeptOpenConnectionTests {
 
         @Test
         void aNextRequestDribbledPastTheHeaderTimeoutIsClosedAndLogged() throws Exception {
-            InetSocketAddress address = start(loopback().withHeaderTimeout(Duration.ofMillis(400)));
+            InetSocketAddress address = start(loopback().headerTimeout(Duration.ofMillis(400)));
             Session session = connect(address);
             session.keepOpen();
             byte[] request = bytes(new Frame.SizeRequest("hello.txt"));
@@ -441,7 +441,7 @@ class KeptOpenConnectionTests {
         @Test
         void aClientThatStopsReadingMidReplyIsClosedAtTheIdleTimeout() throws Exception {
             Files.write(root.resolve("big.bin"), new byte[32 << 20]); // more than loopback's socket buffers hold
-            InetSocketAddress address = start(loopback().withIdleTimeout(Duration.ofMillis(500)));
+            InetSocketAddress address = start(loopback().idleTimeout(Duration.ofMillis(500)));
             Session session = connect(address);
             session.keepOpen();
             session.ask(new Frame.SizeRequest("hello.txt"));
@@ -458,7 +458,7 @@ class KeptOpenConnectionTests {
         @Test
         void aKeptOpenConnectionBetweenRequestsHoldsNoTransferPlace() throws Exception {
             // One place; if the idle connection kept it, the other would wait and then be told the server is busy.
-            InetSocketAddress address = start(loopback().withMaxClients(1).withHeaderTimeout(Duration.ofSeconds(20)));
+            InetSocketAddress address = start(loopback().maxClients(1).headerTimeout(Duration.ofSeconds(20)));
             Session idle = connect(address);
             idle.keepOpen();
             assertThat(idle.chunk("hello.txt", 0, 5)).hasSize(5);
@@ -472,7 +472,7 @@ class KeptOpenConnectionTests {
 
         @Test
         void eachRequestTakesAPlaceAndGivesItBackAfterItsReply() throws Exception {
-            InetSocketAddress address = start(loopback().withMaxClients(3));
+            InetSocketAddress address = start(loopback().maxClients(3));
             Session session = connect(address);
             session.keepOpen();
 
@@ -484,7 +484,7 @@ class KeptOpenConnectionTests {
 
         @Test
         void aKeptOpenConnectionWaitingForItsNextRequestCountsAgainstItsAddress() throws Exception {
-            InetSocketAddress address = start(loopback().withMaxWaitingPerAddress(1).withHeaderTimeout(Duration.ofMinutes(1)));
+            InetSocketAddress address = start(loopback().maxWaitingPerAddress(1).headerTimeout(Duration.ofMinutes(1)));
             Session kept = connect(address, CROWD);
             kept.keepOpen();
             kept.ask(new Frame.SizeRequest("hello.txt"));
@@ -501,8 +501,8 @@ class KeptOpenConnectionTests {
         void aBusyAnswerClosesEvenAKeptOpenConnection() throws Exception {
             Files.write(root.resolve("slow.bin"), new byte[64 * 1024]);
             // One place, held for about 4 s by a slow transfer; a request waits for a place as long as the header timeout.
-            InetSocketAddress address = start(loopback().withMaxClients(1).withRateLimit(16 * 1024)
-                    .withHeaderTimeout(Duration.ofMillis(300)));
+            InetSocketAddress address = start(loopback().maxClients(1).rateLimit(16 * 1024)
+                    .headerTimeout(Duration.ofMillis(300)));
             Session slow = connect(address);
             slow.send(bytes(new Frame.ChunkRequest("slow.bin", new ByteRange(0, 64 * 1024))));
             assertThat(slow.in.readNBytes(Frame.HEADER_BYTES + 1)).hasSize(Frame.HEADER_BYTES + 1);
@@ -521,7 +521,7 @@ class KeptOpenConnectionTests {
         @Test
         @Timeout(value = 15, unit = TimeUnit.SECONDS) // the grace period is 60 s: waiting for it fails the test
         void closesIdleKeptOpenConnectionsAtOnce() throws Exception {
-            InetSocketAddress address = start(loopback().withGracePeriod(Duration.ofSeconds(60)));
+            InetSocketAddress address = start(loopback().gracePeriod(Duration.ofSeconds(60)));
             Session first = connect(address);
             Session second = connect(address);
             first.keepOpen();
@@ -537,7 +537,7 @@ class KeptOpenConnectionTests {
         @Test
         void aReplyInFlightAtShutdownEndsWholeAndThenTheConnectionCloses() throws Exception {
             Files.write(root.resolve("slow.bin"), mebibyte);
-            InetSocketAddress address = start(loopback().withRateLimit(512 * 1024).withGracePeriod(Duration.ofSeconds(30)));
+            InetSocketAddress address = start(loopback().rateLimit(512 * 1024).gracePeriod(Duration.ofSeconds(30)));
             Session session = connect(address);
             session.keepOpen();
             session.send(bytes(new Frame.ChunkRequest("slow.bin", new ByteRange(0, 256 * 1024))));

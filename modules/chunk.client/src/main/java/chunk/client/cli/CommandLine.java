@@ -1,0 +1,199 @@
+package chunk.client.cli;
+
+import chunk.client.DownloadOptions;
+import chunk.client.text.HumanFormat;
+import chunk.client.text.Shown;
+import chunk.wire.cli.Option;
+import chunk.wire.cli.Tokenizer;
+import chunk.wire.cli.Usage;
+import chunk.wire.cli.UsageException;
+import chunk.wire.cli.Values;
+import chunk.wire.cli.Verbosity;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the command line asks for, read with the grammar both programs share
+ * ({@link Tokenizer}). To add an option: add its {@link Option} constant below and to
+ * {@link #OPTIONS} (the help's lines come from that table), read it in {@link #parse}, and
+ * give it to {@link DownloadOptions} (or, if only the command line uses it, to {@link Download}).
+ */
+sealed interface CommandLine {
+
+    String USAGE = "Usage: myclient [options] <servers-file> <chunks> [file-name...]";
+
+    /**
+     * The most chunks one download may have. Every chunk's task, range and outcome stay in
+     * memory until the download ends: for a 5 MiB file 10000 chunks took 115 MB and 4.5 s;
+     * 100000 took 719 MB and 17 s, and millions exhausted the heap (docs/BENCHMARKS.md, "What
+     * was measured, and what changed"). A version-1 server answers one request per connection,
+     * and 10000 also stays well inside the ephemeral ports a client has for one server.
+     */
+    int MAX_CHUNKS = 10_000;
+
+    Option OUTPUT = Option.valued("--output", "-o", "<path>",
+            "save as this file, or in this folder (name/); - for standard output");
+    Option FORCE = Option.flag("--force", "replace an existing file (at the very end, atomically)");
+    Option NO_FSYNC = Option.flag("--no-fsync", "do not flush the file to disk before renaming it");
+    Option NO_RESUME = Option.flag("--no-resume", "start over, ignoring what an earlier run left in\n"
+            + "<name>.part (by default a download continues it)");
+    Option CONNECT_TIMEOUT = Option.valued("--connect-timeout", "<s>", "seconds to wait for a connection (default "
+            + HumanFormat.seconds(DownloadOptions.DEFAULT_CONNECT_TIMEOUT) + ")");
+    Option TIMEOUT = Option.valued("--timeout", "<s>", "seconds a server may send nothing (default "
+            + HumanFormat.seconds(DownloadOptions.DEFAULT_STALL_TIMEOUT) + ")");
+    Option SHA256 = Option.valued("--sha256", "<hex>", "the whole file's SHA-256: checked before the rename");
+    Option ROOT = Option.valued("--root", "<hex>", "the file's root (at 1 MiB pieces): use only servers with it");
+    Option NO_VERIFY = Option.flag("--no-verify", "do not check pieces against the servers' digests");
+    Option JSON = Option.flag("--json", "one JSON object per file on standard output");
+    Option QUIET = Option.quiet("print nothing but errors");
+    Option VERBOSE = Option.verbose("show every connection attempt, and the whole failure report");
+
+    /** Every option, in the order of the help. */
+    List<Option> OPTIONS = List.of(OUTPUT, FORCE, NO_FSYNC, NO_RESUME, CONNECT_TIMEOUT, TIMEOUT,
+            SHA256, ROOT, NO_VERIFY, JSON, QUIET, VERBOSE,
+            Option.HELP, Option.VERSION);
+
+    /** The text of {@code --help}; made only when asked for, as it is needed only then. */
+    static String help() {
+        return USAGE + "\n\n"
+            + """
+            Downloads files from several chunk servers at once, in <chunks> parallel byte ranges.
+            The names of the files come after <chunks>, or from standard input, one a line.
+
+              <servers-file>              'host port' lines: host name, IPv4 or IPv6 address;
+                                          '#' starts a comment; the first 20 servers are used
+              <chunks>                    how many ranges to download in parallel (1 to 10000)
+            """
+            + Usage.optionLines(OPTIONS)
+            + """
+
+            Options may stand anywhere, also as --option=value; -- ends them.
+
+            """
+            + ExitCode.helpText();
+    }
+
+    /** Show the help. */
+    record Help() implements CommandLine {}
+
+    /** Show the version. */
+    record Version() implements CommandLine {}
+
+    /**
+     * Download: everything the options and arguments say.
+     *
+     * @param fileNames the names after {@code <chunks>}; empty to read them from standard input
+     * @param output as given; ends in {@code /} when the user named a folder, {@code -} for standard output
+     * @param options how to download, but for where to save: that is {@code output}'s, resolved
+     *     against the working folder when the download starts
+     */
+    record Download(Path serversFile, List<String> fileNames, @Nullable String output, Verbosity verbosity, boolean json,
+            DownloadOptions options) implements CommandLine {
+        public Download {
+            fileNames = List.copyOf(fileNames);
+        }
+
+        /** Whether the data goes to standard output ({@code -o -}). */
+        boolean toStandardOutput() {
+            return "-".equals(output);
+        }
+    }
+
+    /**
+     * Reads the arguments.
+     *
+     * @throws UsageException with one line saying what is wrong and what to do
+     */
+    static CommandLine parse(String... args) throws UsageException {
+        Tokenizer.Arguments arguments = Tokenizer.tokenize(OPTIONS, List.of(args));
+        if (arguments.stoppedAt(Option.HELP)) {
+            return new Help();
+        }
+        if (arguments.stoppedAt(Option.VERSION)) {
+            return new Version();
+        }
+        Verbosity verbosity = arguments.verbosity();
+        String output = arguments.value(OUTPUT).orElse(null);
+        if (output != null) {
+            checkPath(OUTPUT.name(), output);
+        }
+        Duration connectTimeout = arguments.value(CONNECT_TIMEOUT).isPresent()
+                ? Values.seconds(CONNECT_TIMEOUT.name(), arguments.value(CONNECT_TIMEOUT).get())
+                : DownloadOptions.DEFAULT_CONNECT_TIMEOUT;
+        Duration stallTimeout = arguments.value(TIMEOUT).isPresent()
+                ? Values.seconds(TIMEOUT.name(), arguments.value(TIMEOUT).get())
+                : DownloadOptions.DEFAULT_STALL_TIMEOUT;
+        String sha256 = arguments.value(SHA256).isPresent() ? sha256(SHA256.name(), arguments.value(SHA256).get()) : null;
+        String root = arguments.value(ROOT).isPresent() ? sha256(ROOT.name(), arguments.value(ROOT).get()) : null;
+        if (arguments.has(JSON) && "-".equals(output)) {
+            throw new UsageException("--json and -o - both write to standard output; use one of them");
+        }
+        List<String> positional = arguments.positional();
+        if (positional.size() < 2) {
+            throw new UsageException(positional.isEmpty()
+                    ? "missing <servers-file> and <chunks>"
+                    : "missing <chunks> after the servers file");
+        }
+        Path serversFile;
+        try {
+            serversFile = Path.of(positional.get(0));
+        } catch (InvalidPathException e) {
+            throw new UsageException("'" + Shown.name(positional.get(0)) + "' cannot be a servers file path");
+        }
+        DownloadOptions options = DownloadOptions.builder(chunks(positional.get(1)))
+                .force(arguments.has(FORCE))
+                .fsync(!arguments.has(NO_FSYNC))
+                .connectTimeout(connectTimeout)
+                .stallTimeout(stallTimeout)
+                .verify(!arguments.has(NO_VERIFY))
+                .sha256(sha256)
+                .root(root)
+                .resume(!arguments.has(NO_RESUME))
+                .build();
+        return new Download(serversFile, positional.subList(2, positional.size()), output, verbosity, arguments.has(JSON),
+                options);
+    }
+
+    private static void checkPath(String option, String value) throws UsageException {
+        if (value.isEmpty()) {
+            throw new UsageException(option + " needs a path, not an empty string");
+        }
+        try {
+            Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new UsageException(option + " needs a path, not '" + Shown.name(value) + "'");
+        }
+    }
+
+    /** A SHA-256 as 64 hex digits, in lowercase. */
+    private static String sha256(String option, String text) throws UsageException {
+        if (!text.matches("[0-9a-fA-F]{64}")) {
+            throw new UsageException(option + " needs a SHA-256 of 64 hex digits, not '" + Shown.name(text) + "'");
+        }
+        return text.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static int chunks(String text) throws UsageException {
+        String problem = "<chunks> must be a positive integer, not '" + Shown.name(text) + "'";
+        if (!text.matches("\\+?[0-9]+")) {
+            throw new UsageException(problem);
+        }
+        long chunks;
+        try {
+            chunks = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            chunks = Long.MAX_VALUE;
+        }
+        if (chunks < 1) {
+            throw new UsageException(problem);
+        }
+        if (chunks > MAX_CHUNKS) {
+            throw new UsageException("<chunks> is at most " + MAX_CHUNKS + " (each chunk is a thread and a request of its own), not "
+                    + Shown.name(text));
+        }
+        return (int) chunks;
+    }
+}

@@ -1,0 +1,169 @@
+package chunk.client.download;
+
+import chunk.client.DownloadListener;
+import chunk.client.DownloadOptions;
+import chunk.client.DownloadResult;
+import chunk.client.DownloadResult.LocalFailure;
+import chunk.client.DownloadResult.LocalFailure.Reason;
+import chunk.client.Downloader;
+import chunk.client.ServerAddress;
+import chunk.client.disk.OutputTarget;
+import chunk.client.net.Mirror;
+import chunk.client.net.StallWatchdog;
+import chunk.client.net.wire.ConnectionPool;
+import chunk.client.net.wire.WireMirror;
+import chunk.client.net.wire.WireVersions;
+import chunk.client.plan.PieceMap;
+import chunk.client.plan.ServerBoard;
+import chunk.client.verify.Census;
+import chunk.client.verify.Claim;
+import chunk.client.verify.Verdict;
+import chunk.wire.Digest;
+import chunk.wire.Frame;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link Downloader}: for each file, the census of the mirrors, then the download of what
+ * the largest group of them agrees on ({@link FileDownload}), or of each group of a tie in turn
+ * until one gives the file {@code --sha256} names.
+ *
+ * <p>This is where the download's mirrors are made ({@link #mirrors}): a second protocol plugs
+ * in there, and nowhere above.
+ */
+public final class ParallelDownloader implements Downloader {
+
+    private final List<ServerAddress> servers;
+    private final DownloadOptions options;
+    private final DownloadListener listener;
+    /** What this run learns of each server's version of the wire protocol: the files after the first are not asked in vain. */
+    private final WireVersions versions = new WireVersions();
+
+    public ParallelDownloader(List<ServerAddress> servers, DownloadOptions options, DownloadListener listener) {
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("a download needs at least one server");
+        }
+        this.servers = List.copyOf(servers);
+        this.options = options;
+        this.listener = listener;
+    }
+
+    @Override
+    public DownloadResult download(String fileName) throws InterruptedException {
+        new Frame.SizeRequest(fileName); // fails early, with the wire format's message, on a name no server can get
+        long start = System.nanoTime();
+        Path target;
+        try {
+            target = OutputTarget.resolve(fileName, options);
+        } catch (OutputTarget.RefusedException e) {
+            return new LocalFailure(fileName, options.directory(), Reason.NO_FILE_NAME, "");
+        }
+        LocalFailure unusable = unusableTarget(fileName, target);
+        if (unusable != null) {
+            return unusable;
+        }
+        // The census, the digests and the chunks share connections; they are closed with the pool when the file is done.
+        try (StallWatchdog watchdog = new StallWatchdog(options.stallTimeout());
+                ConnectionPool connections = new ConnectionPool(options.connectTimeout(), watchdog,
+                        ServerBoard.MAX_CONNECTIONS_PER_SERVER, versions)) {
+            List<Mirror> mirrors = mirrors(connections);
+            try (Census census = new Census(fileName, mirrors, options.connectTimeout(), listener, options.verify())) {
+                Digest pinnedRoot = options.root() == null ? null : Digest.fromHex(options.root());
+                LateAnswers late = new LateAnswers();
+                return switch (census.settle(pinnedRoot, options.sha256() != null, late::heard)) {
+                    case Verdict.Unavailable(var failures) -> new DownloadResult.Unavailable(fileName, failures);
+                    case Verdict.Disputed(var claims, String problem) -> new DownloadResult.Disputed(fileName,
+                            claims.stream().map(c -> c.server() + " " + c.said()).toList(), problem);
+                    case Verdict.Agreed agreed -> fileDownload(fileName, target, mirrors, start).run(agreed, late);
+                    case Verdict.Tied(var groups) -> eachGroupInTurn(fileDownload(fileName, target, mirrors, start), groups);
+                };
+            }
+        }
+    }
+
+    /** The download's mirrors, in the order of the server list, on the download's connections. */
+    private List<Mirror> mirrors(ConnectionPool connections) {
+        List<Mirror> mirrors = new ArrayList<>(servers.size());
+        for (ServerAddress server : servers) {
+            mirrors.add(new WireMirror(server, connections, versions));
+        }
+        return mirrors;
+    }
+
+    private FileDownload fileDownload(String fileName, Path target, List<Mirror> mirrors, long start) {
+        return new FileDownload(fileName, target, options, servers, mirrors, listener, start);
+    }
+
+    /** Why nothing may be saved at {@code target} (a folder, a link, a file not to be replaced), or null. */
+    private @Nullable LocalFailure unusableTarget(String fileName, Path target) {
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            return new LocalFailure(fileName, target, Reason.IS_FOLDER, "");
+        }
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            return new LocalFailure(fileName, target, Reason.NOT_A_REGULAR_FILE, "");
+        }
+        if (!options.force() && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            return new LocalFailure(fileName, target, Reason.EXISTS, "");
+        }
+        return null;
+    }
+
+    /** Each group of a tie in turn, until one gives the file --sha256 names; the last mismatch names them all. */
+    private static DownloadResult eachGroupInTurn(FileDownload download, List<Verdict.Agreed> groups)
+            throws InterruptedException {
+        List<DownloadResult.ChecksumMismatch.Attempt> tried = new ArrayList<>();
+        DownloadResult result = null;
+        for (Verdict.Agreed group : groups) {
+            result = download.run(group, new LateAnswers());
+            if (!(result instanceof DownloadResult.ChecksumMismatch mismatch)) {
+                return result;
+            }
+            tried.add(new DownloadResult.ChecksumMismatch.Attempt(group.agreeing(), mismatch.actual()));
+        }
+        DownloadResult.ChecksumMismatch last = (DownloadResult.ChecksumMismatch) result;
+        return new DownloadResult.ChecksumMismatch(last.fileName(), last.target(), last.expected(), last.actual(),
+                last.servers(), tried);
+    }
+
+    /**
+     * Census answers that come once the download has begun: a server that agrees joins, one
+     * that does not is left out. Answers before the piece map exists wait for it.
+     */
+    static final class LateAnswers {
+        private @Nullable PieceMap map;
+        private Verdict.@Nullable Agreed verdict;
+        private @Nullable ServerBoard board;
+        private final List<Claim> early = new ArrayList<>();
+
+        synchronized void heard(Claim claim) {
+            if (map == null) {
+                early.add(claim);
+            } else {
+                apply(claim);
+            }
+        }
+
+        synchronized void attach(PieceMap map, ServerBoard board, Verdict.Agreed verdict) {
+            this.map = map;
+            this.board = board;
+            this.verdict = verdict;
+            early.forEach(this::apply);
+            early.clear();
+        }
+
+        private void apply(Claim claim) {
+            int index = board.indexOf(claim.server());
+            if (claim instanceof Claim.Refused refused) {
+                map.unanswered(index, refused.failure());
+            } else if (verdict.admits(claim)) {
+                map.admit(index);
+            } else {
+                map.leaveOut(index, verdict.whyLeftOut(claim));
+            }
+        }
+    }
+}
