@@ -28,7 +28,7 @@ class ServerManualTests {
     @Test
     void everyExitCodeIsInTheHelpAndTheManPage() {
         for (ExitCode code : ExitCode.values()) {
-            assertThat(HELP).containsPattern("\n  " + code.code() + " +" + code.meaning().substring(0, 20));
+            assertThat(HELP.replaceAll("\\s+", " ")).contains(" " + code.code() + " " + code.meaning());
             assertThat(PAGE).contains(".TP\n.B " + code.code() + "\n");
         }
     }
