@@ -8,6 +8,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Joiner;
 import java.util.concurrent.StructuredTaskScope.Subtask;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs the chunks of a download, each on its own virtual thread, inside one
@@ -37,24 +38,31 @@ final class ChunkScope {
     static <T> List<T> runAll(String name, List<? extends Callable<T>> tasks, int atOnce)
             throws LocalWriteException, InterruptedException {
         var places = new Semaphore(atOnce);
+        // Set by a failing task before it gives its place back, so that the place it frees never
+        // starts another task: the scope learns of the failure only after the task has ended.
+        var failed = new AtomicBoolean();
         try (var scope = StructuredTaskScope.open(
                 Joiner.<T>awaitAllSuccessfulOrThrow(), config -> config.withName(name))) {
             List<Subtask<T>> subtasks = new ArrayList<>(tasks.size());
             for (Callable<T> task : tasks) {
                 places.acquire();
+                // Once a task has failed the download, fork no more. (A fork after the scope
+                // was cancelled starts no thread and so never gives its place back: without
+                // this check the next acquire could wait forever.)
+                if (failed.get() || scope.isCancelled()) {
+                    places.release();
+                    break;
+                }
                 subtasks.add(scope.fork(() -> {
                     try {
                         return task.call();
+                    } catch (Throwable e) {
+                        failed.set(true);
+                        throw e;
                     } finally {
                         places.release();
                     }
                 }));
-                // Once a task has failed the download, fork no more. (A fork after the scope
-                // was cancelled starts no thread and so never gives its place back: without
-                // this check the next acquire could wait forever.)
-                if (scope.isCancelled()) {
-                    break;
-                }
             }
             try {
                 scope.join();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import chunk.client.ChunkOutcome;
 import chunk.client.disk.LocalWriteException;
+import chunk.client.testing.Waits;
 import chunk.wire.ByteRange;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -48,11 +50,13 @@ class ChunkScopeTests {
     @Test
     void startsAWaitingTaskOnlyWhenARunningOneEnds() throws Exception {
         var firstMayEnd = new CountDownLatch(1);
+        var firstStarted = new CountDownLatch(1);
         var started = new AtomicInteger();
         var startedWhileFirstRan = new AtomicInteger(-1);
         List<Callable<ChunkOutcome>> tasks = List.of(
                 () -> {
                     started.incrementAndGet();
+                    firstStarted.countDown();
                     firstMayEnd.await();
                     return done(0);
                 },
@@ -61,10 +65,13 @@ class ChunkScopeTests {
                     return done(1);
                 });
         Thread releaser = Thread.ofVirtual().start(() -> {
-            while (started.get() == 0) {
-                Thread.onSpinWait();
+            try {
+                if (firstStarted.await(Waits.PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
+                    startedWhileFirstRan.set(started.get());
+                }
+            } catch (InterruptedException e) {
+                // the assertion below says what did not happen
             }
-            startedWhileFirstRan.set(started.get());
             firstMayEnd.countDown();
         });
 
