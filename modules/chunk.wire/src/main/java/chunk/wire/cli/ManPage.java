@@ -69,6 +69,7 @@ public final class ManPage {
         if (!manual.arguments().isEmpty() || !manual.options().isEmpty()) {
             section("OPTIONS");
             paragraph(Usage.GRAMMAR, false);
+            paragraph(Usage.GRAMMAR_DETAILS, false);
             for (Manual.Argument argument : manual.arguments()) {
                 request(".TP");
                 text("\\fI" + escape(argument.bareName()) + "\\fR" + (argument.repeats() ? ".\\|.\\|." : ""));

@@ -11,6 +11,13 @@ public final class Usage {
     /** The grammar both programs share, in one sentence for the help and the man page. */
     public static final String GRAMMAR = "Options may stand anywhere, also as --option=value; -- ends them.";
 
+    /** What the man page adds to {@link #GRAMMAR}: the rules {@link Tokenizer} keeps. */
+    public static final String GRAMMAR_DETAILS = """
+            An option's value is the next argument, whatever it looks like (-o -). An unknown option, \
+            a flag given a value (--quiet=no), an option's value given twice (which was meant cannot be \
+            told; a flag given twice is harmless), or --quiet with --verbose is a usage error (exit 2), \
+            said in one line that points at --help.""";
+
     /** How wide the help's own paragraphs are wrapped: a terminal of 80 columns shows them whole. */
     static final int WIDTH = 80;
 
