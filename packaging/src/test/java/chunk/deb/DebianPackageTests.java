@@ -51,6 +51,7 @@ class DebianPackageTests {
 
     @BeforeAll
     void findAndUnpackThePackage(@TempDir Path folderForAll) throws IOException {
+        assumeThat(Run.installed("dpkg-deb")).as("dpkg-deb is not installed (Debian package dpkg): no package was built").isTrue();
         unpacked = folderForAll.resolve("unpacked");
         Path folder = Path.of(System.getProperty("chunk.deb.dir", "target"));
         try (Stream<Path> files = Files.list(folder)) {
@@ -429,6 +430,8 @@ class DebianPackageTests {
 
             Run.Result verify = Run.command(List.of("systemd-analyze", "verify", "--root=" + root, "myserver@files.service"),
                     Map.of("MANPATH", root.resolve("usr/share/man").toString()), root);
+            // Removed here: some of the copies are links to /dev/null (masked units), which JUnit warns of.
+            Run.command(List.of("rm", "-rf", units.toString())).outIfOk();
 
             assertThat(verify.out() + verify.err()).isEmpty();
             assertThat(verify.exitCode()).isZero();
