@@ -60,57 +60,76 @@ public final class ManPage {
         section("SYNOPSIS");
         request(".B " + escape(manual.program()));
         text(markup(manual.synopsis().replace("[options]", "[<options>]")));
+        description();
+        options();
+        exitStatuses();
+        entries("FILES", manual.files());
+        entries("ENVIRONMENT", manual.environment());
+        examples();
+        seeAlso();
+        return out.toString();
+    }
+
+    private void description() {
         section("DESCRIPTION");
-        paragraph(manual.about(), false);
+        paragraph(manual.about());
         for (Manual.Topic topic : manual.description()) {
             request(".SS " + quoted(topic.heading()));
             topic.blocks().forEach(this::block);
         }
-        if (!manual.arguments().isEmpty() || !manual.options().isEmpty()) {
-            section("OPTIONS");
-            paragraph(Usage.GRAMMAR, false);
-            paragraph(Usage.GRAMMAR_DETAILS, false);
-            for (Manual.Argument argument : manual.arguments()) {
-                request(".TP");
-                text("\\fI" + escape(argument.bareName()) + "\\fR" + (argument.repeats() ? ".\\|.\\|." : ""));
-                entry(argument.help(), argument.details());
-            }
-            for (Option option : manual.options()) {
-                request(".TP");
-                text(names(option));
-                entry(option.help(), option.details());
-            }
+    }
+
+    private void options() {
+        if (manual.arguments().isEmpty() && manual.options().isEmpty()) {
+            return;
         }
-        if (!manual.exitStatuses().isEmpty()) {
-            section("EXIT STATUS");
-            for (Manual.ExitStatus status : manual.exitStatuses()) {
-                request(".TP");
-                request(".B " + status.code());
-                paragraph(status.meaning(), true);
-            }
+        section("OPTIONS");
+        paragraph(Usage.GRAMMAR);
+        paragraph(Usage.GRAMMAR_DETAILS);
+        for (Manual.Argument argument : manual.arguments()) {
+            request(".TP");
+            text("\\fI" + escape(argument.bareName()) + "\\fR" + (argument.repeats() ? ".\\|.\\|." : ""));
+            entry(argument.help(), argument.details());
         }
-        entries("FILES", manual.files());
-        entries("ENVIRONMENT", manual.environment());
-        if (!manual.examples().isEmpty()) {
-            section("EXAMPLES");
-            boolean first = true;
-            for (Manual.Example example : manual.examples()) {
-                if (!first) {
-                    request(".PP");
-                }
-                first = false;
-                paragraph(example.explanation(), true);
-                verbatim(example.command());
-            }
+        for (Option option : manual.options()) {
+            request(".TP");
+            text(names(option));
+            entry(option.help(), option.details());
         }
-        if (!manual.seeAlso().isEmpty()) {
-            section("SEE ALSO");
-            List<String> references = manual.seeAlso();
-            for (int i = 0; i < references.size(); i++) {
-                text(reference(references.get(i)) + (i < references.size() - 1 ? "," : ""));
-            }
+    }
+
+    private void exitStatuses() {
+        if (manual.exitStatuses().isEmpty()) {
+            return;
         }
-        return out.toString();
+        section("EXIT STATUS");
+        for (Manual.ExitStatus status : manual.exitStatuses()) {
+            request(".TP");
+            request(".B " + status.code());
+            text(markup(status.meaning()));
+        }
+    }
+
+    private void examples() {
+        if (manual.examples().isEmpty()) {
+            return;
+        }
+        section("EXAMPLES");
+        for (Manual.Example example : manual.examples()) {
+            paragraph(example.explanation());
+            verbatim(example.command());
+        }
+    }
+
+    private void seeAlso() {
+        if (manual.seeAlso().isEmpty()) {
+            return;
+        }
+        section("SEE ALSO");
+        List<String> references = manual.seeAlso();
+        for (int i = 0; i < references.size(); i++) {
+            text(reference(references.get(i)) + (i < references.size() - 1 ? "," : ""));
+        }
     }
 
     private void section(String name) {
@@ -119,11 +138,11 @@ public final class ManPage {
 
     /** An option's or an argument's paragraphs, after its {@code .TP} tag: the help line, then the details. */
     private void entry(String help, String details) {
-        paragraph(help.replace('\n', ' '), true);
+        text(markup(help.replace('\n', ' ')));
         if (!details.isBlank()) {
             for (String paragraph : details.strip().split("\n\\s*\n")) {
                 request(".IP");
-                paragraph(paragraph.strip().replaceAll("\\s+", " "), true);
+                text(markup(paragraph.strip().replaceAll("\\s+", " ")));
             }
         }
     }
@@ -136,32 +155,27 @@ public final class ManPage {
         for (Manual.Entry entry : entries) {
             request(".TP");
             text(markup(entry.name()));
-            paragraph(entry.meaning(), true);
+            text(markup(entry.meaning()));
         }
     }
 
     private void block(Manual.Block block) {
         switch (block) {
-            case Manual.Paragraph paragraph -> {
-                request(".PP");
-                paragraph(paragraph.text(), true);
-            }
+            case Manual.Paragraph paragraph -> paragraph(paragraph.text());
             case Manual.Verbatim verbatim -> verbatim(verbatim.text());
             case Manual.Terms terms -> {
                 for (Manual.Term term : terms.terms()) {
                     request(".TP");
                     text(markup(term.term()));
-                    paragraph(term.meaning(), true);
+                    text(markup(term.meaning()));
                 }
             }
         }
     }
 
-    /** {@code text} as one filled paragraph; {@code .PP} before it unless {@code inPlace}. */
-    private void paragraph(String text, boolean inPlace) {
-        if (!inPlace) {
-            request(".PP");
-        }
+    /** A paragraph of its own, filled by the reader. */
+    private void paragraph(String text) {
+        request(".PP");
         text(markup(text));
     }
 
