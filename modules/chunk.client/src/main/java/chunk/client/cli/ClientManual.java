@@ -86,20 +86,29 @@ public final class ClientManual {
                                 the servers is discarded with one line and the download starts over. --no-resume \
                                 starts over on purpose."""),
                         text("""
-                                Ctrl-C (SIGINT) and SIGTERM close the connections, save the record, end the progress \
-                                line, and exit 130 or 143:"""),
+                                Ctrl-C (SIGINT), SIGTERM and SIGHUP (the terminal closed) close the connections, save \
+                                the record, end the progress line, and exit 130, 143 or 129:"""),
                         verbatim("myclient: interrupted; 412 MiB of 1.00 GiB kept in data.bin.part; the same command continues it"),
                         text("""
-                                A second signal exits at once; a download that does not stop within 5 seconds exits \
-                                then, with the last record saved. In a script, send SIGTERM: a program started in the \
-                                background with & ignores SIGINT."""))
+                                With -o - there is nothing to continue, and the line is myclient: interrupted. A second \
+                                signal exits at once; a download that does not stop within 5 seconds exits then, with \
+                                the last record saved. In a script, send SIGTERM: a program started in the background \
+                                with & ignores SIGINT."""))
                 .topic("Standard output",
                         text("""
-                                With -o - the file is downloaded into a temporary folder ($TMPDIR/myclient-*), checked \
-                                as every download is, and only then copied to standard output and deleted: nothing is \
-                                written for a download that fails. Once bytes are in a pipe they cannot be taken back, \
-                                so if the copy itself fails (the reader goes away, exit 6) the reader has a truncated \
-                                file; and it needs the file's size free in the temporary folder."""))
+                                -o - streams: the file is fetched in order, lowest pieces first, and each piece goes \
+                                to standard output as soon as it and every piece before it have arrived and been \
+                                checked. Pieces that arrive ahead of a missing one wait in a temporary file \
+                                ($TMPDIR/myclient-*.window) of at most 64 MiB, removed at the end; the fetching never \
+                                runs further ahead than that. A reader that goes away stops the download at once \
+                                (exit 6)."""),
+                        text("""
+                                What streaming cannot promise: bytes in a pipe cannot be taken back, so a download \
+                                that fails part-way leaves the reader the file's beginning, up to the first piece that \
+                                never came (nothing resumes a stream); and without digests only the headers and sizes \
+                                are checked. With --sha256, which only the whole file can be checked against, the file \
+                                is downloaded whole into a temporary folder first and written out only if it matches. \
+                                A character device (-o /dev/null) is written through in order the same way."""))
                 .topic("Output",
                         text("""
                                 On standard error (standard output carries only --help, --version, --json, or the data \
@@ -148,7 +157,7 @@ public final class ClientManual {
                 .options(CommandLine.OPTIONS)
                 .file("<name>.part", "the file while it downloads, and what an interrupted download keeps")
                 .file("<name>.part.resume", "which pieces of the part file are done (see Resume)")
-                .environment("TMPDIR", "where -o - keeps the file until it is checked (default /tmp)")
+                .environment("TMPDIR", "where -o - keeps the pieces that arrived ahead of a missing one (default /tmp)")
                 .environment("JAVA_OPTS", "more options for the Java virtual machine, passed on by the launcher")
                 .example("Download big.iso in 8 chunks from the servers listed in servers.txt:", """
                         printf 'mirror1.example 4000\\nmirror2.example 4000\\n' > servers.txt

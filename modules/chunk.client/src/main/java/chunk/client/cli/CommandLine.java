@@ -45,7 +45,9 @@ sealed interface CommandLine {
                     a file name is taken by the first download. See Standard output for -o -.""")
             .completing(Completion.FILES);
     Option FORCE = Option.flag("--force", "replace an existing file (at the very end, atomically)")
-            .described("Without it an existing file is refused (exit 6). Links, FIFOs and devices are never replaced.");
+            .described("""
+                    Without it an existing file is refused (exit 6). A link or a FIFO is never replaced, with or \
+                    without it; a character device (-o /dev/null) is written through and stays what it is.""");
     Option NO_FSYNC = Option.flag("--no-fsync", "do not flush the file to disk before renaming it")
             .described("Nor the pieces before they are recorded as done: a power loss may then lose what the record says is there.");
     Option NO_RESUME = Option.flag("--no-resume", "start over, ignoring what an earlier run left in\n"

@@ -25,8 +25,10 @@ public enum ExitCode {
     DISPUTED(8, "the servers disagree on the file (pin it with --sha256 or --root)"),
     /** The downloaded file does not match {@code --sha256}; nothing was saved under its name. */
     CHECKSUM_MISMATCH(9, "the file does not match --sha256 (nothing is saved)"),
+    /** Stopped by SIGHUP (its terminal closed), as shells report it: 128 + 1; the resume record is saved. */
+    HANGUP(129, "stopped by SIGHUP, its terminal closed (what arrived is kept; the same command continues it)"),
     /** Stopped by Ctrl-C (SIGINT), as shells report it: 128 + 2; the resume record is saved. */
-    INTERRUPTED(130, "stopped by Ctrl-C (what arrived is kept; the same command continues it)"),
+    INTERRUPTED(130, "stopped by Ctrl-C (likewise)"),
     /** Stopped by SIGTERM: 128 + 15; the resume record is saved. */
     TERMINATED(143, "stopped by SIGTERM (likewise)");
 

@@ -54,8 +54,14 @@ final class CommandLine {
                     before starting myserver.""");
     static final Option MAX_WAITING_PER_ADDRESS = Option.valued("--max-waiting-per-address", "<n>",
             "connections from one address waiting for their request (default: "
-                    + ServerConfig.DEFAULT_MAX_WAITING_PER_ADDRESS + ")")
-            .described("More from that address are closed at once (too-many-waiting in the access log).");
+                    + ServerConfig.DEFAULT_MAX_WAITING_PER_ADDRESS + ");\nabove it, the one silent longest is closed")
+            .described("""
+                    Above it, a new connection from that address is let in and the one that has waited \
+                    longest without sending a byte is closed (too-many-waiting in the access log) once it has \
+                    been silent for a second: a burst's connections, all opened before the first request is \
+                    sent, are not silent that long, and idle connections never lock out a real client behind \
+                    the same address. Connections above their address's limit may take half of \
+                    --max-connections; one that finds that taken is answered "server busy".""");
     static final Option HEADER_TIMEOUT = Option.valued("--header-timeout", "<s>",
             "seconds a client may take to send its whole request (default: "
                     + ServerConfig.DEFAULT_HEADER_TIMEOUT.toSeconds() + ")")

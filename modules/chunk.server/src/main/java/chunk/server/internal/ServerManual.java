@@ -42,7 +42,11 @@ public final class ServerManual {
                                 Only regular files under the root. Absolute names, any .. segment, hidden files \
                                 and folders (names starting with .), folders, devices, and symbolic links that \
                                 lead outside the root all get the answer "no such file", so a client cannot learn \
-                                what exists outside; a symbolic link that stays inside the root is served."""),
+                                what exists outside; a symbolic link that stays inside the root is served. Each \
+                                file has one name, its path under the root with single slashes: ./hello.txt, \
+                                hello.txt/, sub//inner.bin and sub/./inner.bin are "no such file" too. A name whose \
+                                path under the root would be longer than Linux opens (4095 bytes, or 255 for one \
+                                segment) gets "name too long"."""),
                         text("""
                                 It listens on every interface unless --bind says otherwise: anyone who can reach \
                                 the port can read every file of the folder. Keep what is not for them (a servers \
@@ -67,8 +71,10 @@ public final class ServerManual {
                         text("""
                                 A connection that has not sent its whole request holds no transfer place: it counts \
                                 against --max-connections and its address's --max-waiting-per-address, and it is \
-                                closed when the header timeout passes, however slowly it keeps sending. Only a \
-                                complete request takes one of the --max-clients places. A client may keep its \
+                                closed when the header timeout passes, however slowly it keeps sending. Above its \
+                                address's limit, the connection of that address that has been silent longest makes \
+                                room (see --max-waiting-per-address). Only a complete request takes one of the \
+                                --max-clients places. A client may keep its \
                                 connection open (the KEEP-OPEN extension) and send request after request; between \
                                 them it holds no place and must send the next within the header timeout."""))
                 .topic("Idle transfers",
@@ -147,7 +153,9 @@ public final class ServerManual {
             case UNKNOWN_TYPE -> "a packet type this server does not know";
             case NO_REQUEST -> "the connection closed before a request arrived";
             case HEADER_TIMEOUT -> "the whole request did not arrive within the header timeout";
-            case TOO_MANY_WAITING -> "closed at once: its address had as many connections waiting as allowed";
+            case TOO_MANY_WAITING -> """
+                    silent the longest while its address had more connections waiting than allowed, or answered \
+                    "server busy" when the server had no room for one more""";
             case BUSY -> "no transfer place came free in time: answered \"server busy\"";
             case IDLE_TIMEOUT -> "the client took no byte for the idle timeout";
             case CLIENT_GONE -> "the client closed or reset the connection during the reply";
