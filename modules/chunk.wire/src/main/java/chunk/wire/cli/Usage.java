@@ -5,8 +5,8 @@ import java.util.List;
 /** The wording both programs share for usage errors and for their help. */
 public final class Usage {
 
-    /** Where the help text of an option starts (a program lines its positional arguments up with it). */
-    public static final int HELP_COLUMN = 30;
+    /** Where the help text of an argument or an option starts. */
+    static final int HELP_COLUMN = 30;
 
     /** The grammar both programs share, in one sentence for the help and the man page. */
     public static final String GRAMMAR = "Options may stand anywhere, also as --option=value; -- ends them.";
@@ -57,7 +57,7 @@ public final class Usage {
      * Options without a short name are indented as if they had one, so that long names line up;
      * a help text may have several lines ({@code \n}), each starts at the help column.
      */
-    public static String optionLines(List<Option> options) {
+    static String optionLines(List<Option> options) {
         StringBuilder lines = new StringBuilder();
         for (Option option : options) {
             String names = "  " + (option.shortName() == null ? "    " : option.shortName() + ", ") + option.name()
