@@ -25,9 +25,9 @@ final class RootPrinter {
 
     private RootPrinter() {}
 
-    /** @return {@link Main#EXIT_OK} if every root was printed, else {@link Main#EXIT_FATAL} after one line per failure */
+    /** @return {@link ExitCode#OK}'s code if every root was printed, else {@link ExitCode#FATAL}'s after one line per failure */
     static int print(CommandLine.PrintRoot command, PrintStream out, PrintStream err) {
-        int status = Main.EXIT_OK;
+        int status = ExitCode.OK.code();
         for (Path file : command.files()) {
             try {
                 out.println(treeOf(file).root().hex() + "  " + file);
@@ -36,7 +36,7 @@ final class RootPrinter {
                 if (command.verbose()) {
                     e.printStackTrace(err);
                 }
-                status = Main.EXIT_FATAL;
+                status = ExitCode.FATAL.code();
             }
         }
         out.flush();
