@@ -76,7 +76,7 @@ public final class ServerManual {
                                 first. The trees go to the cache folder (--digest-cache), so that a restarted server \
                                 answers at once for a file that did not change: an entry is used only for the same \
                                 path, device, inode, size and modification and change times, and only if its checksum \
-                                and root hold; anything else is hashed again. A file rewritten since is never answered \
+                                holds; anything else is hashed again. A file rewritten since is never answered \
                                 from the old digests."""))
                 .topic("Limits under load",
                         text("""

@@ -64,6 +64,11 @@ public final class DigestTree {
      * @throws IllegalArgumentException if the layer's length or height does not fit the size
      */
     public static DigestTree fromLayer(long size, int layerHeight, byte[] layer) {
+        requireLayer(size, layerHeight, layer);
+        return fromOwnLayer(size, layerHeight, layer.clone());
+    }
+
+    private static void requireLayer(long size, int layerHeight, byte[] layer) {
         if (size < 0) {
             throw new IllegalArgumentException("a file size cannot be negative: " + size);
         }
@@ -76,7 +81,21 @@ public final class DigestTree {
             throw new IllegalArgumentException("layer " + layerHeight + " of a file of " + size + " bytes has " + nodes
                     + " nodes of " + Nodes.BYTES + " bytes, not " + layer.length + " bytes");
         }
-        return fromOwnLayer(size, layerHeight, layer.clone());
+    }
+
+    /**
+     * The tree of a file of {@code size} bytes whose layer at {@code layerHeight} is {@code layer}
+     * and whose root is {@code root}, without computing the root again: for a store that kept the
+     * two together and checked them as one (a checksum over both), where recomputing the root
+     * would cost a SHA-256 of 64 bytes per node of the layer. A root that does not belong to the
+     * layer makes a tree whose pieces do not add up to it ({@link #rootOfPieces}), which every
+     * client that checks them sees.
+     *
+     * @throws IllegalArgumentException as {@link #fromLayer(long, int, byte[])}
+     */
+    public static DigestTree fromLayer(long size, int layerHeight, byte[] layer, Digest root) {
+        requireLayer(size, layerHeight, layer);
+        return new DigestTree(size, root, layerHeight, layer.clone());
     }
 
     /** As {@link #fromLayer}, taking the array without a copy: for the hasher, which made it. */

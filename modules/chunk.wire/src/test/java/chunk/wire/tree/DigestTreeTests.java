@@ -169,6 +169,9 @@ class DigestTreeTests {
             byte[] layer = leaves.layer();
             assertThat(DigestTree.fromLayer(data.length, 0, layer).root()).isEqualTo(leaves.root());
 
+            assertThat(DigestTree.fromLayer(data.length, 0, layer, leaves.root()).pieces(1 << 20, 0, 4))
+                    .as("a root kept beside its layer, not computed again").isEqualTo(leaves.pieces(1 << 20, 0, 4));
+
             layer[1000] ^= 1;
             assertThat(DigestTree.fromLayer(data.length, 0, layer).root()).isNotEqualTo(leaves.root());
             assertThatIllegalArgumentException().isThrownBy(() -> DigestTree.fromLayer(data.length + 16 * KIB, 0, layer));
