@@ -57,6 +57,12 @@ final class BlockStream {
         }
     }
 
+    /** Drops the block begun, if any. */
+    void reset() {
+        inBlock = 0;
+        sha256.reset();
+    }
+
     /** Ends a short last block, if one was begun: it is a block of its own, hashed as it is. */
     void flush() {
         if (inBlock > 0) {

@@ -115,6 +115,12 @@ final class Nodes {
             this.baseHeight = baseHeight;
         }
 
+        /** Drops the nodes added since the last {@link #finish}. */
+        void clear() {
+            size = 0;
+            added = 0;
+        }
+
         /** Nodes added since the last {@link #finish}. */
         long added() {
             return added;

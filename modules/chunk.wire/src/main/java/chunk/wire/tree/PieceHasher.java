@@ -15,6 +15,7 @@ import java.util.Objects;
  * PieceHasher hasher = new PieceHasher(fileSize, pieceLength);
  * hasher.update(buffer);              // as often as the piece's bytes come, in order
  * boolean good = hasher.finish().equals(expected);   // and on to the next piece
+ * hasher.reset();                     // or: the piece broke off, start the next one afresh
  * }</pre>
  */
 public final class PieceHasher {
@@ -81,6 +82,16 @@ public final class PieceHasher {
         subtree.finish(height, root, 0);
         fed = 0;
         return new Digest(root);
+    }
+
+    /**
+     * Forgets the bytes given since the last {@link #finish} (a piece whose transfer broke off),
+     * so that the next bytes start a piece afresh.
+     */
+    public void reset() {
+        blocks.reset();
+        subtree.clear();
+        fed = 0;
     }
 
     private void take(int length) {

@@ -224,6 +224,18 @@ class DigestTreeTests {
         }
 
         @Test
+        void aPieceThatBrokeOffIsForgottenByReset() {
+            byte[] data = TreeVectors.content((1 << 20) + 7);
+            PieceHasher hasher = new PieceHasher(data.length, 64 * KIB);
+            hasher.update(data, 0, 40_000); // the first piece, cut short
+
+            hasher.reset();
+            hasher.update(data, 0, 64 * KIB);
+
+            assertThat(hasher.finish()).isEqualTo(piecesFromBytes(data, 64 * KIB).getFirst());
+        }
+
+        @Test
         void aLayerThatIsNotAWholeFilesIsRefused() {
             assertThatIllegalArgumentException().isThrownBy(() -> DigestTree.rootOfPieces(40 * KIB, 16 * KIB, List.of(DigestTree.EMPTY_ROOT)));
         }
