@@ -6,6 +6,37 @@ set -euo pipefail
 java_home=$1 modules=$2 image=$3
 
 rm -rf "$image" # jlink will not write into an existing folder
+
+# Apache HttpClient 5 (the client's HTTP mirrors) ships automatic modules, jars without a
+# module-info, and jlink takes only explicit modules. Each such jar gets the descriptor jdeps
+# derives from its classes, compiled and added to the jar, once (a jar that has one is left
+# alone). Two of its requirements are made optional ("requires static"), so that jlink leaves
+# them out: HTTP/2 (httpcore5-h2), which only the library's asynchronous client uses, and
+# java.security.jgss, which only its Kerberos/SPNEGO authentication uses; myclient uses
+# neither (the classic client, no authentication), and the image is smaller by both.
+describe_automatic_modules() {
+  local automatic=() jar work name src
+  for jar in "$modules"/*.jar; do
+    if "$java_home/bin/jar" --describe-module --file "$jar" | grep -q '^No module descriptor found'; then
+      automatic+=("$jar")
+    fi
+  done
+  [ ${#automatic[@]} -gt 0 ] || return 0
+  work=$(mktemp -d)
+  "$java_home/bin/jdeps" --ignore-missing-deps --multi-release "$("$java_home/bin/java" -XshowSettings:properties -version 2>&1 \
+      | sed -n 's/.*java.specification.version = //p')" --module-path "$modules" --generate-module-info "$work/src" \
+      "${automatic[@]}" >"$work/jdeps.log" 2>&1 || { cat "$work/jdeps.log" >&2; rm -rf "$work"; exit 1; }
+  for jar in "${automatic[@]}"; do
+    name=$("$java_home/bin/jar" --describe-module --file "$jar" | sed -n '3s/@.*//p')
+    src=$(find "$work/src/$name" -name module-info.java)
+    sed -i -E 's/requires transitive (org\.apache\.httpcomponents\.core5\.httpcore5\.h2|java\.security\.jgss);/requires static \1;/' "$src"
+    "$java_home/bin/javac" -nowarn --module-path "$modules" --patch-module "$name=$jar" -d "$work/classes/$name" "$src" \
+      || { rm -rf "$work"; exit 1; }
+    "$java_home/bin/jar" --update --file "$jar" -C "$work/classes/$name" module-info.class
+  done
+  rm -rf "$work"
+}
+describe_automatic_modules
 # --add-options bakes --enable-preview into the image, so every launcher (and the image's
 # own bin/java) runs StructuredTaskScope without the user knowing it is a preview API.
 "$java_home/bin/jlink" \

@@ -1,7 +1,9 @@
 package chunk.client;
 
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -29,6 +31,7 @@ public final class DownloadOptions {
     private final @Nullable String sha256;
     private final @Nullable String root;
     private final boolean resume;
+    private final List<X509Certificate> trustedCertificates;
 
     private DownloadOptions(Builder builder) {
         if (builder.chunks < 1) {
@@ -48,6 +51,7 @@ public final class DownloadOptions {
         this.sha256 = builder.sha256 == null ? null : requireHex(builder.sha256, "--sha256");
         this.root = builder.root == null ? null : requireHex(builder.root, "--root");
         this.resume = builder.resume;
+        this.trustedCertificates = List.copyOf(builder.trustedCertificates);
     }
 
     private static String requireHex(String hex, String what) {
@@ -139,6 +143,14 @@ public final class DownloadOptions {
         return resume;
     }
 
+    /**
+     * Certificates trusted for HTTPS mirrors besides the system's ({@code --ca-cert}): a
+     * private CA's, or a mirror's own. Empty for the system's alone; checks are never off.
+     */
+    public List<X509Certificate> trustedCertificates() {
+        return trustedCertificates;
+    }
+
     public DownloadOptions withChunks(int chunks) {
         return toBuilder().chunks(chunks).build();
     }
@@ -187,7 +199,8 @@ public final class DownloadOptions {
     public String toString() {
         return "DownloadOptions[chunks=" + chunks + ", directory=" + directory + ", output=" + output + ", force=" + force
                 + ", fsync=" + fsync + ", connectTimeout=" + connectTimeout + ", stallTimeout=" + stallTimeout
-                + ", verify=" + verify + ", sha256=" + sha256 + ", root=" + root + ", resume=" + resume + "]";
+                + ", verify=" + verify + ", sha256=" + sha256 + ", root=" + root + ", resume=" + resume
+                + ", trustedCertificates=" + trustedCertificates.size() + "]";
     }
 
     /** Sets each option by name; {@link #build()} checks them together. */
@@ -203,6 +216,7 @@ public final class DownloadOptions {
         private @Nullable String sha256;
         private @Nullable String root;
         private boolean resume = true;
+        private List<X509Certificate> trustedCertificates = List.of();
 
         private Builder(int chunks) {
             this.chunks = chunks;
@@ -220,6 +234,7 @@ public final class DownloadOptions {
             this.sha256 = options.sha256;
             this.root = options.root;
             this.resume = options.resume;
+            this.trustedCertificates = options.trustedCertificates;
         }
 
         /** @see DownloadOptions#chunks() */
@@ -285,6 +300,12 @@ public final class DownloadOptions {
         /** @see DownloadOptions#resume() */
         public Builder resume(boolean resume) {
             this.resume = resume;
+            return this;
+        }
+
+        /** @see DownloadOptions#trustedCertificates() */
+        public Builder trustedCertificates(List<X509Certificate> trustedCertificates) {
+            this.trustedCertificates = List.copyOf(trustedCertificates);
             return this;
         }
 

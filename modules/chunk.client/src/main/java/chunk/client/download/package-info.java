@@ -6,8 +6,8 @@
  * ask: the part file's lock, the resume record, the digests, the recorded pieces checked
  * against them, the chunks, and the atomic rename of a complete, verified file.
  *
- * <p>May use {@code fetch}, {@code verify}, {@code plan}, {@code disk}, {@code net} and
- * {@code text}; not {@code cli}. Keeps no counts of its own: what is done is the piece map's.
+ * <p>May use {@code fetch}, {@code verify}, {@code plan}, {@code disk}, {@code net} (and
+ * its protocols, {@code net.wire} and {@code net.http}) and {@code text}; not {@code cli}. Keeps no counts of its own: what is done is the piece map's.
  * Nothing is null unless marked {@code @Nullable}.
  */
 @NullMarked

@@ -13,8 +13,11 @@ import org.jspecify.annotations.Nullable;
  * @param shortName {@code -} and one letter, or null
  * @param valueName how the help names the value ({@code <s>}), or null for a flag
  * @param help one line: what the option does, and its default where it has one
+ * @param repeatable whether it may be given more than once, each time with a value of its own
+ *     ({@code -s a -s b}); an option that is not may be given once
  */
-public record Option(String name, @Nullable String shortName, @Nullable String valueName, String help) {
+public record Option(String name, @Nullable String shortName, @Nullable String valueName, String help,
+        boolean repeatable) {
 
     /** {@code -h}, {@code --help}: the same on every program. */
     public static final Option HELP = flag("--help", "-h", "show this help");
@@ -31,26 +34,34 @@ public record Option(String name, @Nullable String shortName, @Nullable String v
             throw new IllegalArgumentException("a short option name is - and one letter, not " + shortName);
         }
         Objects.requireNonNull(help);
+        if (repeatable && valueName == null) {
+            throw new IllegalArgumentException("a flag given twice is the same flag: only an option with a value repeats");
+        }
     }
 
     /** A flag with a long name only. */
     public static Option flag(String name, String help) {
-        return new Option(name, null, null, help);
+        return new Option(name, null, null, help, false);
     }
 
     /** A flag with a long and a short name. */
     public static Option flag(String name, String shortName, String help) {
-        return new Option(name, shortName, null, help);
+        return new Option(name, shortName, null, help, false);
     }
 
     /** An option that takes a value, with a long name only. */
     public static Option valued(String name, String valueName, String help) {
-        return new Option(name, null, valueName, help);
+        return new Option(name, null, valueName, help, false);
     }
 
     /** An option that takes a value, with a long and a short name. */
     public static Option valued(String name, String shortName, String valueName, String help) {
-        return new Option(name, shortName, valueName, help);
+        return new Option(name, shortName, valueName, help, false);
+    }
+
+    /** An option that takes a value and may be given several times, each value kept in order. */
+    public static Option repeatable(String name, String shortName, String valueName, String help) {
+        return new Option(name, shortName, valueName, help, true);
     }
 
     /** {@code -q}, {@code --quiet}, with this program's words for what it leaves out. */
