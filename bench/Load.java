@@ -8,12 +8,14 @@
 // (connect to last byte), errors. See bench/load and docs/BENCHMARKS.md.
 //
 //   java bench/Load.java load chunk|http <host:port> <file> [--requests N] [--concurrency C]
-//        [--chunk BYTES] [--size-share F] [--crowd N] [--crowd-from A]
+//        [--chunk BYTES] [--size-share F] [--crowd N] [--crowd-from A] [--connect-first]
 //   java bench/Load.java hold <host:port> <count> [--from-base 127.0.0.2] [--per-address 250] [--seconds S]
 //   java bench/Load.java stall <host:port> <file name> <count> <seconds>
 //
 // --crowd N opens N connections that send nothing (from --crowd-from, default 127.0.0.2) and
-// keeps them open while the load runs; "hold" opens <count> silent connections spread over
+// keeps them open while the load runs; --connect-first makes the first C requests connect
+// all before any sends its request (as curl --parallel does: a burst's worst case for a
+// server that counts the connections waiting for their request); "hold" opens <count> silent connections spread over
 // several loopback source addresses, reports how many stay open, and waits S seconds;
 // "stall" opens <count> connections that each ask for a huge chunk and read none of it.
 
@@ -33,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -86,6 +89,9 @@ void load(String[] args) throws Exception {
     double sizeShare = Double.parseDouble(option(args, "--size-share", "0.1"));
     int crowdCount = Integer.parseInt(option(args, "--crowd", "0"));
     InetAddress crowdFrom = InetAddress.getByName(option(args, "--crowd-from", "127.0.0.2"));
+    // With --connect-first the first wave waits here, connected, until the whole wave is.
+    int wave = Arrays.asList(args).contains("--connect-first") ? Math.min(requests, concurrency) : 0;
+    CountDownLatch connected = new CountDownLatch(wave);
 
     List<Socket> crowd = new ArrayList<>();
     for (int i = 0; i < crowdCount; i++) {
@@ -111,8 +117,9 @@ void load(String[] args) throws Exception {
                     int length = Math.min(chunk, content.length);
                     int offset = random.nextInt(content.length - length + 1);
                     long t0 = System.nanoTime();
-                    long got = http ? httpRequest(server, name, content, size, offset, length)
-                            : chunkRequest(server, name, content, size, offset, length);
+                    Runnable onConnect = index < wave ? () -> awaitWave(connected) : () -> {};
+                    long got = http ? httpRequest(server, name, content, size, offset, length, onConnect)
+                            : chunkRequest(server, name, content, size, offset, length, onConnect);
                     latencies[index] = System.nanoTime() - t0;
                     bytes.addAndGet(got);
                 } catch (Exception | AssertionError e) {
@@ -157,14 +164,24 @@ static double percentile(long[] sorted, double p) {
     return sorted[Math.max(0, index)] / 1e6;
 }
 
-static long chunkRequest(InetSocketAddress server, String name, byte[] content, boolean size, int offset, int length)
-        throws IOException {
+static void awaitWave(CountDownLatch connected) {
+    connected.countDown();
+    try {
+        connected.await(10, java.util.concurrent.TimeUnit.SECONDS); // a connection that failed never counts down
+    } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+    }
+}
+
+static long chunkRequest(InetSocketAddress server, String name, byte[] content, boolean size, int offset, int length,
+                         Runnable onConnect) throws IOException {
     byte[] text = name.getBytes(StandardCharsets.UTF_8);
     ByteBuffer request = ByteBuffer.allocate(24 + text.length).order(ByteOrder.LITTLE_ENDIAN);
     request.putLong(size ? 0 : offset).putLong(size ? 0 : length).putInt(size ? 0 : 1).putInt(text.length).put(text);
     try (Socket socket = new Socket()) {
         socket.connect(server, 10_000);
         socket.setSoTimeout(30_000);
+        onConnect.run();
         socket.getOutputStream().write(request.array());
         InputStream in = socket.getInputStream();
         ByteBuffer header = ByteBuffer.wrap(in.readNBytes(24)).order(ByteOrder.LITTLE_ENDIAN);
@@ -185,13 +202,14 @@ static long chunkRequest(InetSocketAddress server, String name, byte[] content, 
     }
 }
 
-static long httpRequest(InetSocketAddress server, String name, byte[] content, boolean size, int offset, int length)
-        throws IOException {
+static long httpRequest(InetSocketAddress server, String name, byte[] content, boolean size, int offset, int length,
+                        Runnable onConnect) throws IOException {
     String request = (size ? "HEAD /" + name + " HTTP/1.1\r\n" : "GET /" + name + " HTTP/1.1\r\nRange: bytes=" + offset + "-"
             + (offset + length - 1) + "\r\n") + "Host: 127.0.0.1\r\nConnection: close\r\n\r\n";
     try (Socket socket = new Socket()) {
         socket.connect(server, 10_000);
         socket.setSoTimeout(30_000);
+        onConnect.run();
         OutputStream out = socket.getOutputStream();
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         InputStream in = socket.getInputStream();

@@ -1,6 +1,7 @@
 /**
  * {@code myserver}: serves the regular files under one folder over the chunk protocol of
- * {@code chunk.wire}, one request per connection, each connection on its own virtual thread.
+ * {@code chunk.wire}, each connection on its own virtual thread: one request on it, or request
+ * after request once the client asks to keep it open (KEEP-OPEN).
  *
  * <p>Run it as {@code myserver <port> [options]}; {@code myserver --help} lists the options,
  * their defaults (taken from {@link chunk.server.ServerConfig}'s {@code DEFAULT_*} constants)

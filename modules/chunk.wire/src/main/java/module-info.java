@@ -1,12 +1,13 @@
 /**
  * The chunk wire protocol, byte-compatible with the original C {@code myserver} and
- * {@code myclient}: one request and one reply per TCP connection, each a 24-byte
- * little-endian header ({@code startOffset} i64, {@code transferSize} i64,
- * {@code packetType} u32, {@code textLength} u32) followed by at most 4095 bytes of UTF-8
- * text (a file name or an error reason) and, after a chunk reply, the file data. Packet
- * type 2, DIGESTS, is chunk's extension: the SHA-256 of a file's pieces and its root, with
- * its size, so that a client can check every byte; a server that does not know it answers
- * ERROR.
+ * {@code myclient}: requests and replies over TCP, each a 24-byte little-endian header
+ * ({@code startOffset} i64, {@code transferSize} i64, {@code packetType} u32,
+ * {@code textLength} u32) followed by at most 4095 bytes of UTF-8 text (a file name or an
+ * error reason) and, after a chunk reply, the file data. Version 1, the original's, carries
+ * one request and its reply per connection. chunk's extensions are new packet types, which a
+ * server that does not know them answers with ERROR: DIGESTS (type 2), the SHA-256 of a
+ * file's pieces and its root, with its size, so that a client can check every byte; and
+ * KEEP-OPEN (type 3), which keeps a connection open for request after request.
  *
  * <p>{@link chunk.wire.Frame} models every message, one record per packet type, with the
  * protocol's constants; {@link chunk.wire.ByteRange} is a validated range of a file and

@@ -7,12 +7,15 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
- * A running chunk file server: it listens from {@link #start} until {@link #close}, serving
- * one request per connection, each connection on its own virtual thread.
+ * A running chunk file server: it listens from {@link #start} until {@link #close}, each
+ * connection on its own virtual thread, serving one request on it, or request after request
+ * once the client has asked to keep it open (KEEP-OPEN).
  *
- * <p>Only regular files under the root are served; absolute names, {@code ..}, hidden files
- * (a name segment starting with {@code .}), directories, device files and symbolic links
- * that lead outside the root are all answered "no such file".
+ * <p>Only regular files under the root are served, each under its one name (its path under
+ * the root, segments joined by single slashes); absolute names, {@code ..}, hidden files
+ * (a name segment starting with {@code .}), other spellings of a name ({@code ./a},
+ * {@code a/}, {@code a//b}), directories, device files and symbolic links that lead outside
+ * the root are all answered "no such file".
  *
  * <p>Besides SIZE and CHUNK it answers DIGESTS: the SHA-256 of a file's pieces and its root,
  * computed when first asked for, once per version of the file and piece length, and kept

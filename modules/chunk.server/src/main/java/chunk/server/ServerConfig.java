@@ -158,8 +158,9 @@ public final class ServerConfig {
     }
 
     /**
-     * Connections from one client address that may wait for their request at once, at least 1;
-     * more from that address are closed at once.
+     * Connections from one client address that may wait for their request at once, at least 1.
+     * Above it a new connection from that address is let in, and the address's connection that
+     * has waited longest without sending a byte is closed once it has been silent for a second.
      */
     public int maxWaitingPerAddress() {
         return maxWaitingPerAddress;

@@ -240,6 +240,43 @@ class FileServerTests {
             assertThat(TestClient.size(address, "hello.txt").reply()).isEqualTo(new Frame.SizeReply(22));
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {"hello.txt/", "./hello.txt", "sub/./inner.txt", "sub//inner.txt", "./sub/inner.txt",
+                "sub/inner.txt/", "hello.txt//", "sub/../hello.txt"})
+        void aFileIsServedUnderItsOneNameAndOtherSpellingsOfItAreNoSuchFile(String alias) throws Exception {
+            InetSocketAddress address = start();
+            assertThat(reasonOf(TestClient.size(address, alias))).isEqualTo(Frame.ErrorReply.NO_SUCH_FILE);
+            assertThat(reasonOf(TestClient.chunk(address, alias, 0, 5))).isEqualTo(Frame.ErrorReply.NO_SUCH_FILE);
+            assertThat(TestClient.size(address, "hello.txt").reply()).isEqualTo(new Frame.SizeReply(22));
+            assertThat(TestClient.chunk(address, "sub/inner.txt", 0, 5).data()).asString().isEqualTo("inner");
+        }
+
+        /** A name of {@code bytes} bytes, in segments no file system refuses (254 bytes and a slash each). */
+        static String nameOfBytes(int bytes) {
+            StringBuilder name = new StringBuilder(bytes);
+            while (bytes - name.length() > 255) {
+                name.append("x".repeat(254)).append('/');
+            }
+            return name.append("x".repeat(bytes - name.length())).toString();
+        }
+
+        @Test
+        void aNameWhosePathUnderTheRootIsLongerThanTheKernelOpensIsNameTooLong() throws Exception {
+            InetSocketAddress address = start();
+            int rootBytes = server.root().toString().getBytes(StandardCharsets.UTF_8).length;
+            String longest = nameOfBytes(4095 - rootBytes - 1); // root, slash, name: 4095 bytes, PATH_MAX less its NUL
+
+            assertThat(reasonOf(TestClient.size(address, longest))).as("fits, and is missing").isEqualTo(Frame.ErrorReply.NO_SUCH_FILE);
+            assertThat(reasonOf(TestClient.size(address, longest + "x"))).isEqualTo("name too long");
+            assertThat(reasonOf(TestClient.chunk(address, nameOfBytes(Frame.MAX_TEXT_BYTES), 0, 5))).isEqualTo("name too long");
+            myserver.awaitLogLines(" name-too-long 0 B ", 2);
+        }
+
+        @Test
+        void aSegmentLongerThanAFileSystemTakesIsNameTooLong() throws IOException {
+            assertThat(reasonOf(TestClient.size(start(), "sub/" + "y".repeat(256)))).isEqualTo("name too long");
+        }
+
         @Test
         void aDeviceFileIsNoSuchFile() throws IOException {
             Files.createSymbolicLink(root.resolve("null"), Path.of("/dev/null"));

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,6 +19,9 @@ public final class LoopbackServer implements AutoCloseable {
     public static final InetAddress LOOPBACK = address("127.0.0.1");
     /** Where the crowds come from: another loopback address than the real clients'. */
     public static final InetAddress CROWD = address("127.0.0.2");
+
+    /** How long {@link #await} waits at most. */
+    public static final Duration AWAIT_LIMIT = Duration.ofSeconds(30);
 
     /** The access log's lines, as the server writes them. */
     public final ConcurrentLinkedQueue<String> log = new ConcurrentLinkedQueue<>();
@@ -44,6 +49,12 @@ public final class LoopbackServer implements AutoCloseable {
         return server;
     }
 
+    /** Takes a server started otherwise (with {@link #log} as its access log), to close it as {@link #start} does. */
+    public <S extends FileServer> S adopt(S started) {
+        server = started;
+        return started;
+    }
+
     /** The server last started. */
     public FileServer server() {
         if (server == null) {
@@ -57,10 +68,23 @@ public final class LoopbackServer implements AutoCloseable {
         return log.stream().filter(line -> line.contains(part)).count();
     }
 
-    /** Waits until {@code count} log lines contain {@code part}; the test's timeout is the safety net. */
+    /** Waits until {@code count} log lines contain {@code part}. */
     public void awaitLogLines(String part, long count) throws InterruptedException {
-        while (logLines(part) < count) {
-            Thread.sleep(10);
+        await(count + " access log lines with '" + part + "' (" + logLines(part) + " at first)", () -> logLines(part) >= count);
+    }
+
+    /**
+     * Polls {@code condition} until it holds, for something the server does after its reply that a
+     * client cannot wait for otherwise; fails naming {@code what} if it does not hold within
+     * {@link #AWAIT_LIMIT} (a safety net against a hang, never a timing assertion).
+     */
+    public static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + AWAIT_LIMIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("waited " + AWAIT_LIMIT.toSeconds() + " s for " + what + ", in vain");
+            }
+            Thread.sleep(5);
         }
     }
 

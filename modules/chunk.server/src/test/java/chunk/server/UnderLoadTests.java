@@ -134,19 +134,6 @@ class UnderLoadTests {
         }
 
         @Test
-        void oneAddressMayHaveOnlySoManyConnectionsWaitingForTheirRequest() throws Exception {
-            InetSocketAddress address = start(loopback().maxWaitingPerAddress(5).headerTimeout(Duration.ofMinutes(5)));
-            for (int i = 0; i < 8; i++) {
-                fromCrowd(address);
-            }
-            awaitLogLines("too-many-waiting", 3);
-            assertThat(TestClient.size(address, "one.bin").reply()).isEqualTo(new Frame.SizeReply(mebibyte.length));
-            myserver.server().close();
-            assertThat(logLines("too-many-waiting")).isEqualTo(3);
-            assertThat(log).filteredOn(line -> line.contains(" 127.0.0.2:")).hasSize(8);
-        }
-
-        @Test
         void aRequestWaitsForAPlaceThatComesFreeWithinTheHeaderTimeout() throws Exception {
             Files.write(root.resolve("slow.bin"), new byte[32 * 1024]);
             // One place, held for about half a second by a slow transfer.

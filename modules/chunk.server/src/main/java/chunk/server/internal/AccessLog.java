@@ -40,7 +40,11 @@ final class AccessLog {
         NO_REQUEST("no-request"),
         /** The whole request did not arrive within the header timeout. */
         HEADER_TIMEOUT("header-timeout"),
-        /** Its address already had as many connections waiting for their request as allowed: closed at once. */
+        /**
+         * Its address had more connections waiting for their request than allowed, and it had been
+         * silent the longest (evicted, see {@link WaitingRoom}); or the server had no room for it to
+         * wait at all (turned away with "server busy").
+         */
         TOO_MANY_WAITING("too-many-waiting"),
         /** Every transfer place stayed taken for as long as a request may wait for one: answered "server busy". */
         BUSY("busy"),
@@ -112,7 +116,8 @@ final class AccessLog {
         line.append(' ').append(entry.range() == null ? "-" : entry.range().toString());
         line.append(' ').append(entry.outcome().word());
         line.append(' ').append(entry.bytesSent()).append(" B");
-        // Tenths of a millisecond by hand: String.format was a fifth of a request's own CPU.
+        // Tenths of a millisecond by hand: String.format was a fifth of a request's own CPU
+        // (docs/BENCHMARKS.md, "1000 chunks: the pieces, not the connections").
         long tenths = Math.round(entry.nanos() / 1e5);
         line.append(' ').append(tenths / 10).append('.').append(tenths % 10).append(" ms");
         return line.toString();

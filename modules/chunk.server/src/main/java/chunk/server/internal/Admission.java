@@ -1,18 +1,16 @@
 package chunk.server.internal;
 
 import java.net.InetAddress;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Who may wait and who may be served. A connection waiting for its request (its first, or on a
- * kept-open connection its next) holds no
- * transfer place, only a count against its client address (at most
- * {@code maxWaitingPerAddress} at once, as nginx's {@code limit_conn}); once its request has
+ * kept-open connection its next) holds no transfer place, only a place in the
+ * {@link WaitingRoom}, which counts it against its client address; once its request has
  * arrived it takes one of the {@code maxClients} places, waiting for one for up to
  * {@code placeWaitNanos}. So a crowd that connects and sends nothing delays no transfer.
- * Each method is called on the connection's own thread.
+ * Each method is called on the connection's own thread, but for {@link #evictOverLimit}.
  */
 final class Admission {
 
@@ -20,44 +18,31 @@ final class Admission {
 
     private final Semaphore places;
     private final long placeWaitNanos;
-    private final int maxWaitingPerAddress;
-    private final ConcurrentHashMap<InetAddress, Integer> waiting = new ConcurrentHashMap<>();
+    private final WaitingRoom<Connection> waiting;
 
-    Admission(int maxClients, int maxWaitingPerAddress, long placeWaitNanos) {
+    Admission(int maxClients, long placeWaitNanos, WaitingRoom<Connection> waiting) {
         this.places = new Semaphore(maxClients, true);
         this.placeWaitNanos = placeWaitNanos;
-        this.maxWaitingPerAddress = maxWaitingPerAddress;
+        this.waiting = waiting;
     }
 
-    /** Counts a new connection as waiting for its request; false if its address already has too many waiting. */
+    /**
+     * Counts the connection as waiting for its request.
+     *
+     * @return false if the server has no room for it to wait (see {@link WaitingRoom#enter}): it is to be told the server is busy
+     */
     boolean startWaiting(Connection connection) {
-        InetAddress address = connection.address();
-        if (address == null) {
-            return true; // broken before it was accepted: it will fail on its first read
-        }
-        boolean[] admitted = {false};
-        waiting.compute(address, (_, count) -> {
-            int now = count == null ? 0 : count;
-            if (now >= maxWaitingPerAddress) {
-                return count;
-            }
-            admitted[0] = true;
-            return now + 1;
-        });
-        connection.countedAsWaiting = admitted[0];
-        return admitted[0];
+        return waiting.enter(connection);
     }
 
     /** The request has arrived (or never will): the connection no longer counts against its address. */
     void stopWaiting(Connection connection) {
-        if (!connection.countedAsWaiting) {
-            return;
-        }
-        connection.countedAsWaiting = false;
-        InetAddress address = connection.address();
-        if (address != null) {
-            waiting.computeIfPresent(address, (_, count) -> count > 1 ? count - 1 : null);
-        }
+        waiting.leave(connection);
+    }
+
+    /** Evicts the connections silent for long enough from the addresses above their limit; on the server's tick. */
+    void evictOverLimit() {
+        waiting.evictOverLimit();
     }
 
     /**
@@ -111,6 +96,6 @@ final class Admission {
 
     /** Connections waiting for their request from {@code address}, for tests and measurements. */
     int waitingFrom(InetAddress address) {
-        return waiting.getOrDefault(address, 0);
+        return waiting.waitingFrom(address);
     }
 }

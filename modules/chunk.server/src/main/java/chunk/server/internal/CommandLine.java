@@ -37,7 +37,7 @@ final class CommandLine {
                     + ServerConfig.DEFAULT_MAX_CONNECTIONS + ", lowered to fit the open file limit)");
     static final Option MAX_WAITING_PER_ADDRESS = Option.valued("--max-waiting-per-address", "<n>",
             "connections from one address waiting for their request (default: "
-                    + ServerConfig.DEFAULT_MAX_WAITING_PER_ADDRESS + ")");
+                    + ServerConfig.DEFAULT_MAX_WAITING_PER_ADDRESS + ");\nabove it, the one silent longest is closed");
     static final Option HEADER_TIMEOUT = Option.valued("--header-timeout", "<s>",
             "seconds a client may take to send its whole request (default: "
                     + ServerConfig.DEFAULT_HEADER_TIMEOUT.toSeconds() + ")");

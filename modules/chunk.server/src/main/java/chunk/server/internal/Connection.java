@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * after the connection was accepted or, on a kept-open connection, after the previous reply
  * ended (the header timeout); after that, a time after the last progress (the idle timeout).
  */
-final class Connection implements AutoCloseable {
+final class Connection implements AutoCloseable, WaitingRoom.Waiter {
 
     private static final AtomicLong NEXT_ID = new AtomicLong(1);
 
@@ -29,8 +30,21 @@ final class Connection implements AutoCloseable {
      */
     enum Phase { AWAITING_REQUEST, AWAITING_PLACE, RESPONDING, CLOSING }
 
-    /** Why the watchdog closed a connection. */
-    enum Timeout { NONE, HEADER, IDLE }
+    /**
+     * Why the server itself ended the connection, if it did: the first reason given wins. The
+     * connection's thread learns it only as a failed or ended read, and says it in the access log.
+     */
+    enum ClosedBy {
+        /** The server did not: the client hung up, or its connection broke. */
+        NONE,
+        /** The whole request did not arrive within the header timeout. */
+        HEADER_TIMEOUT,
+        /** A reply made no progress for the idle timeout. */
+        IDLE_TIMEOUT,
+        /** Silent while its address had too many connections waiting: see {@link WaitingRoom}. */
+        EVICTION,
+        SHUTDOWN
+    }
 
     private final long id = NEXT_ID.getAndIncrement();
     private final SocketChannel channel;
@@ -43,15 +57,14 @@ final class Connection implements AutoCloseable {
     private long requestStartNanos = awaitingSinceNanos;
     private volatile long lastProgressNanos = awaitingSinceNanos;
     private volatile long idleLimitNanos;
-    private volatile Timeout timedOut = Timeout.NONE;
-    private volatile boolean shutDown;
+    private final AtomicReference<ClosedBy> closedBy = new AtomicReference<>(ClosedBy.NONE);
     private volatile Phase phase = Phase.AWAITING_REQUEST;
-    private long bytesRead;
+    /** Volatile: the waiting room asks from another thread whether the request has begun to arrive. */
+    private volatile long bytesRead;
     private int requestsAnswered;
     private boolean keptOpen;
     private Runnable deadlineMoved = () -> {};
     /** Owned by the {@link Admission}, touched only on this connection's own thread. */
-    boolean countedAsWaiting;
     boolean holdsPlace;
 
     Connection(SocketChannel channel, long headerLimitNanos, long idleLimitNanos) {
@@ -72,7 +85,8 @@ final class Connection implements AutoCloseable {
     }
 
     /** The client's address, or {@code null} if the socket was already broken when accepted. */
-    @Nullable InetAddress address() {
+    @Override
+    public @Nullable InetAddress address() {
         return address;
     }
 
@@ -148,22 +162,51 @@ final class Connection implements AutoCloseable {
 
     /** Called by the watchdog: closing the channel wakes the thread blocked on it. */
     void closeBecauseTimedOut() {
-        timedOut = phase == Phase.AWAITING_REQUEST ? Timeout.HEADER : Timeout.IDLE;
+        closedBy.compareAndSet(ClosedBy.NONE, phase == Phase.AWAITING_REQUEST ? ClosedBy.HEADER_TIMEOUT : ClosedBy.IDLE_TIMEOUT);
         close();
     }
 
     /** Called on shutdown for connections that may not finish. */
     void closeForShutdown() {
-        shutDown = true;
+        closedBy.compareAndSet(ClosedBy.NONE, ClosedBy.SHUTDOWN);
         close();
     }
 
-    boolean shutDown() {
-        return shutDown;
+    /**
+     * Called by the waiting room, on another connection's thread. Only the input is shut: the
+     * thread blocked reading wakes to an end of stream, and can still answer "server busy" if
+     * a request began to arrive after all in the moment the room chose this connection.
+     */
+    @Override
+    public void evict() {
+        if (!closedBy.compareAndSet(ClosedBy.NONE, ClosedBy.EVICTION)) {
+            return; // already ending for another reason
+        }
+        try {
+            channel.shutdownInput();
+        } catch (IOException e) {
+            close(); // broken already: closing wakes the reader as well
+        }
     }
 
-    Timeout timedOut() {
-        return timedOut;
+    ClosedBy closedBy() {
+        return closedBy.get();
+    }
+
+    /**
+     * No byte of the request now due has been read, and none waits in the socket's buffer: a
+     * thread that has not yet been scheduled to read its request does not make it silent.
+     */
+    @Override
+    public boolean silent() {
+        if (bytesRead > 0) {
+            return false;
+        }
+        try {
+            return channel.socket().getInputStream().available() == 0;
+        } catch (IOException e) {
+            return false; // closed or shut already: it is leaving on its own
+        }
     }
 
     /** Bytes of the current request read so far. */

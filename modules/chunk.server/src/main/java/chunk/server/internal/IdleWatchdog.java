@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * (a volatile write), and the timer, when it fires early, sets itself again for the new one.
  * So a connection is closed within the scheduler's precision (about a millisecond) of its
  * deadline, and a busy transfer costs one timer event per idle timeout, not one per slice.
- * Before, one tick every quarter of the timeout closed connections up to 1.25 timeouts late.
+ * Before, one tick every quarter of the timeout closed connections up to 1.25 timeouts late
+ * (docs/BENCHMARKS.md, "myserver under load", the timeouts as logged).
  */
 final class IdleWatchdog implements AutoCloseable {
 

@@ -14,11 +14,14 @@ final class RateLimiter {
     static final long UNLIMITED_SLICE = RequestHandler.VERSION_CHECK_BYTES;
 
     private final long bytesPerSecond;
-    private final long startNanos = System.nanoTime();
+    private final PaceClock clock;
+    private final long startNanos;
 
     /** @param bytesPerSecond 0 for no limit */
-    RateLimiter(long bytesPerSecond) {
+    RateLimiter(long bytesPerSecond, PaceClock clock) {
         this.bytesPerSecond = bytesPerSecond;
+        this.clock = clock;
+        this.startNanos = clock.nanoTime();
     }
 
     /** The most bytes to send in one go. */
@@ -32,9 +35,9 @@ final class RateLimiter {
             return;
         }
         long due = startNanos + (long) (sentSoFar * 1e9 / bytesPerSecond);
-        long wait = due - System.nanoTime();
+        long wait = due - clock.nanoTime();
         if (wait > 0) {
-            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            clock.sleep(wait);
         }
     }
 }

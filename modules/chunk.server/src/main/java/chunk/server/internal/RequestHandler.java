@@ -17,7 +17,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,6 +39,9 @@ final class RequestHandler {
 
     /** How much of a reply is sent between two checks that the file is still the version being sent. */
     static final long VERSION_CHECK_BYTES = 256 * 1024;
+
+    /** The reason for a name longer than any path the server can open. */
+    private static final String NAME_TOO_LONG = "name too long";
 
     /** A kept-open connection that ended between two requests: no request, nothing to log. */
     private static final Served ENDED = new Served(null, false);
@@ -111,6 +113,9 @@ final class RequestHandler {
                         : FrameDecoder.readRequest(connection.reader());
             } catch (MalformedFrameException e) {
                 admission.stopWaiting(connection);
+                if (connection.closedBy() == Connection.ClosedBy.EVICTION) {
+                    return new Served(evicted(exchange), false);
+                }
                 if (endedBetweenRequests(connection) && e.problem() == MalformedFrameException.Problem.TRUNCATED_HEADER) {
                     return ENDED;
                 }
@@ -121,20 +126,16 @@ final class RequestHandler {
                 case Frame.Request request -> answer(exchange, request);
             };
         } catch (IOException e) {
+            Connection.ClosedBy closedBy = connection.closedBy();
+            LOG.log(Level.DEBUG, () -> "connection " + connection.id() + " from " + connection.client()
+                    + (endedBetweenRequests(connection) ? " ended between requests: " : ": ") + ended(closedBy, e));
+            if (closedBy == Connection.ClosedBy.EVICTION) {
+                return new Served(evicted(exchange), false);
+            }
             if (endedBetweenRequests(connection)) {
-                LOG.log(Level.DEBUG, () -> "connection " + connection.id() + " from " + connection.client()
-                        + " ended between requests: " + ended(connection.timedOut(), connection.shutDown(), e));
                 return ENDED;
             }
-            Connection.Timeout timeout = connection.timedOut();
-            Outcome outcome = switch (timeout) {
-                case HEADER -> Outcome.HEADER_TIMEOUT;
-                case IDLE -> Outcome.IDLE_TIMEOUT;
-                case NONE -> connection.shutDown() ? Outcome.SHUTDOWN : Outcome.CLIENT_GONE;
-            };
-            LOG.log(Level.DEBUG, () -> "connection " + connection.id() + " from " + connection.client() + ": "
-                    + ended(timeout, connection.shutDown(), e));
-            return new Served(exchange.end(outcome), false);
+            return new Served(exchange.end(outcomeOf(closedBy)), false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Served(exchange.end(Outcome.SHUTDOWN), false);
@@ -147,15 +148,60 @@ final class RequestHandler {
     }
 
     /**
-     * Why a connection ended early, in the access log's word and a few more. The exception of a
-     * channel this server closed itself (a timeout, shutdown) says nothing beyond that word.
+     * Answers a connection for which the server has no room to wait for its request (see
+     * {@link WaitingRoom#enter}): "server busy" at once, which the client reads as the answer
+     * to the request it sends, then the connection lingers until the client hangs up, so that
+     * its request arriving at a closed socket does not reset the connection before the reply is read.
      */
-    private static String ended(Connection.Timeout timeout, boolean shutDown, IOException e) {
-        return switch (timeout) {
-            case HEADER -> "header-timeout: the whole request did not arrive in time; closed";
-            case IDLE -> "idle-timeout: the client took nothing for too long; closed";
-            case NONE -> shutDown ? "shutdown: closed"
-                    : "client-gone: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+    Entry turnAway(Connection connection) {
+        Exchange exchange = new Exchange(connection);
+        try {
+            sendError(connection, Frame.ErrorReply.SERVER_BUSY);
+            lingerUntilClientHangsUp(connection);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "connection " + connection.id() + " from " + connection.client() + " gone before it was told the server is busy: " + e);
+        }
+        return exchange.end(Outcome.TOO_MANY_WAITING);
+    }
+
+    /**
+     * A connection the waiting room evicted. It was silent when chosen; if a request began to
+     * arrive in that very moment after all, it is told the server is busy rather than nothing.
+     */
+    private static Entry evicted(Exchange exchange) {
+        Connection connection = exchange.connection;
+        if (connection.bytesRead() > 0) {
+            try {
+                sendError(connection, Frame.ErrorReply.SERVER_BUSY);
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, () -> "connection " + connection.id() + ": cannot say the server is busy: " + e);
+            }
+        }
+        return exchange.end(Outcome.TOO_MANY_WAITING);
+    }
+
+    /** The access log's word for a connection that ended in a failed read or write. */
+    private static Outcome outcomeOf(Connection.ClosedBy closedBy) {
+        return switch (closedBy) {
+            case HEADER_TIMEOUT -> Outcome.HEADER_TIMEOUT;
+            case IDLE_TIMEOUT -> Outcome.IDLE_TIMEOUT;
+            case EVICTION -> Outcome.TOO_MANY_WAITING;
+            case SHUTDOWN -> Outcome.SHUTDOWN;
+            case NONE -> Outcome.CLIENT_GONE;
+        };
+    }
+
+    /**
+     * Why a connection ended early, in the access log's word and a few more. The exception of a
+     * channel this server closed itself (a timeout, an eviction, shutdown) says nothing beyond that word.
+     */
+    private static String ended(Connection.ClosedBy closedBy, IOException e) {
+        return switch (closedBy) {
+            case HEADER_TIMEOUT -> "header-timeout: the whole request did not arrive in time; closed";
+            case IDLE_TIMEOUT -> "idle-timeout: the client took nothing for too long; closed";
+            case EVICTION -> "too-many-waiting: silent the longest while its address had too many connections waiting; closed";
+            case SHUTDOWN -> "shutdown: closed";
+            case NONE -> "client-gone: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
         };
     }
 
@@ -182,7 +228,7 @@ final class RequestHandler {
         exchange.type = typeOf(request);
         if (!admission.takePlace(connection)) {
             // A busy server wants fewer connections, so even a kept-open one is closed after this answer.
-            return new Served(refuse(exchange, Outcome.BUSY, "server busy"), false);
+            return new Served(refuse(exchange, Outcome.BUSY, Frame.ErrorReply.SERVER_BUSY), false);
         }
         connection.phase(Connection.Phase.RESPONDING);
         Entry entry = switch (request) {
@@ -207,64 +253,60 @@ final class RequestHandler {
         };
     }
 
+    /** How a malformed request is refused: the access log's word and the ERROR reply's reason. */
+    private record Refusal(Outcome outcome, String reason) {}
+
     private Entry refuseMalformed(Exchange exchange, MalformedFrameException e) throws IOException {
         Connection connection = exchange.connection;
         if (e.problem() == MalformedFrameException.Problem.TRUNCATED_HEADER && connection.bytesRead() == 0) {
             return exchange.end(Outcome.NO_REQUEST); // connected and hung up: a port probe, nothing to answer
         }
-        Outcome outcome;
-        String reason;
-        switch (e.problem()) {
-            case TEXT_TOO_LONG -> {
-                outcome = Outcome.NAME_TOO_LONG;
-                reason = "name too long";
-            }
-            // The decoder words these two for the client: "unknown packet type 7", "bad range: ...".
-            case UNKNOWN_TYPE -> {
-                outcome = Outcome.UNKNOWN_TYPE;
-                reason = String.valueOf(e.getMessage());
-            }
+        // The decoder words most problems for the client: "unknown packet type 7", "bad range: ...",
+        // "bad digest request: piece length 0 is not ...", "bad keep-open request: version 0 ...".
+        String worded = String.valueOf(e.getMessage());
+        Refusal refusal = switch (e.problem()) {
+            case TEXT_TOO_LONG -> new Refusal(Outcome.NAME_TOO_LONG, NAME_TOO_LONG);
+            case UNKNOWN_TYPE -> new Refusal(Outcome.UNKNOWN_TYPE, worded);
             case BAD_RANGE -> {
                 exchange.type = "CHUNK";
                 e.refusedRange().ifPresent(asked -> {
                     exchange.file = asked.fileName();
                     exchange.range = new AccessLog.Span(asked.offset(), asked.size());
                 });
-                outcome = Outcome.BAD_RANGE;
-                reason = String.valueOf(e.getMessage());
+                yield new Refusal(Outcome.BAD_RANGE, worded);
             }
-            // Worded for the client too: "bad digest request: piece length 0 is not ...".
             case BAD_DIGESTS -> {
                 exchange.type = "DIGESTS";
-                outcome = Outcome.BAD_REQUEST;
-                reason = String.valueOf(e.getMessage());
+                yield new Refusal(Outcome.BAD_REQUEST, worded);
             }
-            // And so is this one: "bad keep-open request: version 0 ...".
             case BAD_KEEP_OPEN -> {
                 exchange.type = "KEEP-OPEN";
-                outcome = Outcome.BAD_REQUEST;
-                reason = String.valueOf(e.getMessage());
+                yield new Refusal(Outcome.BAD_REQUEST, worded);
             }
-            default -> {
-                outcome = Outcome.BAD_REQUEST;
-                reason = "bad request: " + e.getMessage();
-            }
-        }
-        sendError(connection, reason);
+            case TRUNCATED_HEADER, TRUNCATED_TEXT, BAD_TEXT, UNEXPECTED_FIELD ->
+                    new Refusal(Outcome.BAD_REQUEST, "bad request: " + worded);
+        };
+        sendError(connection, refusal.reason());
         lingerUntilClientHangsUp(connection);
-        return exchange.end(outcome);
+        return exchange.end(refusal.outcome());
     }
 
     private Entry answerSize(Exchange exchange, Frame.SizeRequest request) throws IOException {
-        Optional<Path> file = resolver.resolve(request.fileName());
-        if (file.isEmpty()) {
-            return refuseMissing(exchange);
+        Path file;
+        switch (resolver.resolve(request.fileName())) {
+            case FileResolver.Resolution.Found(Path real) -> file = real;
+            case FileResolver.Resolution.NoSuchFile _ -> {
+                return refuseMissing(exchange);
+            }
+            case FileResolver.Resolution.NameTooLong _ -> {
+                return refuse(exchange, Outcome.NAME_TOO_LONG, NAME_TOO_LONG);
+            }
         }
         long size;
-        try (FileChannel channel = open(file.get())) {
+        try (FileChannel channel = open(file)) {
             size = channel.size();
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, () -> "connection " + exchange.connection.id() + ": cannot read " + file.get() + ": " + e);
+            LOG.log(Level.DEBUG, () -> "connection " + exchange.connection.id() + ": cannot read " + file + ": " + e);
             return refuse(exchange, Outcome.CANNOT_READ, "cannot read file");
         }
         FrameEncoder.write(new Frame.SizeReply(size), exchange.connection.channel());
@@ -272,21 +314,27 @@ final class RequestHandler {
     }
 
     private Entry answerChunk(Exchange exchange, Frame.ChunkRequest request) throws IOException, InterruptedException {
-        Optional<Path> file = resolver.resolve(request.fileName());
-        if (file.isEmpty()) {
-            return refuseMissing(exchange);
+        Path file;
+        switch (resolver.resolve(request.fileName())) {
+            case FileResolver.Resolution.Found(Path real) -> file = real;
+            case FileResolver.Resolution.NoSuchFile _ -> {
+                return refuseMissing(exchange);
+            }
+            case FileResolver.Resolution.NameTooLong _ -> {
+                return refuse(exchange, Outcome.NAME_TOO_LONG, NAME_TOO_LONG);
+            }
         }
         FileChannel channel;
         FileVersion version;
         try {
-            channel = open(file.get());
+            channel = open(file);
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, () -> "connection " + exchange.connection.id() + ": cannot read " + file.get() + ": " + e);
+            LOG.log(Level.DEBUG, () -> "connection " + exchange.connection.id() + ": cannot read " + file + ": " + e);
             return refuse(exchange, Outcome.CANNOT_READ, "cannot read file");
         }
         try (channel) {
             try {
-                version = FileVersion.of(file.get());
+                version = FileVersion.of(file);
             } catch (IOException e) {
                 return refuse(exchange, Outcome.CANNOT_READ, "cannot read file");
             }
@@ -318,7 +366,7 @@ final class RequestHandler {
             throws IOException, InterruptedException {
         Connection connection = exchange.connection;
         SocketChannel socket = connection.channel();
-        RateLimiter limiter = new RateLimiter(rateLimit);
+        RateLimiter limiter = new RateLimiter(rateLimit, PaceClock.SYSTEM);
         SendBufferWait full = new SendBufferWait(socket, idleTimeout);
         long slice = Math.min(limiter.sliceBytes(), bandwidth.sliceBytes());
         long position = range.offset();
@@ -356,7 +404,7 @@ final class RequestHandler {
 
     private Entry refuseMissing(Exchange exchange) throws IOException {
         onMissingFile.run();
-        return refuse(exchange, Outcome.NO_SUCH_FILE, "no such file");
+        return refuse(exchange, Outcome.NO_SUCH_FILE, Frame.ErrorReply.NO_SUCH_FILE);
     }
 
     private Entry refuse(Exchange exchange, Outcome outcome, String reason) throws IOException {
@@ -376,6 +424,7 @@ final class RequestHandler {
     private static void lingerUntilClientHangsUp(Connection connection) {
         try {
             connection.channel().shutdownOutput();
+            connection.phase(Connection.Phase.CLOSING); // the idle limit applies now, not what is left of the header timeout
             connection.limitIdleTo(LINGER_NANOS);
             ByteBuffer sink = ByteBuffer.allocate(4096);
             long swallowed = 0;
@@ -399,11 +448,17 @@ final class RequestHandler {
 
     /** Logs the pieces sent, {@code [first, first + count)}, as the range. */
     private Entry answerDigests(Exchange exchange, Frame.DigestRequest request) throws IOException, InterruptedException {
-        Optional<Path> file = resolver.resolve(request.fileName());
-        if (file.isEmpty()) {
-            return refuseMissing(exchange);
+        Path file;
+        switch (resolver.resolve(request.fileName())) {
+            case FileResolver.Resolution.Found(Path real) -> file = real;
+            case FileResolver.Resolution.NoSuchFile _ -> {
+                return refuseMissing(exchange);
+            }
+            case FileResolver.Resolution.NameTooLong _ -> {
+                return refuse(exchange, Outcome.NAME_TOO_LONG, NAME_TOO_LONG);
+            }
         }
-        return switch (digests.answer(file.get(), request, exchange.connection::progress)) {
+        return switch (digests.answer(file, request, exchange.connection::progress)) {
             case DigestService.Answer.Digests(Frame.DigestReply reply) -> {
                 exchange.range = new AccessLog.Span(reply.firstPiece(), reply.digests().size());
                 FrameEncoder.write(reply, exchange.connection.channel());

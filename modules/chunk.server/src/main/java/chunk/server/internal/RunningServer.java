@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /** The {@link FileServer} implementation: wires the accept loop, handler, watchdog and log together. */
@@ -42,25 +43,37 @@ public final class RunningServer implements FileServer {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile @Nullable IOException failure;
 
-    private RunningServer(ServerConfig config, Path realRoot, ServerSocketChannel listener, @Nullable Consumer<String> accessLog)
-            throws IOException {
+    private RunningServer(ServerConfig config, Path realRoot, ServerSocketChannel listener, @Nullable Consumer<String> accessLog,
+                          LongSupplier waitingClock) throws IOException {
         this.config = config;
         this.resolver = new FileResolver(realRoot);
         this.listener = listener;
         this.address = (InetSocketAddress) listener.getLocalAddress();
         this.accessLog = new AccessLog(accessLog);
-        this.admission = new Admission(config.maxClients(), config.maxWaitingPerAddress(), config.headerTimeout().toNanos());
+        int maxConnections = OpenFileLimit.maxConnections(config);
+        // Above their addresses' limits, connections may take up half of the server's room, never all of it.
+        WaitingRoom<Connection> waiting = new WaitingRoom<>(config.maxWaitingPerAddress(), maxConnections / 2, waitingClock);
+        this.admission = new Admission(config.maxClients(), config.headerTimeout().toNanos(), waiting);
         this.handler = new RequestHandler(resolver, admission, config.rateLimit(),
-                config.totalRateLimit() == 0 ? SharedBandwidth.UNLIMITED : new SharedBandwidth(config.totalRateLimit()),
+                config.totalRateLimit() == 0 ? SharedBandwidth.UNLIMITED : new SharedBandwidth(config.totalRateLimit(), PaceClock.SYSTEM),
                 this::checkRoot, config.headerTimeout(), config.idleTimeout());
         Duration shortest = config.headerTimeout().compareTo(config.idleTimeout()) < 0 ? config.headerTimeout() : config.idleTimeout();
-        this.watchdog = new IdleWatchdog(shortest, this::checkRoot);
-        AcceptLoop loop = new AcceptLoop(listener, OpenFileLimit.maxConnections(config), connections, this::serve, this::fail);
+        this.watchdog = new IdleWatchdog(shortest, this::tick);
+        AcceptLoop loop = new AcceptLoop(listener, maxConnections, connections, this::serve, this::fail);
         this.acceptThread = Thread.ofPlatform().name("chunk-server-accept").unstarted(loop);
     }
 
     /** See {@link FileServer#start(ServerConfig, Consumer)}; a null {@code accessLog} means no log. */
     public static FileServer start(ServerConfig config, @Nullable Consumer<String> accessLog) throws IOException {
+        return start(config, accessLog, System::nanoTime);
+    }
+
+    /**
+     * Starts a server whose waiting room measures how long a connection has been silent by
+     * {@code waitingClock}, so that a test can move that time on instead of sleeping.
+     */
+    static RunningServer start(ServerConfig config, @Nullable Consumer<String> accessLog, LongSupplier waitingClock)
+            throws IOException {
         Path root = config.root().toAbsolutePath();
         if (!Files.exists(root)) {
             throw new NoSuchFileException(root.toString(), null, "no such folder");
@@ -77,7 +90,7 @@ public final class RunningServer implements FileServer {
                     ? new InetSocketAddress(config.port())
                     : new InetSocketAddress(config.bindAddress(), config.port());
             listener.bind(local, config.backlog());
-            server = new RunningServer(config, realRoot, listener, accessLog);
+            server = new RunningServer(config, realRoot, listener, accessLog, waitingClock);
         } catch (IOException | RuntimeException e) {
             listener.close();
             throw e;
@@ -157,7 +170,8 @@ public final class RunningServer implements FileServer {
      * Turns Nagle's algorithm off. A reply is a header and then the file's bytes, two sends; with
      * Nagle on, a last segment shorter than a full one waits until the client has acknowledged
      * the header, and a client with nothing to send acknowledges only after its delayed-ack timer
-     * (40 ms on Linux). A 1 KiB download took 43 ms in its data phase that way, and 0.3 ms without.
+     * (40 ms on Linux). A 1 KiB download took 43 ms in its data phase that way, and 0.3 ms without
+     * (docs/BENCHMARKS.md, "Start-up: a 40 ms wait, and what the JVM makes at run time").
      */
     private static void sendAtOnce(SocketChannel channel) {
         try {
@@ -167,13 +181,19 @@ public final class RunningServer implements FileServer {
         }
     }
 
-    /** Counts the connection as waiting for its request; if its address has too many waiting already, logs why it is closed. */
+    /** Counts the connection as waiting for its request; if the server has no room for it to wait, tells it so and logs it. */
     private boolean admitted(Connection connection) {
         if (admission.startWaiting(connection)) {
             return true;
         }
-        accessLog.record(new AccessLog.Entry(connection.client(), "-", null, null, AccessLog.Outcome.TOO_MANY_WAITING, 0, 0));
+        accessLog.record(handler.turnAway(connection));
         return false;
+    }
+
+    /** Run by the watchdog a few times a second at most: what no single connection's timer sees. */
+    private void tick() {
+        checkRoot();
+        admission.evictOverLimit();
     }
 
     private void checkRoot() {

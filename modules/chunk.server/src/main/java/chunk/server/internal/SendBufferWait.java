@@ -19,17 +19,15 @@ import java.util.concurrent.TimeUnit;
  * during it (a fast client, whose buffer must never run dry: on loopback it empties in a few
  * milliseconds), doubled when less than a thirty-second did or nothing at all (a slow or
  * stalled one, which then costs one system call per sleep), from {@link #SHORTEST} up to the
- * longest given. Measured against the blocking write on the shared 2-core machine, 512 MiB
- * over loopback in 4 alternating rounds of 5 downloads, one connection: the same rate within
- * the noise (720-1480 MB/s against 620-1390 MB/s) and the server's CPU within it too (0.75-0.98 s
- * against 0.71-1.03 s for the 20 downloads' worth; a 0.25 ms shortest sleep took 0.99-1.03 s);
- * from 4 servers, 4 chunks, 580-950 MB/s either way.
+ * longest given. Against the blocking write it costs neither speed nor CPU beyond the noise
+ * (docs/BENCHMARKS.md, "A full send buffer: short sleeps, not a blocking write").
  */
 final class SendBufferWait {
 
     /**
      * The shortest sleep: at 1.3 GB/s a millisecond drains a third of loopback's send buffer,
-     * and a quarter of a millisecond cost the servers more CPU for no more speed.
+     * and a quarter of a millisecond cost the servers more CPU for no more speed (the same
+     * section of docs/BENCHMARKS.md).
      */
     static final long SHORTEST = TimeUnit.MILLISECONDS.toNanos(1);
     /** The longest sleep, for idle timeouts of 0.8 s and more: a stalled transfer then wakes ten times a second. */

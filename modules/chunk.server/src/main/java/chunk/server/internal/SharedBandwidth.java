@@ -10,18 +10,21 @@ package chunk.server.internal;
 final class SharedBandwidth {
 
     /** No cap: {@link #reserve} returns at once. */
-    static final SharedBandwidth UNLIMITED = new SharedBandwidth(0);
+    static final SharedBandwidth UNLIMITED = new SharedBandwidth(0, PaceClock.SYSTEM);
 
     /** A slice is a fiftieth of a second's worth, so that turns are short and the cap holds over short spans. */
     private static final int SLICES_PER_SECOND = 50;
     private static final long MIN_SLICE = 1024;
 
     private final long bytesPerSecond;
-    private long nextFreeNanos = System.nanoTime();
+    private final PaceClock clock;
+    private long nextFreeNanos;
 
     /** @param bytesPerSecond 0 for no limit */
-    SharedBandwidth(long bytesPerSecond) {
+    SharedBandwidth(long bytesPerSecond, PaceClock clock) {
         this.bytesPerSecond = bytesPerSecond;
+        this.clock = clock;
+        this.nextFreeNanos = clock.nanoTime();
     }
 
     boolean unlimited() {
@@ -41,12 +44,12 @@ final class SharedBandwidth {
         long start;
         synchronized (this) {
             // An idle server does not bank credit: the time line starts again from now.
-            start = Math.max(nextFreeNanos, System.nanoTime());
+            start = Math.max(nextFreeNanos, clock.nanoTime());
             nextFreeNanos = start + nanosFor(bytes);
         }
-        long wait = start - System.nanoTime();
+        long wait = start - clock.nanoTime();
         if (wait > 0) {
-            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            clock.sleep(wait);
         }
     }
 

@@ -1,7 +1,38 @@
 /**
- * The server's implementation: the command line, the accept loop, one request handler per
- * connection, path confinement, idle watchdog, rate limiter and access log, and the
- * digest service that answers DIGESTS requests from its cache of piece digests.
+ * The server's implementation: {@link chunk.server.internal.RunningServer} behind the
+ * {@code FileServer} API wires the parts below together. A connection's path through them:
+ *
+ * <ul>
+ *   <li>{@link chunk.server.internal.Main}, {@link chunk.server.internal.CommandLine}:
+ *       {@code myserver}'s arguments into a {@code ServerConfig}, its start-up line, exit codes.
+ *   <li>{@link chunk.server.internal.AcceptLoop}: accepts under the cap on open connections
+ *       (fitted to the open file limit by {@link chunk.server.internal.OpenFileLimit}), one
+ *       virtual thread per connection.
+ *   <li>{@link chunk.server.internal.Connection}: one client connection, its phase, its
+ *       deadline, and why the server closed it if it did.
+ *   <li>{@link chunk.server.internal.Admission}: who may wait and who is served. Connections
+ *       waiting for a request are in the {@link chunk.server.internal.WaitingRoom}, counted
+ *       per address, the silent evicted first; a request that has arrived takes one of the
+ *       transfer places, or is told the server is busy.
+ *   <li>{@link chunk.server.internal.RequestHandler}: reads one request and answers it.
+ *       {@link chunk.server.internal.FileResolver} confines names to the root, one name per
+ *       file; {@link chunk.server.internal.FileVersion} keeps a reply to one version of a
+ *       file; {@link chunk.server.internal.DigestService} answers DIGESTS from its cache.
+ *   <li>Pacing a reply: {@link chunk.server.internal.RateLimiter} per connection,
+ *       {@link chunk.server.internal.SharedBandwidth} for the whole server,
+ *       {@link chunk.server.internal.SendBufferWait} while the client's buffer is full.
+ *   <li>{@link chunk.server.internal.IdleWatchdog}: one timer per connection for its
+ *       deadline, and the server's tick (the root still there, the silent evicted).
+ *   <li>{@link chunk.server.internal.AccessLog}: one line per request, its outcome one stable word.
+ * </ul>
+ *
+ * <p>What must never happen, and where it is kept from happening: a byte of a file outside
+ * the root sent ({@code FileResolver}, and {@code RequestHandler} opens only the real path it
+ * gives, refusing links); one reply that mixes two versions of a file ({@code FileVersion});
+ * a connection whose request has begun to arrive evicted for one that sent nothing
+ * ({@code WaitingRoom}); one client's failure that reaches another ({@code RequestHandler}
+ * never throws). This package uses only {@code chunk.wire}, {@code chunk.wire.cli} and the
+ * API package {@code chunk.server}.
  */
 @NullMarked
 package chunk.server.internal;

@@ -109,7 +109,7 @@ class CommandLineTests {
                     .contains("at least " + ServerConfig.MIN_DEFAULT_BACKLOG + ")")
                     .contains("(default: " + ServerConfig.DEFAULT_MAX_CLIENTS + ";")
                     .contains("(default: " + ServerConfig.DEFAULT_MAX_CONNECTIONS + ",")
-                    .contains("(default: " + ServerConfig.DEFAULT_MAX_WAITING_PER_ADDRESS + ")")
+                    .contains("(default: " + ServerConfig.DEFAULT_MAX_WAITING_PER_ADDRESS + ");")
                     .contains("(default: " + ServerConfig.DEFAULT_HEADER_TIMEOUT.toSeconds() + ")")
                     .contains("(default: " + ServerConfig.DEFAULT_IDLE_TIMEOUT.toSeconds() + ")")
                     .contains("--total-rate-limit");

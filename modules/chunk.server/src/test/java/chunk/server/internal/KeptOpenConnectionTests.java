@@ -94,10 +94,8 @@ class KeptOpenConnectionTests {
     }
 
     /** Polls a condition that the server makes true just after its reply, which the client cannot wait for otherwise. */
-    static void await(BooleanSupplier condition) throws InterruptedException {
-        while (!condition.getAsBoolean()) {
-            Thread.sleep(5);
-        }
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        LoopbackServer.await(what, condition);
     }
 
     long logLines(String part) {
@@ -448,7 +446,7 @@ class KeptOpenConnectionTests {
 
             session.send(bytes(new Frame.ChunkRequest("big.bin", new ByteRange(0, 32 << 20))));
 
-            await(() -> logLines(" idle-timeout ") == 1);
+            await("an idle-timeout line", () -> logLines(" idle-timeout ") == 1);
         }
     }
 
@@ -462,7 +460,7 @@ class KeptOpenConnectionTests {
             Session idle = connect(address);
             idle.keepOpen();
             assertThat(idle.chunk("hello.txt", 0, 5)).hasSize(5);
-            await(() -> server.freePlaces() == 1);
+            await("the one place free again", () -> server.freePlaces() == 1);
 
             Session other = connect(address);
             assertThat(other.ask(new Frame.SizeRequest("hello.txt"))).isEqualTo(new Frame.SizeReply(HELLO.length));
@@ -478,23 +476,8 @@ class KeptOpenConnectionTests {
 
             for (int i = 0; i < 20; i++) {
                 session.chunk("one.bin", i * 1000L, 1000);
-                await(() -> server.freePlaces() == 3);
+                await("all 3 places free again", () -> server.freePlaces() == 3);
             }
-        }
-
-        @Test
-        void aKeptOpenConnectionWaitingForItsNextRequestCountsAgainstItsAddress() throws Exception {
-            InetSocketAddress address = start(loopback().maxWaitingPerAddress(1).headerTimeout(Duration.ofMinutes(1)));
-            Session kept = connect(address, CROWD);
-            kept.keepOpen();
-            kept.ask(new Frame.SizeRequest("hello.txt"));
-            await(() -> server.waitingFrom(CROWD) == 1);
-
-            Session refused = connect(address, CROWD);
-
-            assertThat(refused.closedByServer()).isTrue();
-            await(() -> logLines(" too-many-waiting ") == 1);
-            assertThat(kept.ask(new Frame.SizeRequest("hello.txt"))).isEqualTo(new Frame.SizeReply(HELLO.length));
         }
 
         @Test
