@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -289,6 +290,41 @@ class HttpMirrorsTests {
 
             assertSavedRight(result);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("it waited as asked").isGreaterThan(Duration.ofSeconds(1));
+        }
+    }
+
+    @Nested
+    class Resumed {
+
+        @Test
+        void fromAnotherVersionOfTheSameOriginStartsOverWithOneLine() throws Exception {
+            var version = new java.util.concurrent.atomic.AtomicReference<>("\"v1\"");
+            var firstRun = new java.util.concurrent.atomic.AtomicBoolean(true);
+            HttpTestMirror mirror = scripted((n, data, from, last, request, response, callback) -> {
+                if (firstRun.get() && n >= 2) {
+                    Response.writeError(request, response, callback, 500);
+                } else {
+                    HttpTestMirror.partial(data, from, last, version.get(), response, callback);
+                }
+                return true;
+            });
+            DownloadResult first = download(options(2), mirror.file("data.bin"));
+            assertThat(first).isInstanceOf(DownloadResult.Incomplete.class);
+            assertThat(saved.resolve("data.bin.part.resume")).exists();
+            firstRun.set(false);
+            version.set("\"v2\"");
+            HttpTestMirror newer = mirror;
+            List<String> why = new java.util.concurrent.CopyOnWriteArrayList<>();
+            DownloadResult second = Downloader.create(List.of(newer.file("data.bin")), options(2), new DownloadListener() {
+                @Override
+                public void startedOver(String fileName, String reason) {
+                    why.add(reason);
+                }
+            }).download("data.bin");
+
+            assertSavedRight(second);
+            assertThat(why).singleElement().asString().contains("changed", "\"v2\"", "\"v1\"");
+            assertThat(((DownloadResult.Completed) second).resumedBytes()).isZero();
         }
     }
 
