@@ -27,7 +27,7 @@ describe_automatic_modules() {
       | sed -n 's/.*java.specification.version = //p')" --module-path "$modules" --generate-module-info "$work/src" \
       "${automatic[@]}" >"$work/jdeps.log" 2>&1 || { cat "$work/jdeps.log" >&2; rm -rf "$work"; exit 1; }
   for jar in "${automatic[@]}"; do
-    name=$("$java_home/bin/jar" --describe-module --file "$jar" | sed -n '3s/@.*//p')
+    name=$("$java_home/bin/jar" --describe-module --file "$jar" | sed -n '3{s/[@ ].*//;p;}')
     src=$(find "$work/src/$name" -name module-info.java)
     sed -i -E 's/requires transitive (org\.apache\.httpcomponents\.core5\.httpcore5\.h2|java\.security\.jgss);/requires static \1;/' "$src"
     "$java_home/bin/javac" -nowarn --module-path "$modules" --patch-module "$name=$jar" -d "$work/classes/$name" "$src" \

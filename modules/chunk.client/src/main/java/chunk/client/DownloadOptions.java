@@ -1,5 +1,6 @@
 package chunk.client;
 
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -32,6 +33,7 @@ public final class DownloadOptions {
     private final @Nullable String root;
     private final boolean resume;
     private final List<X509Certificate> trustedCertificates;
+    private final @Nullable WritableByteChannel stream;
 
     private DownloadOptions(Builder builder) {
         if (builder.chunks < 1) {
@@ -52,6 +54,7 @@ public final class DownloadOptions {
         this.root = builder.root == null ? null : requireHex(builder.root, "--root");
         this.resume = builder.resume;
         this.trustedCertificates = List.copyOf(builder.trustedCertificates);
+        this.stream = builder.stream;
     }
 
     private static String requireHex(String hex, String what) {
@@ -151,6 +154,24 @@ public final class DownloadOptions {
         return trustedCertificates;
     }
 
+    /**
+     * Where the file goes instead of a file of its own (standard output, say), or null to save
+     * it. Its bytes are written in order, each piece once it and every piece before it arrived
+     * (and matched its digest, where there are digests), while the download runs; at most
+     * {@link #STREAM_WINDOW} bytes wait in a temporary file meanwhile. With {@link #sha256()},
+     * which only the whole file can be checked against, the file is downloaded whole first and
+     * written out only if it matches. Nothing resumes a streamed download.
+     */
+    public @Nullable WritableByteChannel stream() {
+        return stream;
+    }
+
+    /**
+     * The most bytes of a streamed download that wait, in a temporary file, for the bytes before
+     * them: the fetching runs at most this far ahead of what has been written out. 64 MiB.
+     */
+    public static final long STREAM_WINDOW = 64L << 20;
+
     public DownloadOptions withChunks(int chunks) {
         return toBuilder().chunks(chunks).build();
     }
@@ -200,7 +221,7 @@ public final class DownloadOptions {
         return "DownloadOptions[chunks=" + chunks + ", directory=" + directory + ", output=" + output + ", force=" + force
                 + ", fsync=" + fsync + ", connectTimeout=" + connectTimeout + ", stallTimeout=" + stallTimeout
                 + ", verify=" + verify + ", sha256=" + sha256 + ", root=" + root + ", resume=" + resume
-                + ", trustedCertificates=" + trustedCertificates.size() + "]";
+                + ", trustedCertificates=" + trustedCertificates.size() + (stream == null ? "" : ", stream") + "]";
     }
 
     /** Sets each option by name; {@link #build()} checks them together. */
@@ -217,6 +238,7 @@ public final class DownloadOptions {
         private @Nullable String root;
         private boolean resume = true;
         private List<X509Certificate> trustedCertificates = List.of();
+        private @Nullable WritableByteChannel stream;
 
         private Builder(int chunks) {
             this.chunks = chunks;
@@ -235,6 +257,7 @@ public final class DownloadOptions {
             this.root = options.root;
             this.resume = options.resume;
             this.trustedCertificates = options.trustedCertificates;
+            this.stream = options.stream;
         }
 
         /** @see DownloadOptions#chunks() */
@@ -306,6 +329,12 @@ public final class DownloadOptions {
         /** @see DownloadOptions#trustedCertificates() */
         public Builder trustedCertificates(List<X509Certificate> trustedCertificates) {
             this.trustedCertificates = List.copyOf(trustedCertificates);
+            return this;
+        }
+
+        /** @see DownloadOptions#stream() */
+        public Builder stream(@Nullable WritableByteChannel stream) {
+            this.stream = stream;
             return this;
         }
 

@@ -27,13 +27,15 @@ public enum ExitCode {
     DISPUTED(8, "the servers disagree on the file (pin it with --sha256 or --root)"),
     /** The downloaded file does not match {@code --sha256}; nothing was saved under its name. */
     CHECKSUM_MISMATCH(9, "the file does not match --sha256 (nothing is saved)"),
+    /** Stopped by SIGHUP (its terminal closed), as shells report it: 128 + 1; the resume record is saved. */
+    HANGUP(129, "stopped by SIGHUP"),
     /** Stopped by Ctrl-C (SIGINT), as shells report it: 128 + 2; the resume record is saved. */
     INTERRUPTED(130, "stopped by Ctrl-C"),
     /** Stopped by SIGTERM: 128 + 15; the resume record is saved. */
     TERMINATED(143, "stopped by SIGTERM");
 
     /** What the signals' codes have in common, said once after the list. */
-    static final String SIGNALS_NOTE = "both keep what was downloaded; the same command continues it";
+    static final String SIGNALS_NOTE = "all three keep what was downloaded; the same command continues it";
 
     private static final int HELP_WIDTH = 80;
 

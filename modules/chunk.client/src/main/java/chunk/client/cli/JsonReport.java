@@ -25,14 +25,15 @@ final class JsonReport {
         json.field("name").string(result.fileName());
         switch (result) {
             case DownloadResult.Completed done -> {
-                common(json, "completed", done.size(), done.elapsed(), shown.apply(done.file()), null);
+                common(json, "completed", done.size(), done.elapsed(), done.file() == null ? null : shown.apply(done.file()), null);
                 json.field("resumed").number(done.resumedBytes());
                 verification(json, done.verification());
                 servers(json, done.reports());
                 chunks(json, done.chunks());
             }
             case DownloadResult.Incomplete incomplete -> {
-                common(json, "incomplete", incomplete.size(), incomplete.elapsed(), shown.apply(incomplete.partFile()),
+                common(json, "incomplete", incomplete.size(), incomplete.elapsed(),
+                        incomplete.partFile() == null ? null : shown.apply(incomplete.partFile()),
                         "not all chunks are downloaded");
                 json.field("resumed").number(incomplete.resumedBytes());
                 verification(json, incomplete.verification());
