@@ -9,11 +9,11 @@ rm -rf "$image" # jlink will not write into an existing folder
 
 # Apache HttpClient 5 (the client's HTTP mirrors) ships automatic modules, jars without a
 # module-info, and jlink takes only explicit modules. Each such jar gets the descriptor jdeps
-# derives from its classes, compiled and added to the jar, once (a jar that has one is left
-# alone). Two of its requirements are made optional ("requires static"), so that jlink leaves
-# them out: HTTP/2 (httpcore5-h2), which only the library's asynchronous client uses, and
-# java.security.jgss, which only its Kerberos/SPNEGO authentication uses; myclient uses
-# neither (the classic client, no authentication), and the image is smaller by both.
+# derives from its classes, compiled and added to a copy of the jar made for jlink alone (the
+# module folder keeps the jars as Maven gave them, so that every build starts from them). One of its requirements is made optional ("requires static"), so that jlink leaves it
+# out: java.security.jgss, which only its Kerberos/SPNEGO authentication uses, and myclient
+# authenticates nowhere. (HTTP/2, httpcore5-h2, stays: the classic client's TLS settings name
+# its HttpVersionPolicy, and a download over HTTP failed without it.)
 describe_automatic_modules() {
   local automatic=() jar work name src
   for jar in "$modules"/*.jar; do
@@ -26,29 +26,55 @@ describe_automatic_modules() {
   "$java_home/bin/jdeps" --ignore-missing-deps --multi-release "$("$java_home/bin/java" -XshowSettings:properties -version 2>&1 \
       | sed -n 's/.*java.specification.version = //p')" --module-path "$modules" --generate-module-info "$work/src" \
       "${automatic[@]}" >"$work/jdeps.log" 2>&1 || { cat "$work/jdeps.log" >&2; rm -rf "$work"; exit 1; }
-  for jar in "${automatic[@]}"; do
+  for original in "${automatic[@]}"; do
+    jar=$jlink_modules/${original##*/}
     name=$("$java_home/bin/jar" --describe-module --file "$jar" | sed -n '3{s/[@ ].*//;p;}')
     src=$(find "$work/src/$name" -name module-info.java)
-    sed -i -E 's/requires transitive (org\.apache\.httpcomponents\.core5\.httpcore5\.h2|java\.security\.jgss);/requires static \1;/' "$src"
+    sed -i -E 's/requires transitive (java\.security\.jgss);/requires static \1;/' "$src"
     "$java_home/bin/javac" -nowarn --module-path "$modules" --patch-module "$name=$jar" -d "$work/classes/$name" "$src" \
       || { rm -rf "$work"; exit 1; }
     "$java_home/bin/jar" --update --file "$jar" -C "$work/classes/$name" module-info.class
   done
   rm -rf "$work"
 }
+jlink_modules=$(mktemp -d)
+trap 'rm -rf "$jlink_modules"' EXIT
+cp "$modules"/*.jar "$jlink_modules"/
 describe_automatic_modules
 # --add-options bakes --enable-preview into the image, so every launcher (and the image's
 # own bin/java) runs StructuredTaskScope without the user knowing it is a preview API.
+# What keeps the image small (docs/BENCHMARKS.md, "The size of the image"; 98 MiB before):
+# - --compress=zip-6: lib/modules 26 MB -> 12 MB. It costs only classes read from lib/modules:
+#   myclient reads almost none (its AOT cache holds them), myserver's start-up pays ~20 ms.
+# - no CDS archive (jlink's --generate-cds-archive made two, 28 MB; classes_nocoops.jsa serves
+#   only heaps over 32 GiB). myclient does not use one (its AOT cache replaces it); myserver,
+#   and bin/java itself, start ~50 ms later without it: a server's start-up, not a download's.
+# - native symbol tables stripped (below): libjvm.so 30 MB -> 25 MB.
 "$java_home/bin/jlink" \
-  --module-path "$modules" \
+  --module-path "$jlink_modules" \
   --add-modules chunk.server,chunk.client \
   --launcher myserver=chunk.server \
   --launcher myclient=chunk.client \
   --add-options=--enable-preview \
   --strip-debug --no-header-files --no-man-pages \
-  --generate-cds-archive \
+  --compress=zip-6 \
   --output "$image" >"$image.log" 2>&1 || { cat "$image.log" >&2; exit 1; }
-# (The log holds the CDS step's harmless warnings about java.logging, which is left out.)
+
+# What a runtime of chunk never uses: keytool, lib/jexec (runs jars through binfmt_misc),
+# lib/jrt-fs.jar (lets an older JDK's tools read this image) and lib/classlist (only for making
+# a CDS archive).
+rm -f "$image/bin/keytool" "$image/lib/jexec" "$image/lib/jrt-fs.jar" "$image/lib/classlist"
+
+# jlink's --strip-debug keeps the symbol tables (objcopy --strip-debug); strip --strip-unneeded,
+# as Debian's dh_strip does, drops them too: a crash log then names fewer native functions.
+# Done before the AOT training run below, on the files that run. Without binutils the image
+# is only larger, so the build goes on and says so.
+if command -v strip >/dev/null 2>&1; then
+  find "$image" -type f \( -name '*.so' -o -path "$image/bin/java" -o -name jspawnhelper \) \
+    -exec strip --strip-unneeded --remove-section=.comment --remove-section=.note {} +
+else
+  echo "chunk image: strip not found (Debian package binutils): native symbols kept, about 5 MB more" >&2
+fi
 
 # jlink's own launchers neither exec nor quote, so a signal would stop the shell and not
 # the JVM, and a path with a space would break them. Ours do both, and follow symlinks.
@@ -102,6 +128,7 @@ server_pid=
 stop_training() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   rm -rf "$train"
+  rm -rf "$jlink_modules"
 }
 trap stop_training EXIT
 fail_training() { echo "AOT training run failed: $1 (log: $image.log)" >&2; exit 1; }

@@ -36,8 +36,8 @@ public sealed interface FileServer extends AutoCloseable permits RunningServer {
     }
 
     /**
-     * Binds and starts serving; {@code accessLog} receives one line per connection (see the
-     * README for its fields). It is called from many threads at once and must be quick.
+     * Binds and starts serving; {@code accessLog} receives one line per connection (see
+     * myserver(1), "Output", for its fields). It is called from many threads at once and must be quick.
      *
      * @throws java.nio.file.NoSuchFileException if the root does not exist
      * @throws java.nio.file.NotDirectoryException if the root is not a folder

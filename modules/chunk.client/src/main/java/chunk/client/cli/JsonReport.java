@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
-/** {@code --json}: one JSON object on one line per file, as the README's schema says. */
+/** {@code --json}: one JSON object on one line per file, as the man page myclient(1) says ("JSON output"). */
 final class JsonReport {
 
     private JsonReport() {}

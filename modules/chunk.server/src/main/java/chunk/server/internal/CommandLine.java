@@ -1,6 +1,7 @@
 package chunk.server.internal;
 
 import chunk.server.ServerConfig;
+import chunk.wire.cli.Completion;
 import chunk.wire.cli.Option;
 import chunk.wire.cli.Tokenizer;
 import chunk.wire.cli.Usage;
@@ -19,59 +20,78 @@ import java.util.List;
 /**
  * Parses {@code myserver}'s arguments into what to do, with the grammar both programs share
  * ({@link Tokenizer}); never exits or prints itself. To add an option: add its {@link Option}
- * constant below and to {@link #OPTIONS} (the help's lines come from that table), then read it
- * in {@link #parseOrThrow} into the {@link ServerConfig.Builder}.
+ * constant below and to {@link #OPTIONS} (the help, the man page and the shell completions are
+ * made from that table, through {@link ServerManual}), then read it in {@link #parseOrThrow}
+ * into the {@link ServerConfig.Builder}.
  */
 final class CommandLine {
 
-    static final Option ROOT = Option.valued("--root", "<dir>", "folder to serve (default: the current directory)");
-    static final Option BIND = Option.valued("--bind", "<address>", "local address to listen on (default: all interfaces)");
+    static final Option ROOT = Option.valued("--root", "<dir>", "folder to serve (default: the current directory)")
+            .described("""
+                    Only its regular files are served; see What it serves. A folder that is missing \
+                    or cannot be read is a usage error (exit 2).""")
+            .completing(Completion.FOLDERS);
+    static final Option BIND = Option.valued("--bind", "<address>", "local address to listen on (default: all interfaces)")
+            .described("""
+                    An IPv4 or IPv6 address of this machine (IPv6 bare or in brackets: ::1 or [::1]), or a \
+                    host name that resolves to one. Without it myserver listens on every interface, as the \
+                    original does: anyone who can reach the machine can read the folder. \
+                    --bind 127.0.0.1 keeps it to this machine.""");
     static final Option BACKLOG = Option.valued("--backlog", "<n>",
             "connections queued before they are accepted (default: the system's largest,\n"
-                    + "/proc/sys/net/core/somaxconn, at least " + ServerConfig.MIN_DEFAULT_BACKLOG + ")");
+                    + "/proc/sys/net/core/somaxconn, at least " + ServerConfig.MIN_DEFAULT_BACKLOG + ")")
+            .described("The kernel caps it at /proc/sys/net/core/somaxconn.");
     static final Option MAX_CLIENTS = Option.valued("--max-clients", "<n>",
             "transfers served at once (default: " + ServerConfig.DEFAULT_MAX_CLIENTS + "; 1 = one at a time); a request\n"
                     + "waits for a place up to the header timeout, then gets \"server busy\"");
     static final Option MAX_CONNECTIONS = Option.valued("--max-connections", "<n>",
             "connections open at once, served or waiting for their request\n(default: "
-                    + ServerConfig.DEFAULT_MAX_CONNECTIONS + ", lowered to fit the open file limit)");
+                    + ServerConfig.DEFAULT_MAX_CONNECTIONS + ", lowered to fit the open file limit)")
+            .described("""
+                    More wait in the backlog. At start it is lowered, with a note on standard error, to fit \
+                    the open file limit (ulimit -n) less the transfers and 128; for more than about 10,000 \
+                    connections raise the hard limit (ulimit -n, or LimitNOFILE= for a systemd service) \
+                    before starting myserver.""");
     static final Option MAX_WAITING_PER_ADDRESS = Option.valued("--max-waiting-per-address", "<n>",
             "connections from one address waiting for their request (default: "
-                    + ServerConfig.DEFAULT_MAX_WAITING_PER_ADDRESS + ");\nabove it, the one silent longest is closed");
+                    + ServerConfig.DEFAULT_MAX_WAITING_PER_ADDRESS + ");\nabove it, the one silent longest is closed")
+            .described("""
+                    Above it, a new connection from that address is let in and the one that has waited \
+                    longest without sending a byte is closed (too-many-waiting in the access log) once it has \
+                    been silent for a second: a burst's connections, all opened before the first request is \
+                    sent, are not silent that long, and idle connections never lock out a real client behind \
+                    the same address. Connections above their address's limit may take half of \
+                    --max-connections; one that finds that taken is answered "server busy".""");
     static final Option HEADER_TIMEOUT = Option.valued("--header-timeout", "<s>",
             "seconds a client may take to send its whole request (default: "
-                    + ServerConfig.DEFAULT_HEADER_TIMEOUT.toSeconds() + ")");
+                    + ServerConfig.DEFAULT_HEADER_TIMEOUT.toSeconds() + ")")
+            .described("""
+                    Counted from the connection's acceptance, and for a kept-open connection from the end of \
+                    the previous reply; decimals allowed.""");
     static final Option IDLE_TIMEOUT = Option.valued("--idle-timeout", "<s>",
             "seconds a transfer may stall before it is disconnected (default: "
-                    + ServerConfig.DEFAULT_IDLE_TIMEOUT.toSeconds() + ")");
+                    + ServerConfig.DEFAULT_IDLE_TIMEOUT.toSeconds() + ")")
+            .described("Decimals allowed; see Idle transfers.");
     static final Option RATE_LIMIT = Option.valued("--rate-limit", "<bytes/s>",
             "per connection; suffixes k, M, G (powers of 1024); 0 = none (default)");
     static final Option TOTAL_RATE_LIMIT = Option.valued("--total-rate-limit", "<bytes/s>",
-            "the whole server, shared by all transfers; same suffixes; 0 = none (default)");
-    static final Option QUIET = Option.quiet("no access log lines");
-    static final Option VERBOSE = Option.verbose("debug messages and stack traces on stderr");
+            "the whole server, shared by all transfers; same suffixes; 0 = none (default)")
+            .described("All transfers share it evenly: they take turns, a fiftieth of a second's worth each.");
+    static final Option QUIET = Option.quiet("no access log lines")
+            .described("The start-up line stays.");
+    static final Option VERBOSE = Option.verbose("debug messages and stack traces on stderr")
+            .described("""
+                    Debug lines say why a request was refused and why a connection ended early, in the \
+                    access log's word; a stack trace is printed only for an internal error.""");
 
     /** Every option, in the order of the help. */
     static final List<Option> OPTIONS = List.of(ROOT, BIND, BACKLOG, MAX_CLIENTS, MAX_CONNECTIONS,
             MAX_WAITING_PER_ADDRESS, HEADER_TIMEOUT, IDLE_TIMEOUT, RATE_LIMIT, TOTAL_RATE_LIMIT,
             QUIET, VERBOSE, Option.HELP, Option.VERSION);
 
-    /** The text of {@code --help}; made only when asked for. */
+    /** The text of {@code --help}, from the manual; made only when asked for. */
     static String usage() {
-        return "Usage: myserver <port> [options]\n"
-            + """
-
-            Serves the regular files under a folder with the chunk protocol.
-
-                  <port>                  TCP port to listen on, 0 to 65535 (0 picks a free one)
-            """
-            + Usage.optionLines(OPTIONS)
-            + """
-
-            Options may stand anywhere, also as --option=value; -- ends them.
-
-            Exit codes: 0 stopped by SIGINT/SIGTERM, 1 other fatal error, 2 usage error, 3 cannot listen.
-            """;
+        return Usage.help(ServerManual.manual());
     }
 
     /** What the arguments ask for. */

@@ -4,7 +4,9 @@
  *
  * <ul>
  *   <li>{@link chunk.server.internal.Main}, {@link chunk.server.internal.CommandLine}:
- *       {@code myserver}'s arguments into a {@code ServerConfig}, its start-up line, exit codes.
+ *       {@code myserver}'s arguments into a {@code ServerConfig}, its start-up line, exit codes
+ *       ({@link chunk.server.internal.ExitCode}); {@link chunk.server.internal.ServerManual}: the
+ *       manual its help, man page and shell completions are made from.
  *   <li>{@link chunk.server.internal.AcceptLoop}: accepts under the cap on open connections
  *       (fitted to the open file limit by {@link chunk.server.internal.OpenFileLimit}), one
  *       virtual thread per connection.
