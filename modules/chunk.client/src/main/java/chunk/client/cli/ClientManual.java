@@ -47,13 +47,18 @@ public final class ClientManual {
                         text("""
                                 It first asks every server at once what it holds under the name: size and root \
                                 (chunk's DIGESTS request), or, from a server that answers that with an error as the \
-                                original does, the size alone. Servers are grouped by what they say; the largest group \
+                                original does, the size alone. The root is that of the file's digest tree, BitTorrent \
+                                v2's (BEP 52): the same 32 bytes whatever the piece length, what a v2 torrent and \
+                                myserver --print-root name the file by (a myserver of an earlier round gives a root of \
+                                its own kind, and counts as giving the size alone beside one that gives the tree). \
+                                Servers are grouped by what they say; the largest group \
                                 wins and every other server is named and left out. With no largest group (one against \
                                 one) nothing is downloaded: each server is named with what it said, and the file must \
                                 be pinned with --sha256 or --root (exit 8)."""),
                         text("""
-                                The file is cut into pieces of one power-of-two length, 4 KiB to 1 MiB (longer only past \
-                                16 GiB), and the digest of every piece is fetched from the servers that agreed. The \
+                                The file is cut into pieces of one power-of-two length, 16 KiB (a block of the tree; \
+                                4 KiB without it) to 1 MiB (longer only past 16 GiB), and the digest of every piece \
+                                (its node of the tree) is fetched from the servers that agreed. The \
                                 <chunks> are the starting assignment, a run of whole pieces each, fetched on its own \
                                 thread: chunk i asks server i mod n first, then the next ones; a server that fails \
                                 part-way is followed by the next one, asked only for the pieces still missing. Every \

@@ -80,8 +80,14 @@ sealed interface CommandLine {
                     As mirror sites publish it; checked in one pass over the .part file. On a mismatch nothing \
                     is saved (exit 9). It also settles a tie between disagreeing servers: each group is tried \
                     in turn.""");
-    Option ROOT = Option.valued("--root", "<hex>", "the file's root (at 1 MiB pieces): use only servers with it")
-            .described("--verbose shows a file's root. Every piece is checked against the digests of the servers with it.");
+    Option ROOT = Option.valued("--root", "<hex>", "the file's BEP 52 root (myserver --print-root): use\n"
+            + "only servers with it, or check the whole file against it")
+            .described("""
+                    The root of the file's digest tree, BitTorrent v2's (BEP 52) pieces root: the 32 bytes a v2 \
+                    torrent names the file by, what myserver --print-root and --verbose print. Every piece is \
+                    checked against the digests of the servers with it; where no server gives the tree (an \
+                    original or round-2 server, an HTTP mirror), the whole file is checked against it before the \
+                    rename, as with --sha256 (exit 9 if it does not match).""");
     Option NO_VERIFY = Option.flag("--no-verify", "do not check pieces against the servers' digests")
             .described("No digests are asked for (for benchmarks); servers are still compared by size.");
     Option JSON = Option.flag("--json", "one JSON object per file on standard output")

@@ -25,18 +25,20 @@ import org.jspecify.annotations.Nullable;
  * A record that fails any check is foreign or damaged and is never mixed in.
  *
  * <pre>
- *   magic "chunkres" | version u32 = 2 | size i64 | pieceLength u32 | flags u32 (bit 0: root)
+ *   magic "chunkres" | version u32 = 3 | size i64 | pieceLength u32 | flags u32 (bit 0: root)
  *   | root 32 bytes (zero without one) | nameLength u16 | name UTF-8
  *   | validatorCount u16 | validatorCount times: originLength u16, origin UTF-8, validatorLength u16, validator UTF-8
  *   | pieceCount u32
  *   | done bitmap, ceil(pieceCount / 8) bytes, piece i in bit (i % 8) of byte i / 8 | crc32c u32
  * </pre>
  *
- * <p>Version 1 is the same without the validators (records of chunk servers alone), and is read as such.
+ * <p>Version 2 is the same, but its root was round 2's flat root; version 1 is that without the
+ * validators. Both are read, and believed only without a root: a flat root cannot be compared
+ * with a digest-tree root, so such a record is of no use (the download starts over, saying why).
  *
  * @param size the remote file's length in bytes
  * @param pieceLength the length of every piece but the last, a power of two
- * @param root the SHA-256 root of the piece digests at {@code pieceLength}, if known (32 bytes)
+ * @param root the file's digest-tree root (BEP 52's pieces root), if servers gave it (32 bytes)
  * @param name the file name the servers were asked for
  * @param done the pieces that are written and flushed
  * @param validators the version of the file at each origin of its HTTP mirrors (origin to strong
@@ -45,7 +47,9 @@ import org.jspecify.annotations.Nullable;
 public record ResumeRecord(long size, int pieceLength, byte @Nullable [] root, String name, BitSet done,
         Map<String, String> validators) {
 
-    static final int VERSION = 2;
+    static final int VERSION = 3;
+    /** The version whose root was a flat root (round 2's), with validators: read, but its root is not believed. */
+    static final int VERSION_WITH_FLAT_ROOT = 2;
     /** The version before HTTP mirrors: no validators. */
     static final int VERSION_WITHOUT_VALIDATORS = 1;
     private static final byte[] MAGIC = "chunkres".getBytes(StandardCharsets.US_ASCII);
@@ -176,7 +180,7 @@ public record ResumeRecord(long size, int pieceLength, byte @Nullable [] root, S
             throw new DamagedException("its checksum does not match (damaged or cut short)");
         }
         int version = in.getInt();
-        if (version != VERSION && version != VERSION_WITHOUT_VALIDATORS) {
+        if (version != VERSION && version != VERSION_WITH_FLAT_ROOT && version != VERSION_WITHOUT_VALIDATORS) {
             throw new DamagedException("it is of version " + Integer.toUnsignedString(version) + ", this myclient reads " + VERSION);
         }
         long size = in.getLong();
@@ -191,7 +195,7 @@ public record ResumeRecord(long size, int pieceLength, byte @Nullable [] root, S
         byte[] name = new byte[nameLength];
         in.get(name);
         Map<String, String> validators = new TreeMap<>();
-        if (version == VERSION) {
+        if (version != VERSION_WITHOUT_VALIDATORS) {
             int pairs = Short.toUnsignedInt(in.getShort());
             for (int i = 0; i < pairs; i++) {
                 String origin = text(in);
@@ -205,6 +209,11 @@ public record ResumeRecord(long size, int pieceLength, byte @Nullable [] root, S
         if (size < 0 || Integer.bitCount(pieceLength) != 1 || pieceLength < MIN_PIECE_LENGTH || pieceLength > MAX_PIECE_LENGTH
                 || (flags & ~1) != 0 || count != pieceCount(size, pieceLength) || in.remaining() != (count + 7) / 8 + 4) {
             throw new DamagedException("its fields do not agree with each other");
+        }
+        if (version != VERSION && (flags & 1) != 0) {
+            // Its root is the flat root of round 2's myclient, which changes with the piece length;
+            // roots are digest-tree roots now, and the two cannot be compared.
+            throw new DamagedException("it was made by an older myclient, which named the file by another kind of root");
         }
         byte[] bitmap = new byte[(int) ((count + 7) / 8)];
         in.get(bitmap);

@@ -127,15 +127,22 @@ public final class ParallelDownloader implements Downloader {
 
     /**
      * Writes the file to {@code out} ({@code device} names it, or null for the caller's stream):
-     * as it arrives, in order; or, when only the whole file can be checked ({@code --sha256}),
-     * downloaded whole to a temporary folder first and written out only if it matches.
+     * as it arrives, in order, each piece checked against the servers' digests; or, where only
+     * the whole file can be checked ({@code --sha256}, or {@code --root} with no server that
+     * gives the digest tree), downloaded whole to a temporary folder first and written out only
+     * if it matches.
      */
     private DownloadResult toStream(String fileName, @Nullable Path device, WritableByteChannel out, long start)
             throws InterruptedException {
-        if (options.sha256() == null) {
-            return afterCensus(fileName, (mirrors, agreed, late) ->
-                    new StreamedDownload(fileName, device, out, options, servers, mirrors, listener, start).run(agreed, late));
-        }
+        return afterCensus(fileName, (mirrors, agreed, late) ->
+                options.sha256() != null || FileDownload.wholeFileRoot(options, agreed) != null
+                        ? staged(fileName, device, out, start, mirrors, agreed, late)
+                        : new StreamedDownload(fileName, device, out, options, servers, mirrors, listener, start).run(agreed, late));
+    }
+
+    /** The whole file downloaded to a temporary folder, checked, and only then written to {@code out}. */
+    private DownloadResult staged(String fileName, @Nullable Path device, WritableByteChannel out, long start,
+            List<Mirror> mirrors, Verdict.Agreed agreed, LateAnswers late) throws InterruptedException {
         Path folder;
         try {
             folder = Files.createTempDirectory("myclient-");
@@ -146,8 +153,7 @@ public final class ParallelDownloader implements Downloader {
         try {
             DownloadOptions whole = options.toBuilder().directory(folder).output(null).resume(false).stream(null).build();
             Path staged = OutputTarget.resolve(fileName, whole);
-            DownloadResult result = afterCensus(fileName, (mirrors, agreed, late) ->
-                    new FileDownload(fileName, staged, whole, servers, mirrors, listener, start).run(agreed, late));
+            DownloadResult result = new FileDownload(fileName, staged, whole, servers, mirrors, listener, start).run(agreed, late);
             if (!(result instanceof DownloadResult.Completed done)) {
                 return result;
             }
@@ -248,7 +254,7 @@ public final class ParallelDownloader implements Downloader {
         }
         DownloadResult.ChecksumMismatch last = (DownloadResult.ChecksumMismatch) result;
         return new DownloadResult.ChecksumMismatch(last.fileName(), last.target(), last.expected(), last.actual(),
-                last.servers(), tried);
+                last.servers(), tried, last.pin());
     }
 
     /**

@@ -8,8 +8,9 @@ import org.jspecify.annotations.Nullable;
 public sealed interface Holding {
 
     /**
-     * The piece length at which a file's root names it, for every mirror alike and for
-     * {@code --root}: the root of the digests of its 1 MiB pieces.
+     * The piece length at which the census asks for a file's root and first digests: 1 MiB, the
+     * length of most downloads' pieces, so that the first page is often all a download needs.
+     * A {@link DigestScheme#TREE tree} root is the same at every length; a flat one is not.
      */
     int IDENTITY_PIECE_LENGTH = 1 << 20;
 
@@ -17,10 +18,11 @@ public sealed interface Holding {
     long size();
 
     /**
-     * A mirror that gives digests: the file's root at {@link #IDENTITY_PIECE_LENGTH}, and the
-     * first page of digests at that length, which add up to the root where the page holds them all.
+     * A mirror that gives digests: the file's root, the first page of digests at
+     * {@link #IDENTITY_PIECE_LENGTH}, which add up to the root where the page holds them all,
+     * and what kind of digests they are.
      */
-    record Rooted(long size, Digest root, List<Digest> firstDigests) implements Holding {
+    record Rooted(long size, Digest root, List<Digest> firstDigests, DigestScheme scheme) implements Holding {
         public Rooted {
             firstDigests = List.copyOf(firstDigests);
         }

@@ -45,8 +45,11 @@ public final class PieceMap implements DownloadProgress {
 
     /** The digests pieces must match, known before any data is fetched. */
     public interface Digests {
-        /** Whether {@code sha256} is the digest of piece {@code piece}. */
-        boolean matches(int piece, byte[] sha256);
+        /** Whether {@code digest} is the digest of piece {@code piece}. */
+        boolean matches(int piece, byte[] digest);
+
+        /** A digester that makes the digests these are compared with, from the pieces' bytes. */
+        PieceDigester digester();
     }
 
     /** What a chunk's connection does next. */
@@ -150,6 +153,11 @@ public final class PieceMap implements DownloadProgress {
     /** Whether pieces are checked against digests before they count as done. */
     public boolean verifying() {
         return digests != null;
+    }
+
+    /** A digester for a connection's pieces, or null when pieces are not verified. */
+    public @Nullable PieceDigester digester() {
+        return digests == null ? null : digests.digester();
     }
 
     public void addListener(Listener listener) {

@@ -2,6 +2,7 @@ package chunk.client.verify;
 
 import chunk.client.ServerAddress;
 import chunk.client.ServerFailure;
+import chunk.client.net.DigestScheme;
 import chunk.wire.Digest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,15 +42,36 @@ public record CensusDecision(String fileName, List<ServerAddress> servers, @Null
      */
     public @Nullable Verdict decide(List<Claim> inHand, boolean pastDeadline) {
         boolean everyone = inHand.size() == servers.size();
-        Map<Group, List<Claim>> groups = groups(inHand);
+        boolean treeRoots = inHand.stream().anyMatch(c -> c instanceof Claim.Rooted r && r.scheme() == DigestScheme.TREE);
+        List<Claim> comparable = treeRoots ? withoutFlatRoots(inHand) : inHand;
+        Map<Group, List<Claim>> groups = groups(comparable);
         List<ServerFailure> failures = failures(inHand);
-        if (pinnedRoot != null) {
-            return byPinnedRoot(groups, inHand, failures, everyone);
+        if (pinnedRoot != null && treeRoots) {
+            return byPinnedRoot(groups, comparable, failures, everyone);
+        }
+        if (pinnedRoot != null && !everyone && !pastDeadline) {
+            return null; // a server that gives the tree's root may still answer
         }
         if (groups.isEmpty()) {
             return everyone ? new Verdict.Unavailable(failures) : null;
         }
-        return byMajority(groups, inHand, failures, everyone, pastDeadline);
+        // With --root but no server that gives a tree root, only the whole file can be checked
+        // against it, once downloaded: as with --sha256, one answer is enough and a tie is tried in turn.
+        return byMajority(groups, comparable, failures, everyone, pastDeadline, wholeFilePinned || pinnedRoot != null);
+    }
+
+    /**
+     * The claims with every flat root (of a round-2 server) taken as a size alone: where any
+     * server gives the digest tree, the download is checked against the tree, and a flat root
+     * cannot be compared with it.
+     */
+    private static List<Claim> withoutFlatRoots(List<Claim> inHand) {
+        List<Claim> comparable = new ArrayList<>(inHand.size());
+        for (Claim claim : inHand) {
+            comparable.add(claim instanceof Claim.Rooted r && r.scheme() == DigestScheme.FLAT
+                    ? new Claim.SizeOnly(r.server(), r.size()) : claim);
+        }
+        return comparable;
     }
 
     /**
@@ -187,14 +209,12 @@ public record CensusDecision(String fileName, List<ServerAddress> servers, @Null
         if (groups.isEmpty()) {
             return new Verdict.Unavailable(failures);
         }
-        return new Verdict.Disputed(ordered(inHand), groups.keySet().stream().anyMatch(g -> g.root() != null)
-                ? "no server has the file with root " + pinnedRoot.hex() + " (--root)"
-                : "no server gives digests to check the root given with --root against");
+        return new Verdict.Disputed(ordered(inHand), "no server has the file with root " + pinnedRoot.hex() + " (--root)");
     }
 
     /** The largest group, when it is the only largest one and settled; a tie for --sha256 to break; or a dispute. */
     private @Nullable Verdict byMajority(Map<Group, List<Claim>> groups, List<Claim> inHand, List<ServerFailure> failures,
-            boolean everyone, boolean pastDeadline) {
+            boolean everyone, boolean pastDeadline, boolean wholeFilePinned) {
         List<Map.Entry<Group, List<Claim>>> ranked = new ArrayList<>(groups.entrySet());
         // Larger groups first, then the group with the server listed first. (Comparators are
         // written out: Comparator.comparingInt's are serializable lambdas, which the AOT cache
@@ -245,11 +265,13 @@ public record CensusDecision(String fileName, List<ServerAddress> servers, @Null
         List<ServerAddress> agreeing = new ArrayList<>();
         List<ServerAddress> withDigests = new ArrayList<>();
         List<Digest> first = List.of();
+        DigestScheme scheme = null;
         for (Claim claim : inOrder) {
             agreeing.add(claim.server());
             if (claim instanceof Claim.Rooted rooted) {
                 withDigests.add(claim.server());
                 first = first.isEmpty() ? rooted.firstDigests() : first;
+                scheme = rooted.scheme();
             }
         }
         List<Claim> leftOut = new ArrayList<>();
@@ -258,7 +280,7 @@ public record CensusDecision(String fileName, List<ServerAddress> servers, @Null
                 leftOut.add(claim);
             }
         }
-        return new Verdict.Agreed(group.size(), group.root(), first, agreeing, leftOut, failures, withDigests, pinnedRoot,
-                oneOfATie, group.validators());
+        return new Verdict.Agreed(group.size(), group.root(), scheme, first, agreeing, leftOut, failures, withDigests,
+                pinnedRoot, oneOfATie, group.validators());
     }
 }

@@ -2,6 +2,7 @@ package chunk.client.verify;
 
 import chunk.client.ServerAddress;
 import chunk.client.ServerFailure;
+import chunk.client.net.DigestScheme;
 import chunk.client.net.Holding;
 import chunk.wire.Digest;
 import java.util.List;
@@ -13,7 +14,8 @@ public sealed interface Claim {
     ServerAddress server();
 
     /** A server that gives digests: its size, its root at {@link Holding#IDENTITY_PIECE_LENGTH}, and the first digests. */
-    record Rooted(ServerAddress server, long size, Digest root, List<Digest> firstDigests) implements Claim {
+    record Rooted(ServerAddress server, long size, Digest root, List<Digest> firstDigests, DigestScheme scheme)
+            implements Claim {
         public Rooted {
             firstDigests = List.copyOf(firstDigests);
         }
@@ -34,7 +36,7 @@ public sealed interface Claim {
     /** The claim of {@code server}, which holds {@code holding}. */
     static Claim of(ServerAddress server, Holding holding) {
         return switch (holding) {
-            case Holding.Rooted r -> new Rooted(server, r.size(), r.root(), r.firstDigests());
+            case Holding.Rooted r -> new Rooted(server, r.size(), r.root(), r.firstDigests(), r.scheme());
             case Holding.SizeOnly s -> new SizeOnly(server, s.size());
             case Holding.Validated v -> new Validated(server, v.size(), v.origin(), v.validator());
         };

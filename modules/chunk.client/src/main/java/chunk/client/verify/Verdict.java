@@ -2,6 +2,7 @@ package chunk.client.verify;
 
 import chunk.client.ServerAddress;
 import chunk.client.ServerFailure;
+import chunk.client.net.DigestScheme;
 import chunk.client.net.Holding;
 import chunk.wire.Digest;
 import java.util.List;
@@ -14,8 +15,11 @@ public sealed interface Verdict {
     /**
      * The servers in {@code agreeing} hold the same file.
      *
-     * @param root its root at {@link Holding#IDENTITY_PIECE_LENGTH}, null when none of them gives digests
-     * @param firstDigests the first digests at that length from one of them, empty when root is null
+     * @param root its root, null when none of them gives digests
+     * @param scheme what the root and the digests are (the digest tree, or a round-2 server's flat
+     *     digests at {@link Holding#IDENTITY_PIECE_LENGTH}); null when root is null
+     * @param firstDigests the first digests at {@link Holding#IDENTITY_PIECE_LENGTH} from one of them,
+     *     empty when root is null
      * @param leftOut the servers that said something else, and what
      * @param failures the servers that did not answer, and why
      * @param withDigests those of {@code agreeing} that give digests
@@ -24,7 +28,8 @@ public sealed interface Verdict {
      * @param validators the version of the file at each origin of the agreeing HTTP mirrors that
      *     named one (origin to strong validator): what a resume record must match
      */
-    record Agreed(long size, @Nullable Digest root, List<Digest> firstDigests, List<ServerAddress> agreeing,
+    record Agreed(long size, @Nullable Digest root, @Nullable DigestScheme scheme, List<Digest> firstDigests,
+            List<ServerAddress> agreeing,
             List<Claim> leftOut, List<ServerFailure> failures, List<ServerAddress> withDigests,
             @Nullable Digest pinnedRoot, boolean oneOfATie, Map<String, String> validators) implements Verdict {
 

@@ -57,7 +57,7 @@ class SummaryTests {
                 new DownloadResult.ChecksumMismatch.Attempt(servers.subList(2, 5), "33".repeat(32)),
                 new DownloadResult.ChecksumMismatch.Attempt(servers.subList(5, 8), "44".repeat(32)));
         DownloadResult.ChecksumMismatch mismatch = new DownloadResult.ChecksumMismatch("a.bin", Path.of("a.bin"),
-                "ab".repeat(32), "44".repeat(32), servers.subList(5, 8), tried);
+                "ab".repeat(32), "44".repeat(32), servers.subList(5, 8), tried, DownloadResult.ChecksumMismatch.Pin.SHA256);
 
         String report = Summary.describe(mismatch, false, false, Path::toString);
 

@@ -101,7 +101,17 @@ class PieceMapTests {
         @Test
         void hearsEachPieceThatMatchesItsDigestAndNotOneThatDoesNot() {
             byte[] good = new byte[32];
-            PieceMap map = map(new BitSet(), (piece, sha256) -> java.util.Arrays.equals(sha256, good));
+            PieceMap map = map(new BitSet(), new PieceMap.Digests() {
+                @Override
+                public boolean matches(int piece, byte[] digest) {
+                    return java.util.Arrays.equals(digest, good);
+                }
+
+                @Override
+                public PieceDigester digester() {
+                    throw new UnsupportedOperationException("the test gives the digests itself");
+                }
+            });
             List<Integer> heard = new ArrayList<>();
             map.addListener(heard::add);
             Lease lease = leaseOf(map.next(0));

@@ -6,6 +6,7 @@ import chunk.client.DownloadListener;
 import chunk.client.ServerAddress;
 import chunk.client.ServerFailure;
 import chunk.client.net.DigestPage;
+import chunk.client.net.DigestScheme;
 import chunk.client.net.Holding;
 import chunk.client.net.Mirror;
 import chunk.client.net.MirrorException;
@@ -40,7 +41,7 @@ class CensusTests {
                 interrupted.countDown();
                 throw new MirrorException(ServerFailure.Kind.CLOSED, "interrupted");
             }
-            return new Holding.Rooted(100, ROOT, List.of());
+            return new Holding.Rooted(100, ROOT, List.of(), DigestScheme.TREE);
         }
 
         @Override

@@ -139,14 +139,23 @@ public final class ConnectionPool implements AutoCloseable {
         }
         String refusal;
         try {
-            connection.send(new Frame.KeepOpenRequest(Frame.KEEP_OPEN_VERSION));
+            // The highest version this client speaks: a server of round 2 agrees to 1 (flat digests), one of this round to 2.
+            connection.send(new Frame.KeepOpenRequest(Frame.KEEP_OPEN_TREE_VERSION));
             refusal = switch (connection.readKeepOpenAnswer()) {
-                case Frame.KeepOpenReply reply when reply.version() <= Frame.KEEP_OPEN_VERSION -> {
+                case Frame.KeepOpenReply reply when reply.version() <= Frame.KEEP_OPEN_TREE_VERSION -> {
                     state.reuseWithinNanos = TimeUnit.MILLISECONDS.toNanos(reply.waitMillis()) / 2;
                     state.agreed = true;
+                    connection.keptOpenAt(reply.version());
                     yield null;
                 }
                 case Frame.KeepOpenReply reply -> "agreed at version " + reply.version() + ", which was not asked for";
+                case Frame.ErrorReply error when !error.refusesPacketType()
+                        && WireFailures.refusal(error).kind().isPassing() -> {
+                    // "server busy" before any request (myserver's waiting room is full): a moment's
+                    // trouble, not a server of another version.
+                    connection.closeQuietly();
+                    throw WireFailures.refusal(error);
+                }
                 case Frame.ErrorReply error -> "server says \"" + error.reason() + "\"";
             };
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package chunk.client.net.wire;
 
 import chunk.client.ServerAddress.HostPort;
+import chunk.client.net.DigestScheme;
 import chunk.client.net.MirrorException;
 import chunk.wire.Frame;
 import java.io.IOException;
@@ -43,6 +44,11 @@ final class PooledConnection implements AutoCloseable {
     /** Whether the connection was used for an earlier request: for tests and the verbose log. */
     boolean reused() {
         return reused;
+    }
+
+    /** What DIGESTS on this connection answers with. */
+    DigestScheme digestScheme() {
+        return current().digestScheme();
     }
 
     /** Whether the server keeps this connection open after the reply. */

@@ -32,13 +32,12 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -146,9 +145,9 @@ class ConnectionPoolTests {
                     switch (i % 3) {
                         case 0 -> assertThat(chunk(connection, i * 3000L, 3000)).isEqualTo(expected(i * 3000L, 3000));
                         case 1 -> assertThat(connection.ask(new Frame.SizeRequest("data.bin"))).isEqualTo(new Frame.SizeReply(data.length));
-                        default -> assertThat(connection.ask(new Frame.DigestRequest("hello.txt", 0, 4096)))
-                                .isEqualTo(new Frame.DigestReply(0, HELLO.length, Digest.rootOf(List.of(Digest.of(HELLO))),
-                                        List.of(Digest.of(HELLO))));
+                        // Kept open at version 2: the digest tree, whose root for a file of one block is its SHA-256.
+                        default -> assertThat(connection.ask(new Frame.DigestRequest("hello.txt", 0, 16384)))
+                                .isEqualTo(new Frame.DigestReply(0, HELLO.length, Digest.of(HELLO), List.of(Digest.of(HELLO))));
                     }
                     assertThat(connection.reused()).isEqualTo(i > 0);
                 }
@@ -382,10 +381,23 @@ class ConnectionPoolTests {
         }
 
         @Test
+        void serverBusyAnsweredToAKeepOpenIsAPassingFailureNotVersionOne() throws Exception {
+            ServerAddress.HostPort server = rawServer(client -> {
+                FrameDecoder.readOpening(client);
+                FrameEncoder.write(new Frame.ErrorReply(Frame.ErrorReply.SERVER_BUSY), client);
+            });
+
+            assertThatThrownBy(() -> pool.connection(server)).isInstanceOfSatisfying(MirrorException.class,
+                    e -> assertThat(e.kind()).isEqualTo(ServerFailure.Kind.BUSY));
+            assertThat(pool.speaks(server)).isEqualTo(ConnectionPool.Speaks.UNKNOWN);
+            assertThat(versions.refusesKeepOpen(server)).isFalse();
+        }
+
+        @Test
         void anAgreementAtAVersionNotAskedForIsNoAgreement() throws Exception {
             ServerAddress.HostPort server = rawServer(client -> {
                 if (FrameDecoder.readOpening(client) instanceof Frame.KeepOpenRequest) {
-                    FrameEncoder.write(new Frame.KeepOpenReply(5000, 2), client);
+                    FrameEncoder.write(new Frame.KeepOpenReply(5000, Frame.KEEP_OPEN_TREE_VERSION + 1), client);
                 } else {
                     FrameEncoder.write(new Frame.SizeReply(HELLO.length), client);
                 }
