@@ -1,6 +1,7 @@
 package chunk.server.internal;
 
 import chunk.server.ServerConfig;
+import chunk.server.internal.digests.TreeCacheFolder;
 import chunk.wire.cli.Completion;
 import chunk.wire.cli.Option;
 import chunk.wire.cli.Tokenizer;
@@ -15,7 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses {@code myserver}'s arguments into what to do, with the grammar both programs share
@@ -77,6 +81,34 @@ final class CommandLine {
     static final Option TOTAL_RATE_LIMIT = Option.valued("--total-rate-limit", "<bytes/s>",
             "the whole server, shared by all transfers; same suffixes; 0 = none (default)")
             .described("All transfers share it evenly: they take turns, a fiftieth of a second's worth each.");
+    static final Option DIGEST_CACHE = Option.valued("--digest-cache", "<dir>",
+            "where the files' digest trees are kept across restarts, outside the served folder\n"
+                    + "(default: $XDG_CACHE_HOME/chunk/digests or ~/.cache/chunk/digests); none = memory only")
+            .described("""
+                    A restarted server answers DIGESTS for an unchanged file at once from it. Each entry is \
+                    checked when read: one cut short, damaged, of another file or of another version is removed \
+                    and the file hashed again. A folder inside the served one is refused (exit 2); a default \
+                    that cannot be used (or lies inside the served folder, as when serving the home folder) \
+                    costs a warning and memory only. Several servers may share a folder.""")
+            .completing(Completion.FOLDERS);
+    static final Option DIGEST_CACHE_SIZE = Option.valued("--digest-cache-size", "<bytes>",
+            "the most the digest cache folder holds, least recently used out first; suffixes k, M, G\n(default: "
+                    + (ServerConfig.DEFAULT_DIGEST_CACHE_BYTES >> 30) + "G, the trees of "
+                    + (ServerConfig.DEFAULT_DIGEST_CACHE_BYTES >> 30) * 512 + " GiB of files)");
+    static final Option NO_BACKGROUND_HASHING = Option.flag("--no-background-hashing",
+            "hash a file only when a client first asks for its digests, not the whole folder\n"
+                    + "once listening (for a folder too large to hash)")
+            .described("""
+                    By default myserver hashes every file it serves once it listens, and each file that \
+                    appears or changes later, on half the cores at most and a sixteenth of a core while it \
+                    sends a reply; a file a client asks for goes first.""");
+    static final Option PRINT_ROOT = Option.flag("--print-root",
+            "print the root of each <file> given instead of a port (its BitTorrent v2 pieces root,\n"
+                    + "what myclient --root takes) and exit")
+            .described("""
+                    myserver --print-root <file>... prints <hex>  <file> for each, as sha256sum does, hashed \
+                    from the file (never from the cache): the 32 bytes a v2 torrent names the file by, and \
+                    what myserver answers as its root. Exit 1 if a file cannot be read.""");
     static final Option QUIET = Option.quiet("no access log lines")
             .described("The start-up line stays.");
     static final Option VERBOSE = Option.verbose("debug messages and stack traces on stderr")
@@ -87,7 +119,10 @@ final class CommandLine {
     /** Every option, in the order of the help. */
     static final List<Option> OPTIONS = List.of(ROOT, BIND, BACKLOG, MAX_CLIENTS, MAX_CONNECTIONS,
             MAX_WAITING_PER_ADDRESS, HEADER_TIMEOUT, IDLE_TIMEOUT, RATE_LIMIT, TOTAL_RATE_LIMIT,
-            QUIET, VERBOSE, Option.HELP, Option.VERSION);
+            DIGEST_CACHE, DIGEST_CACHE_SIZE, NO_BACKGROUND_HASHING, PRINT_ROOT, QUIET, VERBOSE, Option.HELP, Option.VERSION);
+
+    /** The value of {@link #DIGEST_CACHE} that keeps digest trees in memory only. */
+    static final String NO_DIGEST_CACHE = "none";
 
     /** The text of {@code --help}, from the manual; made only when asked for. */
     static String usage() {
@@ -97,7 +132,16 @@ final class CommandLine {
     /** What the arguments ask for. */
     sealed interface Command {}
 
-    record Serve(ServerConfig config, boolean quiet, boolean verbose) implements Command {}
+    /**
+     * Serve a folder.
+     *
+     * @param digestCacheGiven whether {@code --digest-cache} was given: if not, a default folder
+     *     that cannot be used costs a warning and memory only, not the start
+     */
+    record Serve(ServerConfig config, boolean quiet, boolean verbose, boolean digestCacheGiven) implements Command {}
+
+    /** Print the digest-tree root of each file, then exit. */
+    record PrintRoot(List<Path> files, boolean verbose) implements Command {}
 
     record ShowHelp() implements Command {}
 
@@ -109,14 +153,20 @@ final class CommandLine {
     private CommandLine() {}
 
     static Command parse(List<String> args, Path currentDirectory) {
+        return parse(args, currentDirectory, TreeCacheFolder.defaultFolder(System.getenv(), Path.of(System.getProperty("user.home"))));
+    }
+
+    /** @param defaultDigestCache the folder for digest trees when {@code --digest-cache} is not given */
+    static Command parse(List<String> args, Path currentDirectory, Path defaultDigestCache) {
         try {
-            return parseOrThrow(args, currentDirectory);
+            return parseOrThrow(args, currentDirectory, defaultDigestCache);
         } catch (UsageException e) {
             return new Invalid(e.getMessage());
         }
     }
 
-    private static Command parseOrThrow(List<String> args, Path currentDirectory) throws UsageException {
+    private static Command parseOrThrow(List<String> args, Path currentDirectory, Path defaultDigestCache)
+            throws UsageException {
         Tokenizer.Arguments arguments = Tokenizer.tokenize(OPTIONS, args);
         if (arguments.stoppedAt(Option.HELP)) {
             return new ShowHelp();
@@ -126,6 +176,16 @@ final class CommandLine {
         }
         Verbosity verbosity = arguments.verbosity();
         List<String> positional = arguments.positional();
+        if (arguments.has(PRINT_ROOT)) {
+            if (positional.isEmpty()) {
+                throw new UsageException("--print-root needs at least one file");
+            }
+            List<Path> files = new ArrayList<>();
+            for (String file : positional) {
+                files.add(parseFile(file, currentDirectory));
+            }
+            return new PrintRoot(List.copyOf(files), verbosity == Verbosity.VERBOSE);
+        }
         if (positional.isEmpty()) {
             throw new UsageException("no port given");
         }
@@ -162,7 +222,13 @@ final class CommandLine {
         if (arguments.value(TOTAL_RATE_LIMIT).isPresent()) {
             config.totalRateLimit(parseRate(TOTAL_RATE_LIMIT.name(), arguments.value(TOTAL_RATE_LIMIT).get()));
         }
-        return new Serve(config.build(), verbosity == Verbosity.QUIET, verbosity == Verbosity.VERBOSE);
+        Optional<String> digestCache = arguments.value(DIGEST_CACHE);
+        config.digestCache(digestCache.isEmpty() ? defaultDigestCache : parseDigestCache(digestCache.get(), currentDirectory));
+        if (arguments.value(DIGEST_CACHE_SIZE).isPresent()) {
+            config.digestCacheBytes(parseBytes(DIGEST_CACHE_SIZE.name(), arguments.value(DIGEST_CACHE_SIZE).get()));
+        }
+        config.backgroundHashing(!arguments.has(NO_BACKGROUND_HASHING));
+        return new Serve(config.build(), verbosity == Verbosity.QUIET, verbosity == Verbosity.VERBOSE, digestCache.isPresent());
     }
 
     static int parsePort(String text) throws UsageException {
@@ -198,6 +264,42 @@ final class CommandLine {
             throw new UsageException("cannot read the folder " + text);
         }
         return root;
+    }
+
+    private static @Nullable Path parseDigestCache(String text, Path currentDirectory) throws UsageException {
+        if (text.equals(NO_DIGEST_CACHE)) {
+            return null;
+        }
+        if (text.isEmpty()) {
+            throw new UsageException("--digest-cache needs a folder, or none");
+        }
+        try {
+            return currentDirectory.resolve(text);
+        } catch (InvalidPathException e) {
+            throw new UsageException("bad folder '" + text + "' for --digest-cache: " + e.getReason());
+        }
+    }
+
+    private static Path parseFile(String text, Path currentDirectory) throws UsageException {
+        try {
+            return currentDirectory.resolve(text);
+        } catch (InvalidPathException e) {
+            throw new UsageException("bad file name '" + text + "': " + e.getReason());
+        }
+    }
+
+    /** A size in bytes, with the suffixes of the rates; at least 1. */
+    static long parseBytes(String option, String text) throws UsageException {
+        long bytes;
+        try {
+            bytes = parseRate(option, text);
+        } catch (UsageException e) {
+            bytes = 0;
+        }
+        if (bytes < 1) {
+            throw new UsageException("bad " + option + " '" + text + "': give a size in bytes, like 500M or 4G");
+        }
+        return bytes;
     }
 
     private static InetAddress parseAddress(String text) throws UsageException {

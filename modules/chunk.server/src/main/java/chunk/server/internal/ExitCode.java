@@ -6,8 +6,8 @@ package chunk.server.internal;
  */
 enum ExitCode {
     OK(0, "stopped by SIGINT or SIGTERM (or --help, --version)"),
-    FATAL(1, "a fatal error while serving, such as the served folder vanishing"),
-    USAGE(2, "usage error: a bad argument, or a root folder that is missing or unreadable"),
+    FATAL(1, "a fatal error while serving, such as the served folder vanishing; with --print-root, a file that could not be read"),
+    USAGE(2, "usage error: a bad argument, a root folder that is missing or unreadable, or a --digest-cache folder inside it or unusable"),
     CANNOT_LISTEN(3, "cannot listen: the address is in use or cannot be bound");
 
     private final int code;

@@ -2,6 +2,7 @@ package chunk.server.internal;
 
 import chunk.server.FileServer;
 import chunk.server.ServerConfig;
+import chunk.server.internal.digests.CacheFolderException;
 import chunk.wire.cli.Hosts;
 import chunk.wire.cli.OneLineLogging;
 import chunk.wire.cli.Usage;
@@ -47,6 +48,7 @@ public final class Main {
                 yield ExitCode.USAGE.code();
             }
             case CommandLine.Serve serve -> serve(serve, out, err);
+            case CommandLine.PrintRoot printRoot -> RootPrinter.print(printRoot, out, err);
         };
     }
 
@@ -55,7 +57,11 @@ public final class Main {
         ServerConfig config = serve.config();
         FileServer server;
         try {
-            server = serve.quiet() ? FileServer.start(config) : FileServer.start(config, out::println);
+            server = start(serve, config, out, err);
+        } catch (CacheFolderException e) {
+            err.println("myserver: " + e.getMessage() + "; give another folder with --digest-cache, or none");
+            trace(serve, err, e);
+            return ExitCode.USAGE.code();
         } catch (BindException e) {
             // Only a port in use hints at another server; an address not on this machine does not.
             boolean inUse = String.valueOf(e.getMessage()).contains("in use");
@@ -94,6 +100,24 @@ public final class Main {
             removeHook(stopOnSignal);
             server.close();
             return ExitCode.FATAL.code();
+        }
+    }
+
+    /**
+     * Starts the server; a default digest cache folder that cannot be used (an unwritable home,
+     * a server of the home folder itself) is not the user's doing: a warning, and memory only.
+     */
+    private static FileServer start(CommandLine.Serve serve, ServerConfig config, PrintStream out, PrintStream err)
+            throws IOException {
+        try {
+            return serve.quiet() ? FileServer.start(config) : FileServer.start(config, out::println);
+        } catch (CacheFolderException e) {
+            if (serve.digestCacheGiven()) {
+                throw e;
+            }
+            err.println("myserver: " + e.getMessage() + "; digests are kept in memory only (choose a folder with --digest-cache)");
+            ServerConfig inMemory = config.toBuilder().digestCache(null).build();
+            return serve.quiet() ? FileServer.start(inMemory) : FileServer.start(inMemory, out::println);
         }
     }
 

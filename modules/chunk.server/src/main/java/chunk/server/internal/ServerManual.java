@@ -61,12 +61,23 @@ public final class ServerManual {
                                 which a reply in flight never sees."""))
                 .topic("Digests",
                         text("""
-                                Besides SIZE and CHUNK it answers DIGESTS: the file's size, its root and the SHA-256 \
+                                Besides SIZE and CHUNK it answers DIGESTS: the file's size, its root and the digests \
                                 of its pieces at the piece length the client asks for, all of one version of the \
-                                file, so that a client can check every byte it downloads. It hashes a file when it \
-                                is first asked for it, on half the cores at most while other requests go on being \
-                                served, and keeps up to 64 MiB of digests for the files' current versions; a file \
-                                rewritten since is hashed again, never answered from the old digests."""))
+                                file, so that a client can check every byte it downloads. On a connection kept open \
+                                at version 2 they come from the file's digest tree, BitTorrent v2's (BEP 52): the \
+                                root is the file's pieces root, the same at every piece length and the same 32 bytes \
+                                a v2 torrent names the file by (--print-root prints it), and each version of a file \
+                                is hashed once whatever piece lengths clients ask for. Elsewhere (clients of chunk's \
+                                round 2) they are flat SHA-256s, one pass per piece length, kept in memory (64 MiB)."""),
+                        text("""
+                                Once listening, myserver hashes its folder in the background, and each file that \
+                                appears or changes later once it has been left alone for a second, on half the cores \
+                                at most (a sixteenth of a core while it sends a reply); a file a client asks for goes \
+                                first. The trees go to the cache folder (--digest-cache), so that a restarted server \
+                                answers at once for a file that did not change: an entry is used only for the same \
+                                path, device, inode, size and modification and change times, and only if its checksum \
+                                and root hold; anything else is hashed again. A file rewritten since is never answered \
+                                from the old digests."""))
                 .topic("Limits under load",
                         text("""
                                 A connection that has not sent its whole request holds no transfer place: it counts \
@@ -112,6 +123,9 @@ public final class ServerManual {
                 .argument("<port>", "TCP port to listen on, 0 to 65535 (0 picks a free one)",
                         "The start-up line says which port it got.", Completion.NOTHING)
                 .options(CommandLine.OPTIONS)
+                .file("~/.cache/chunk/digests", """
+                        The default digest cache folder ($XDG_CACHE_HOME/chunk/digests where that is set): one \
+                        entry per served file, at most 1 GiB (--digest-cache, --digest-cache-size).""")
                 .file("/etc/chunk/<name>.conf", """
                         The command line of the service myserver@<name> (Debian package): one line, \
                         MYSERVER_ARGS=<port> --root <folder> [options].""")
@@ -123,6 +137,8 @@ public final class ServerManual {
                         "myserver 4000")
                 .example("Serve /srv/files to this machine only, on a free port (the start-up line says which):",
                         "myserver 0 --bind 127.0.0.1 --root /srv/files")
+                .example("Print the root a client can pin a file by (its BitTorrent v2 pieces root):",
+                        "myserver --print-root /srv/files/big.iso")
                 .example("Serve /srv/files as a service on port 4000, started at boot:", """
                         echo 'MYSERVER_ARGS=4000 --root /srv/files' | sudo tee /etc/chunk/files.conf
                         sudo systemctl enable --now myserver@files""")
