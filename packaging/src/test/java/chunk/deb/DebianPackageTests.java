@@ -442,7 +442,8 @@ class DebianPackageTests {
             String unit = Files.readString(unpacked.resolve("lib/systemd/system/myserver@.service"));
             assertThat(unit).contains("ExecStart=/usr/bin/myserver $MYSERVER_ARGS", "EnvironmentFile=/etc/chunk/%i.conf",
                     "DynamicUser=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "NoNewPrivileges=yes",
-                    "CapabilityBoundingSet=\n", "LimitNOFILE=16384", "Documentation=man:myserver(1)");
+                    "CapabilityBoundingSet=\n", "LimitNOFILE=16384", "Documentation=man:myserver(1)",
+                    "CacheDirectory=chunk\n", "Environment=XDG_CACHE_HOME=%C\n");
         }
     }
 
