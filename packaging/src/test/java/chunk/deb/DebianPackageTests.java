@@ -144,10 +144,10 @@ class DebianPackageTests {
         }
 
         @Test
-        void describesItselfAndSaysWhatItDoesNotDo() throws IOException {
+        void describesItselfAndBothPrograms() throws IOException {
             String description = field("Description");
             assertThat(description.lines().findFirst().orElseThrow()).hasSizeLessThan(80);
-            assertThat(description).contains("myclient", "myserver", "does not take HTTP(S) URLs");
+            assertThat(description).contains("myclient", "myserver", "HTTP(S) mirrors", "/usr/lib/chunk");
         }
 
         @Test
