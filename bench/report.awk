@@ -143,6 +143,9 @@ function targets(    v, a, b) {
   target("S6: verified (digests known) ahead of curl", v, v > 1, fmt(v, 2) "x")
   v = ratio(wall_median(6, "chunk 4 chunks, verified, servers just started"), wall_median(6, "chunk 4 chunks, verified"))
   target("S6: verified, servers just started, at most 1.6x the time with digests known", v, v <= 1.6, fmt(v, 2) "x")
+  v = ratio(wall_median(6, "chunk 4 chunks, verified, servers just restarted"), wall_median(6, "chunk 4 chunks, verified"))
+  target("S6: verified, servers just restarted (digests on disk), at most 1.1x the time with digests known", v,
+    v <= 1.1, fmt(v, 2) "x")
   v = ratio(wall_median(6, "aria2c -s4, 4 mirrors, --checksum"), wall_median(6, "chunk 4 chunks, verified"))
   target("S6: verified at least 2x as fast as aria2c --checksum", v, v >= 2, fmt(v, 2) "x")
   v = ratio(wall_median(7, "chunk 4 chunks"), wall_median(7, "chunk 4 chunks, 3 mirrors alone"))

@@ -8,6 +8,13 @@ java_home=$1 modules=$2 image=$3
 rm -rf "$image" # jlink will not write into an existing folder
 # --add-options bakes --enable-preview into the image, so every launcher (and the image's
 # own bin/java) runs StructuredTaskScope without the user knowing it is a preview API.
+# What keeps the image small (docs/BENCHMARKS.md, "The size of the image"; 98 MiB before):
+# - --compress=zip-6: lib/modules 26 MB -> 12 MB. It costs only classes read from lib/modules:
+#   myclient reads almost none (its AOT cache holds them), myserver's start-up pays ~20 ms.
+# - no CDS archive (jlink's --generate-cds-archive made two, 28 MB; classes_nocoops.jsa serves
+#   only heaps over 32 GiB). myclient does not use one (its AOT cache replaces it); myserver,
+#   and bin/java itself, start ~50 ms later without it: a server's start-up, not a download's.
+# - native symbol tables stripped (below): libjvm.so 30 MB -> 25 MB.
 "$java_home/bin/jlink" \
   --module-path "$modules" \
   --add-modules chunk.server,chunk.client \
@@ -15,9 +22,24 @@ rm -rf "$image" # jlink will not write into an existing folder
   --launcher myclient=chunk.client \
   --add-options=--enable-preview \
   --strip-debug --no-header-files --no-man-pages \
-  --generate-cds-archive \
+  --compress=zip-6 \
   --output "$image" >"$image.log" 2>&1 || { cat "$image.log" >&2; exit 1; }
-# (The log holds the CDS step's harmless warnings about java.logging, which is left out.)
+
+# What a runtime of chunk never uses: keytool, lib/jexec (runs jars through binfmt_misc),
+# lib/jrt-fs.jar (lets an older JDK's tools read this image) and lib/classlist (only for making
+# a CDS archive).
+rm -f "$image/bin/keytool" "$image/lib/jexec" "$image/lib/jrt-fs.jar" "$image/lib/classlist"
+
+# jlink's --strip-debug keeps the symbol tables (objcopy --strip-debug); strip --strip-unneeded,
+# as Debian's dh_strip does, drops them too: a crash log then names fewer native functions.
+# Done before the AOT training run below, on the files that run. Without binutils the image
+# is only larger, so the build goes on and says so.
+if command -v strip >/dev/null 2>&1; then
+  find "$image" -type f \( -name '*.so' -o -path "$image/bin/java" -o -name jspawnhelper \) \
+    -exec strip --strip-unneeded --remove-section=.comment --remove-section=.note {} +
+else
+  echo "chunk image: strip not found (Debian package binutils): native symbols kept, about 5 MB more" >&2
+fi
 
 # jlink's own launchers neither exec nor quote, so a signal would stop the shell and not
 # the JVM, and a path with a space would break them. Ours do both, and follow symlinks.

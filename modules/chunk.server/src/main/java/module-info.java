@@ -5,7 +5,7 @@
  *
  * <p>Run it as {@code myserver <port> [options]}; {@code myserver --help} lists the options,
  * their defaults (taken from {@link chunk.server.ServerConfig}'s {@code DEFAULT_*} constants)
- * and the exit codes, as does the project's README.
+ * and the exit codes, as does its man page, myserver(1).
  *
  * <p>Programs embed the server through {@link chunk.server.FileServer} and
  * {@link chunk.server.ServerConfig}.

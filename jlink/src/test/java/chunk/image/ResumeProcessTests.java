@@ -68,7 +68,7 @@ class ResumeProcessTests {
     }
 
     @ParameterizedTest(name = "SIG{0} -> exit {1}")
-    @CsvSource({"INT, 130", "TERM, 143"})
+    @CsvSource({"INT, 130", "TERM, 143", "HUP, 129"})
     void aSignalSavesTheRecordSaysWhatWasKeptAndTheSameCommandFinishesTheFile(String signal, int exitCode) throws Exception {
         Process client = client("first");
         awaitAFirstSave();

@@ -1,5 +1,6 @@
 package chunk.client;
 
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -29,6 +30,7 @@ public final class DownloadOptions {
     private final @Nullable String sha256;
     private final @Nullable String root;
     private final boolean resume;
+    private final @Nullable WritableByteChannel stream;
 
     private DownloadOptions(Builder builder) {
         if (builder.chunks < 1) {
@@ -48,6 +50,7 @@ public final class DownloadOptions {
         this.sha256 = builder.sha256 == null ? null : requireHex(builder.sha256, "--sha256");
         this.root = builder.root == null ? null : requireHex(builder.root, "--root");
         this.resume = builder.resume;
+        this.stream = builder.stream;
     }
 
     private static String requireHex(String hex, String what) {
@@ -139,6 +142,24 @@ public final class DownloadOptions {
         return resume;
     }
 
+    /**
+     * Where the file goes instead of a file of its own (standard output, say), or null to save
+     * it. Its bytes are written in order, each piece once it and every piece before it arrived
+     * (and matched its digest, where there are digests), while the download runs; at most
+     * {@link #STREAM_WINDOW} bytes wait in a temporary file meanwhile. With {@link #sha256()},
+     * which only the whole file can be checked against, the file is downloaded whole first and
+     * written out only if it matches. Nothing resumes a streamed download.
+     */
+    public @Nullable WritableByteChannel stream() {
+        return stream;
+    }
+
+    /**
+     * The most bytes of a streamed download that wait, in a temporary file, for the bytes before
+     * them: the fetching runs at most this far ahead of what has been written out. 64 MiB.
+     */
+    public static final long STREAM_WINDOW = 64L << 20;
+
     public DownloadOptions withChunks(int chunks) {
         return toBuilder().chunks(chunks).build();
     }
@@ -187,7 +208,8 @@ public final class DownloadOptions {
     public String toString() {
         return "DownloadOptions[chunks=" + chunks + ", directory=" + directory + ", output=" + output + ", force=" + force
                 + ", fsync=" + fsync + ", connectTimeout=" + connectTimeout + ", stallTimeout=" + stallTimeout
-                + ", verify=" + verify + ", sha256=" + sha256 + ", root=" + root + ", resume=" + resume + "]";
+                + ", verify=" + verify + ", sha256=" + sha256 + ", root=" + root + ", resume=" + resume
+                + (stream == null ? "" : ", stream") + "]";
     }
 
     /** Sets each option by name; {@link #build()} checks them together. */
@@ -203,6 +225,7 @@ public final class DownloadOptions {
         private @Nullable String sha256;
         private @Nullable String root;
         private boolean resume = true;
+        private @Nullable WritableByteChannel stream;
 
         private Builder(int chunks) {
             this.chunks = chunks;
@@ -220,6 +243,7 @@ public final class DownloadOptions {
             this.sha256 = options.sha256;
             this.root = options.root;
             this.resume = options.resume;
+            this.stream = options.stream;
         }
 
         /** @see DownloadOptions#chunks() */
@@ -285,6 +309,12 @@ public final class DownloadOptions {
         /** @see DownloadOptions#resume() */
         public Builder resume(boolean resume) {
             this.resume = resume;
+            return this;
+        }
+
+        /** @see DownloadOptions#stream() */
+        public Builder stream(@Nullable WritableByteChannel stream) {
+            this.stream = stream;
             return this;
         }
 

@@ -3,6 +3,7 @@ package chunk.client;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** How one download ended. Only {@link Completed} leaves a file under the final name. */
 public sealed interface DownloadResult
@@ -13,9 +14,9 @@ public sealed interface DownloadResult
     String fileName();
 
     /**
-     * The whole file is on disk under its final name.
+     * The whole file is on disk under its final name, or was written whole to the stream.
      *
-     * @param file where it was saved
+     * @param file where it was saved; null when it went to {@link DownloadOptions#stream()}
      * @param size its length in bytes
      * @param elapsed from the first size request to the rename
      * @param servers the servers that delivered data, in the order of the server list
@@ -24,7 +25,7 @@ public sealed interface DownloadResult
      * @param chunks each chunk's outcome, all completed
      * @param resumedBytes the bytes an earlier run left in the part file, not fetched again
      */
-    record Completed(String fileName, Path file, long size, Duration elapsed, List<ServerAddress> servers,
+    record Completed(String fileName, @Nullable Path file, long size, Duration elapsed, List<ServerAddress> servers,
             Verification verification, List<ServerReport> reports, List<ChunkOutcome> chunks, long resumedBytes)
             implements DownloadResult {
         public Completed {
@@ -47,8 +48,10 @@ public sealed interface DownloadResult
 
     /**
      * Some chunks could not be downloaded from any server. The bytes that did arrive are kept
-     * in {@code partFile}; nothing was written under the final name.
+     * in {@code partFile}; nothing was written under the final name. A streamed download kept
+     * nothing: its first bytes, in order, went to the stream.
      *
+     * @param partFile where the bytes received are kept; null for a streamed download
      * @param size the file's length as the server reported it
      * @param failed the chunks that are missing, by index
      * @param elapsed from the first question to the servers to the end
@@ -56,7 +59,7 @@ public sealed interface DownloadResult
      * @param reports what each server did, in the order of the server list
      * @param resumedBytes the bytes an earlier run left in the part file, not fetched again
      */
-    record Incomplete(String fileName, Path partFile, long size, List<ChunkOutcome.Failed> failed, Duration elapsed,
+    record Incomplete(String fileName, @Nullable Path partFile, long size, List<ChunkOutcome.Failed> failed, Duration elapsed,
             Verification verification, List<ServerReport> reports, long resumedBytes)
             implements DownloadResult {
         public Incomplete {

@@ -39,6 +39,11 @@ public record ServerFailure(ServerAddress server, Kind kind, String reason) {
         NETWORK_PROBLEM("network problem"),
         /** The server closed the connection before its reply was complete. */
         CLOSED("closed the connection before its reply was complete"),
+        /**
+         * The server closed (or reset) the connection before any byte of a reply: what a server
+         * too busy to take the request does. Asked again later, with fewer connections.
+         */
+        DROPPED("closed the connection without replying"),
         /** The server has no file of that name. */
         NOT_FOUND("has no such file"),
         /** All the server's transfer places stay taken for now: ask again later, with fewer connections. */
@@ -66,6 +71,14 @@ public record ServerFailure(ServerAddress server, Kind kind, String reason) {
         /** Whether the server was at fault: every kind but {@link #MOVED}, which is the scheduler doing its job. */
         public boolean isFault() {
             return this != MOVED;
+        }
+
+        /**
+         * Whether the server could not answer now but may soon ({@link #BUSY}, {@link #DROPPED}):
+         * it is asked again later, with fewer connections, rather than counted as broken.
+         */
+        public boolean isPassing() {
+            return this == BUSY || this == DROPPED;
         }
     }
 

@@ -93,7 +93,9 @@ class DownloaderTests {
             assertThat(result).isInstanceOfSatisfying(DownloadResult.Completed.class, done -> {
                 assertThat(done.file()).isEqualTo(saved.resolve("data.bin"));
                 assertThat(done.size()).isEqualTo(FILE_SIZE);
-                assertThat(done.servers()).hasSize(Math.min(chunks, serverCount));
+                // Chunk i starts on server i (PieceMapTests); which servers deliver in the end also
+                // depends on their speed, as a connection that is done takes over a slower one's work.
+                assertThat(done.servers()).isNotEmpty().isSubsetOf(addresses);
             });
             assertThat(sha256(saved.resolve("data.bin"))).isEqualTo(sha256(original));
             assertThat(saved.resolve("data.bin.part")).doesNotExist();
@@ -221,6 +223,16 @@ class DownloaderTests {
             assertThat(breaking.chunkRequests().subList(1, breaking.chunkRequests().size()))
                     .extracting(Frame.ChunkRequest::range)
                     .allSatisfy(range -> assertThat(range.offset()).isGreaterThanOrEqualTo(HALF / 2));
+        }
+
+        @Test
+        void closesConnectionsWithoutReplyingIsAskedAgainAsABusyOneIs() throws Exception {
+            TestServer crowded = start(TestServer.dropsFirst(2));
+
+            DownloadResult result = Downloader.create(addresses(crowded), options(2)).download("data.bin");
+
+            assertThat(result).isInstanceOf(DownloadResult.Completed.class);
+            assertThat(saved.resolve("data.bin")).hasSameBinaryContentAs(original);
         }
 
         @Test

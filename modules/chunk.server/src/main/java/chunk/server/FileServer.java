@@ -17,9 +17,11 @@ import java.util.function.Consumer;
  * {@code a/}, {@code a//b}), directories, device files and symbolic links that lead outside
  * the root are all answered "no such file".
  *
- * <p>Besides SIZE and CHUNK it answers DIGESTS: the SHA-256 of a file's pieces and its root,
- * computed when first asked for, once per version of the file and piece length, and kept
- * (up to 64 MiB of digests) while the file does not change.
+ * <p>Besides SIZE and CHUNK it answers DIGESTS: on a connection kept open at version 2, from
+ * each file's digest tree (BitTorrent v2's), made once per version of the file, in the
+ * background once the server listens unless {@link ServerConfig#backgroundHashing()} is off,
+ * and kept in {@link ServerConfig#digestCache()} across restarts; elsewhere, flat SHA-256s of a
+ * file's pieces, made when first asked for, once per version and piece length.
  */
 public sealed interface FileServer extends AutoCloseable permits RunningServer {
 
@@ -29,20 +31,22 @@ public sealed interface FileServer extends AutoCloseable permits RunningServer {
      * @throws java.nio.file.NoSuchFileException if the root does not exist
      * @throws java.nio.file.NotDirectoryException if the root is not a folder
      * @throws java.net.BindException if the address cannot be bound (in use, not local, no permission)
-     * @throws IOException if anything else fails before the server listens
+     * @throws IOException if the digest cache folder is inside the served folder or cannot be made or
+     *     written (its message says which), or anything else fails before the server listens
      */
     static FileServer start(ServerConfig config) throws IOException {
         return RunningServer.start(config, null);
     }
 
     /**
-     * Binds and starts serving; {@code accessLog} receives one line per connection (see the
-     * README for its fields). It is called from many threads at once and must be quick.
+     * Binds and starts serving; {@code accessLog} receives one line per connection (see
+     * myserver(1), "Output", for its fields). It is called from many threads at once and must be quick.
      *
      * @throws java.nio.file.NoSuchFileException if the root does not exist
      * @throws java.nio.file.NotDirectoryException if the root is not a folder
      * @throws java.net.BindException if the address cannot be bound (in use, not local, no permission)
-     * @throws IOException if anything else fails before the server listens
+     * @throws IOException if the digest cache folder is inside the served folder or cannot be made or
+     *     written (its message says which), or anything else fails before the server listens
      */
     static FileServer start(ServerConfig config, Consumer<String> accessLog) throws IOException {
         return RunningServer.start(config, accessLog);

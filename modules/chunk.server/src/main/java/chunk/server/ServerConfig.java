@@ -42,6 +42,8 @@ public final class ServerConfig {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     /** Default grace period on close: 5 seconds. */
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(5);
+    /** What the digest cache folder may hold by default: 1 GiB, the trees of 512 GiB of files. */
+    public static final long DEFAULT_DIGEST_CACHE_BYTES = 1L << 30;
 
     private final Path root;
     private final @Nullable InetAddress bindAddress;
@@ -55,6 +57,9 @@ public final class ServerConfig {
     private final long rateLimit;
     private final long totalRateLimit;
     private final Duration gracePeriod;
+    private final @Nullable Path digestCache;
+    private final long digestCacheBytes;
+    private final boolean backgroundHashing;
 
     private ServerConfig(Builder builder) {
         root = builder.root;
@@ -69,6 +74,9 @@ public final class ServerConfig {
         rateLimit = builder.rateLimit;
         totalRateLimit = builder.totalRateLimit;
         gracePeriod = builder.gracePeriod;
+        digestCache = builder.digestCache;
+        digestCacheBytes = builder.digestCacheBytes;
+        backgroundHashing = builder.backgroundHashing;
         requireInRange(port >= 0 && port <= 65_535, "a port is a number from 0 to 65535, not " + port);
         requireInRange(backlog >= 1, "the backlog must be at least 1, not " + backlog);
         requireInRange(maxClients >= 1, "max clients must be at least 1, not " + maxClients);
@@ -79,6 +87,7 @@ public final class ServerConfig {
         requireInRange(rateLimit >= 0, "the rate limit cannot be negative: " + rateLimit);
         requireInRange(totalRateLimit >= 0, "the total rate limit cannot be negative: " + totalRateLimit);
         requireInRange(!gracePeriod.isNegative(), "the grace period cannot be negative: " + gracePeriod);
+        requireInRange(digestCacheBytes >= 1, "the digest cache needs room: at least 1 byte, not " + digestCacheBytes);
     }
 
     private static void requireInRange(boolean valid, String message) {
@@ -91,7 +100,9 @@ public final class ServerConfig {
      * Starts a configuration that serves {@code root} with the defaults of {@code myserver}:
      * all interfaces, a free port, the {@linkplain #defaultBacklog() system's largest backlog},
      * 256 transfers, 10,000 connections, 256 waiting per address, 5 s header timeout, 30 s idle
-     * timeout, no rate limits, 5 s grace.
+     * timeout, no rate limits, 5 s grace, background hashing; digest trees in memory only (where
+     * {@code myserver} keeps them in the user's cache folder: a program that embeds the server
+     * chooses its own folder with {@link Builder#digestCache}).
      */
     public static Builder builder(Path root) {
         return new Builder(root);
@@ -106,7 +117,8 @@ public final class ServerConfig {
     public Builder toBuilder() {
         return new Builder(root).bindAddress(bindAddress).port(port).backlog(backlog).maxClients(maxClients)
                 .maxConnections(maxConnections).maxWaitingPerAddress(maxWaitingPerAddress).headerTimeout(headerTimeout)
-                .idleTimeout(idleTimeout).rateLimit(rateLimit).totalRateLimit(totalRateLimit).gracePeriod(gracePeriod);
+                .idleTimeout(idleTimeout).rateLimit(rateLimit).totalRateLimit(totalRateLimit).gracePeriod(gracePeriod)
+                .digestCache(digestCache).digestCacheBytes(digestCacheBytes).backgroundHashing(backgroundHashing);
     }
 
     /**
@@ -196,6 +208,29 @@ public final class ServerConfig {
     }
 
     /**
+     * The folder where the digest trees of the served files are kept across restarts, outside
+     * the served folder (made at start if missing), or {@code null} to keep them in memory only.
+     * Entries are checked when read; a damaged, foreign or stale one is hashed again.
+     */
+    public @Nullable Path digestCache() {
+        return digestCache;
+    }
+
+    /** The most the digest cache folder's entries may take, in bytes; the least recently used go first. */
+    public long digestCacheBytes() {
+        return digestCacheBytes;
+    }
+
+    /**
+     * Whether the server hashes its folder's files once it listens, and each file that appears
+     * or changes later, on half the cores at most, so that clients find their digests made; a
+     * file not yet hashed is hashed, before anything else, when a client first asks for it.
+     */
+    public boolean backgroundHashing() {
+        return backgroundHashing;
+    }
+
+    /**
      * Sets a {@link ServerConfig}'s settings by name; {@link #build()} checks them. Each setter
      * takes the value its accessor on {@link ServerConfig} describes.
      */
@@ -213,6 +248,9 @@ public final class ServerConfig {
         private long rateLimit;
         private long totalRateLimit;
         private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
+        private @Nullable Path digestCache;
+        private long digestCacheBytes = DEFAULT_DIGEST_CACHE_BYTES;
+        private boolean backgroundHashing = true;
 
         private Builder(Path root) {
             this.root = Objects.requireNonNull(root, "root");
@@ -278,6 +316,22 @@ public final class ServerConfig {
 
         public Builder gracePeriod(Duration period) {
             gracePeriod = Objects.requireNonNull(period, "gracePeriod");
+            return this;
+        }
+
+        /** @param folder where digest trees are kept across restarts, or {@code null} for memory only */
+        public Builder digestCache(@Nullable Path folder) {
+            digestCache = folder;
+            return this;
+        }
+
+        public Builder digestCacheBytes(long bytes) {
+            digestCacheBytes = bytes;
+            return this;
+        }
+
+        public Builder backgroundHashing(boolean on) {
+            backgroundHashing = on;
             return this;
         }
 

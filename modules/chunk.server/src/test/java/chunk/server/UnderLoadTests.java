@@ -202,7 +202,9 @@ class UnderLoadTests {
             try (Socket silent = TestClient.connect(address)) {
                 long start = System.nanoTime();
                 assertThat(silent.getInputStream().read()).isEqualTo(-1);
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(400))
+                // The server's timer starts when it accepts, a little before connect returns here:
+                // "not before" allows that much (it measured 398 ms once under load).
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300))
                         .as("generous: only a safety net against a timeout that never fires").isLessThan(Duration.ofSeconds(10));
             }
             awaitLogLines("header-timeout", 1);

@@ -8,9 +8,10 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A SHA-256 digest: of one piece of a file, or a file's root (the SHA-256 of the
- * concatenation of all its piece digests at one piece length). A value: the 32 bytes are
- * copied in and out, and two digests are equal when their bytes are.
+ * A SHA-256 digest: of one piece of a file, or a file's root, flat (the SHA-256 of the
+ * concatenation of all its piece digests at one piece length, {@link #rootOf}) or of its
+ * digest tree ({@link chunk.wire.tree.DigestTree}). A value: the 32 bytes are copied in and
+ * out, and two digests are equal when their bytes are.
  *
  * @param bytes exactly {@value #BYTES} bytes; the record keeps its own copy
  */
@@ -96,8 +97,10 @@ public record Digest(byte[] bytes) {
     }
 
     /**
-     * The root of a file whose pieces have these digests, in order: the SHA-256 of their
-     * concatenation. The root of an empty file (no pieces) is the SHA-256 of nothing.
+     * The flat root of a file whose pieces have these digests, in order: the SHA-256 of their
+     * concatenation, the root of DIGESTS on a connection not kept open at
+     * {@link Frame#KEEP_OPEN_TREE_VERSION}. The root of an empty file (no pieces) is the SHA-256
+     * of nothing. (The digest tree's root is {@link chunk.wire.tree.DigestTree#rootOfPieces}.)
      *
      * @param pieces every piece's digest, from the first piece to the last
      * @return the root

@@ -25,7 +25,9 @@ import java.util.Objects;
  *
  * <p>Packet type {@value #TYPE_KEEP_OPEN}, KEEP-OPEN, is the other: sent as the first frame of a
  * connection, a {@link KeepOpenRequest} asks the server to keep the connection open for more
- * requests after each reply, and a {@link KeepOpenReply} agrees. An {@link Opening} is what a
+ * requests after each reply, and a {@link KeepOpenReply} agrees, at a version both speak; from
+ * {@link #KEEP_OPEN_TREE_VERSION} on, DIGESTS on that connection answers from the file's digest
+ * tree instead of flat digests. An {@link Opening} is what a
  * client may send first, a {@link KeepOpenAnswer} what a server may answer to a keep-open.
  */
 public sealed interface Frame permits Frame.Opening, Frame.Reply, Frame.KeepOpenAnswer {
@@ -60,8 +62,32 @@ public sealed interface Frame permits Frame.Opening, Frame.Reply, Frame.KeepOpen
      * the {@value #MAX_TEXT_BYTES}-byte text limit.
      */
     int MAX_DIGESTS_PER_REPLY = 126;
-    /** The version of persistent connections that this code speaks, the only one so far. */
+    /**
+     * Version 1 of a kept-open connection: every request is answered as on a connection of its
+     * own, DIGESTS with the flat digests of {@link DigestReply} (each piece's SHA-256, the root
+     * the SHA-256 of their concatenation). What a client of chunk's round 2 asks for, and what
+     * a server of round 2 answers to any higher version.
+     */
     long KEEP_OPEN_VERSION = 1;
+    /**
+     * Version 2 of a kept-open connection, the highest this code speaks: as version 1, except
+     * that DIGESTS on it answers from the file's digest tree ({@link chunk.wire.tree.DigestTree},
+     * BitTorrent v2's): the root is the file's BEP 52 pieces root, whatever the piece length,
+     * and each piece's digest is its node of the tree, for piece lengths of
+     * {@value chunk.wire.tree.DigestTree#BLOCK_BYTES} bytes or more. A connection that was not
+     * kept open, or kept open at version 1, keeps the flat digests.
+     */
+    long KEEP_OPEN_TREE_VERSION = 2;
+
+    /**
+     * Whether DIGESTS on a connection kept open at {@code version} answers from the digest tree.
+     *
+     * @param version the version both sides agreed, or 0 for a connection not kept open
+     * @return {@code true} from {@link #KEEP_OPEN_TREE_VERSION} on
+     */
+    static boolean digestsFromTree(long version) {
+        return version >= KEEP_OPEN_TREE_VERSION;
+    }
 
     /**
      * The {@code packetType} field of this frame's header.
@@ -293,9 +319,16 @@ public sealed interface Frame permits Frame.Opening, Frame.Reply, Frame.KeepOpen
      * <p>Only the requester can tell whether the count of digests is right, since the piece
      * length is not repeated here: it must be {@code min(MAX_DIGESTS_PER_REPLY, pieceCount - firstPiece)}.
      *
+     * <p>What the digests are depends on the connection, which the frame does not say: flat
+     * (each piece's SHA-256, the root the SHA-256 of their concatenation, see
+     * {@link Digest#rootOf}) unless the connection was kept open at
+     * {@link #KEEP_OPEN_TREE_VERSION} or later; there the root is the file's digest-tree root and
+     * each digest its piece's node ({@link chunk.wire.tree.DigestTree#pieces}), which add up to
+     * the root by {@link chunk.wire.tree.DigestTree#rootOfPieces}.
+     *
      * @param firstPiece the first piece asked for, zero or more
      * @param fileSize the file's length in bytes, zero or more
-     * @param root the SHA-256 of the concatenation of all the file's piece digests
+     * @param root the file's root: flat or of the digest tree, as the connection's version says
      * @param digests the digests of the pieces from {@code firstPiece} on, at most
      *     {@value Frame#MAX_DIGESTS_PER_REPLY}; the record keeps its own copy
      */

@@ -278,8 +278,9 @@ class FrameCodecTests {
         static final Map<String, Object> EXPECTED = Map.ofEntries(
                 Map.entry("keep-open-ok request", new Frame.KeepOpenRequest(1)),
                 Map.entry("keep-open-ok response", AGREED),
-                Map.entry("keep-open-newer request", new Frame.KeepOpenRequest(2)),
-                Map.entry("keep-open-newer response", AGREED),
+                Map.entry("keep-open-newer request", new Frame.KeepOpenRequest(3)),
+                Map.entry("keep-open-newer response", new Frame.KeepOpenReply(5000, Frame.KEEP_OPEN_TREE_VERSION)),
+                Map.entry("keep-open-round-2 response", AGREED),
                 Map.entry("keep-open-original response", new Frame.ErrorReply("bad packet type error")),
                 Map.entry("keep-open-1.0 response", new Frame.ErrorReply("unknown packet type 3")),
                 Map.entry("then-size request", new Frame.SizeRequest("hello.txt")),
@@ -376,6 +377,90 @@ class FrameCodecTests {
             assertThat(FrameDecoder.readReply(replies)).isEqualTo(new Frame.ErrorReply("no such file"));
             assertThat(FrameDecoder.readReply(replies)).isEqualTo(new Frame.ChunkReply(new ByteRange(7, 7)));
             assertThat(new String(replies.remainingBytes(), StandardCharsets.US_ASCII)).isEqualTo("chunked");
+        }
+    }
+
+    /**
+     * The hand-made vectors of DIGESTS on a connection kept open at version 2, {@code digest-tree.txt}, which
+     * docs/PROTOCOL.md shows: one session, in order. The digests are computed here by BEP 52's definition with the
+     * JDK's SHA-256, independently of chunk.wire.tree and of the script that wrote the hex.
+     */
+    @Nested
+    class DigestTreeVectors {
+
+        static final byte[] HELLO = DigestVectors.HELLO;
+        static final byte[] ZERO = new byte[Digest.BYTES];
+
+        /** 40000 bytes, byte i being i mod 251: three blocks of 16 KiB, the last of 7232 bytes. */
+        static byte[] tree() {
+            byte[] bytes = new byte[40_000];
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = (byte) (i % 251);
+            }
+            return bytes;
+        }
+
+        static Digest parent(Digest left, byte[] right) {
+            return Digest.of(concat(left.bytes(), right));
+        }
+
+        static final Digest[] LEAVES = IntStream.range(0, 3)
+                .mapToObj(i -> Digest.of(Arrays.copyOfRange(tree(), i * 16_384, Math.min(40_000, (i + 1) * 16_384))))
+                .toArray(Digest[]::new);
+        static final Digest LAST_PAIR = parent(LEAVES[2], ZERO);
+        static final Digest ROOT = parent(parent(LEAVES[0], LEAVES[1].bytes()), LAST_PAIR.bytes());
+
+        static final Map<String, Object> EXPECTED = Map.ofEntries(
+                Map.entry("tree-keep-open request", new Frame.KeepOpenRequest(2)),
+                Map.entry("tree-keep-open response", new Frame.KeepOpenReply(5000, 2)),
+                Map.entry("tree-hello request", new Frame.DigestRequest("hello.txt", 0, 16_384)),
+                Map.entry("tree-hello response", new Frame.DigestReply(0, 22, Digest.of(HELLO), List.of(Digest.of(HELLO)))),
+                Map.entry("tree-leaves request", new Frame.DigestRequest("tree.bin", 0, 16_384)),
+                Map.entry("tree-leaves response", new Frame.DigestReply(0, 40_000, ROOT, List.of(LEAVES))),
+                Map.entry("tree-pieces request", new Frame.DigestRequest("tree.bin", 1, 32_768)),
+                Map.entry("tree-pieces response", new Frame.DigestReply(1, 40_000, ROOT, List.of(LAST_PAIR))),
+                Map.entry("tree-one-piece request", new Frame.DigestRequest("tree.bin", 0, 65_536)),
+                Map.entry("tree-one-piece response", new Frame.DigestReply(0, 40_000, ROOT, List.of(ROOT))),
+                Map.entry("tree-root-only request", new Frame.DigestRequest("tree.bin", 2, 32_768)),
+                Map.entry("tree-root-only response", new Frame.DigestReply(2, 40_000, ROOT, List.of())),
+                Map.entry("tree-empty request", new Frame.DigestRequest("empty.txt", 0, 16_384)),
+                Map.entry("tree-empty response", new Frame.DigestReply(0, 0, Digest.of(new byte[0]), List.of())),
+                Map.entry("tree-short-piece request", new Frame.DigestRequest("hello.txt", 0, 4096)),
+                Map.entry("tree-short-piece response", new Frame.ErrorReply(
+                        "bad digest request: piece length 4096 is shorter than a block of the digest tree (16384 bytes)")));
+
+        static Stream<WireVector> vectors() {
+            return WireVector.loadAll(WireVector.DIGEST_TREE_RESOURCE).stream();
+        }
+
+        @Test
+        void theVectorFileAndThisTestListTheSameMessages() {
+            assertThat(vectors().map(WireVector::key).toList()).containsExactlyInAnyOrderElementsOf(EXPECTED.keySet());
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("vectors")
+        void decodesToTheExpectedFrameAndEncodesBackToTheSameBytes(WireVector vector) throws IOException {
+            var in = new ByteChannels.Source(vector.bytes());
+            boolean opening = vector.name().equals("tree-keep-open");
+
+            Frame decoded = switch (vector.direction()) {
+                case REQUEST -> opening ? FrameDecoder.readOpening(in) : FrameDecoder.readRequest(in);
+                case RESPONSE -> opening ? FrameDecoder.readKeepOpenAnswer(in) : FrameDecoder.readReply(in);
+            };
+
+            assertThat(decoded).isEqualTo(EXPECTED.get(vector.key()));
+            assertThat(in.remainingBytes()).isEmpty();
+            assertThat(bytes(FrameEncoder.encode(decoded))).isEqualTo(vector.bytes());
+        }
+
+        @Test
+        void theTreesRootIsBep52sAndDiffersFromTheFlatRootOfTheSamePieces() {
+            assertThat(chunk.wire.tree.DigestTree.rootOfPieces(40_000, 16_384, List.of(LEAVES))).isEqualTo(ROOT);
+            assertThat(Digest.rootOf(List.of(LEAVES))).isNotEqualTo(ROOT);
+            assertThat(Frame.digestsFromTree(Frame.KEEP_OPEN_TREE_VERSION)).isTrue();
+            assertThat(Frame.digestsFromTree(Frame.KEEP_OPEN_VERSION)).isFalse();
+            assertThat(Frame.digestsFromTree(0)).isFalse();
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 /**
  * One message captured from the original C programs, as listed in the test resource
  * {@code wire-vectors/original-c.txt}, or made by hand for chunk's extension in
- * {@code wire-vectors/digests.txt} and {@code wire-vectors/keep-open.txt}: a comment line
+ * {@code wire-vectors/digests.txt}, {@code wire-vectors/keep-open.txt} and {@code wire-vectors/digest-tree.txt}: a comment line
  * {@code # <name> <request|response>: <description>}, then the message in hex. Lines that
  * start with {@code ##} are notes on the file.
  */
@@ -26,6 +26,7 @@ record WireVector(String name, Direction direction, String description, byte[] b
     static final String RESOURCE = "/wire-vectors/original-c.txt";
     static final String DIGESTS_RESOURCE = "/wire-vectors/digests.txt";
     static final String KEEP_OPEN_RESOURCE = "/wire-vectors/keep-open.txt";
+    static final String DIGEST_TREE_RESOURCE = "/wire-vectors/digest-tree.txt";
 
     private static final Pattern COMMENT = Pattern.compile("#\\s*(\\S+)\\s+(request|response):\\s*(.*)");
 

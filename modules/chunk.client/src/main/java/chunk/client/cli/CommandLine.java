@@ -3,6 +3,7 @@ package chunk.client.cli;
 import chunk.client.DownloadOptions;
 import chunk.client.text.HumanFormat;
 import chunk.client.text.Shown;
+import chunk.wire.cli.Completion;
 import chunk.wire.cli.Option;
 import chunk.wire.cli.Tokenizer;
 import chunk.wire.cli.Usage;
@@ -18,12 +19,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * What the command line asks for, read with the grammar both programs share
  * ({@link Tokenizer}). To add an option: add its {@link Option} constant below and to
- * {@link #OPTIONS} (the help's lines come from that table), read it in {@link #parse}, and
+ * {@link #OPTIONS} (the help, the man page and the shell completions are made from that table,
+ * through {@link ClientManual}), read it in {@link #parse}, and
  * give it to {@link DownloadOptions} (or, if only the command line uses it, to {@link Download}).
  */
 sealed interface CommandLine {
 
-    String USAGE = "Usage: myclient [options] <servers-file> <chunks> [file-name...]";
+    /** How myclient is called, after its name. */
+    String SYNOPSIS = "[options] <servers-file> <chunks> [file-name...]";
 
     /**
      * The most chunks one download may have. Every chunk's task, range and outcome stay in
@@ -35,45 +38,51 @@ sealed interface CommandLine {
     int MAX_CHUNKS = 10_000;
 
     Option OUTPUT = Option.valued("--output", "-o", "<path>",
-            "save as this file, or in this folder (name/); - for standard output");
-    Option FORCE = Option.flag("--force", "replace an existing file (at the very end, atomically)");
-    Option NO_FSYNC = Option.flag("--no-fsync", "do not flush the file to disk before renaming it");
+            "save as this file, or in this folder (name/); - for standard output")
+            .described("""
+                    By default the file's base name in the current folder. A name ending in / must be an \
+                    existing folder (exit 6 if it is not). With several names, --output should name a folder: \
+                    a file name is taken by the first download. See Standard output for -o -.""")
+            .completing(Completion.FILES);
+    Option FORCE = Option.flag("--force", "replace an existing file (at the very end, atomically)")
+            .described("""
+                    Without it an existing file is refused (exit 6). A link or a FIFO is never replaced, with or \
+                    without it; a character device (-o /dev/null) is written through and stays what it is.""");
+    Option NO_FSYNC = Option.flag("--no-fsync", "do not flush the file to disk before renaming it")
+            .described("Nor the pieces before they are recorded as done: a power loss may then lose what the record says is there.");
     Option NO_RESUME = Option.flag("--no-resume", "start over, ignoring what an earlier run left in\n"
             + "<name>.part (by default a download continues it)");
     Option CONNECT_TIMEOUT = Option.valued("--connect-timeout", "<s>", "seconds to wait for a connection (default "
-            + HumanFormat.seconds(DownloadOptions.DEFAULT_CONNECT_TIMEOUT) + ")");
+            + HumanFormat.seconds(DownloadOptions.DEFAULT_CONNECT_TIMEOUT) + ")")
+            .described("Decimals allowed.");
     Option TIMEOUT = Option.valued("--timeout", "<s>", "seconds a server may send nothing (default "
-            + HumanFormat.seconds(DownloadOptions.DEFAULT_STALL_TIMEOUT) + ")");
-    Option SHA256 = Option.valued("--sha256", "<hex>", "the whole file's SHA-256: checked before the rename");
-    Option ROOT = Option.valued("--root", "<hex>", "the file's root (at 1 MiB pieces): use only servers with it");
-    Option NO_VERIFY = Option.flag("--no-verify", "do not check pieces against the servers' digests");
-    Option JSON = Option.flag("--json", "one JSON object per file on standard output");
+            + HumanFormat.seconds(DownloadOptions.DEFAULT_STALL_TIMEOUT) + ")")
+            .described("""
+                    Then it is given up on. A silent connection is routed around long before, once another \
+                    server can take its pieces: after half of this, at most 1 s.""");
+    Option SHA256 = Option.valued("--sha256", "<hex>", "the whole file's SHA-256: checked before the rename")
+            .described("""
+                    As mirror sites publish it; checked in one pass over the .part file. On a mismatch nothing \
+                    is saved (exit 9). It also settles a tie between disagreeing servers: each group is tried \
+                    in turn.""");
+    Option ROOT = Option.valued("--root", "<hex>", "the file's root (at 1 MiB pieces): use only servers with it")
+            .described("--verbose shows a file's root. Every piece is checked against the digests of the servers with it.");
+    Option NO_VERIFY = Option.flag("--no-verify", "do not check pieces against the servers' digests")
+            .described("No digests are asked for (for benchmarks); servers are still compared by size.");
+    Option JSON = Option.flag("--json", "one JSON object per file on standard output")
+            .described("See JSON output for its fields.");
     Option QUIET = Option.quiet("print nothing but errors");
-    Option VERBOSE = Option.verbose("show every connection attempt, and the whole failure report");
+    Option VERBOSE = Option.verbose("show every connection attempt, and the whole failure report")
+            .described("Also a line per server in the summary, the file's root, and stack traces of internal errors.");
 
     /** Every option, in the order of the help. */
     List<Option> OPTIONS = List.of(OUTPUT, FORCE, NO_FSYNC, NO_RESUME, CONNECT_TIMEOUT, TIMEOUT,
             SHA256, ROOT, NO_VERIFY, JSON, QUIET, VERBOSE,
             Option.HELP, Option.VERSION);
 
-    /** The text of {@code --help}; made only when asked for, as it is needed only then. */
+    /** The text of {@code --help}, from the manual; made only when asked for, as it is needed only then. */
     static String help() {
-        return USAGE + "\n\n"
-            + """
-            Downloads files from several chunk servers at once, in <chunks> parallel byte ranges.
-            The names of the files come after <chunks>, or from standard input, one a line.
-
-              <servers-file>              'host port' lines: host name, IPv4 or IPv6 address;
-                                          '#' starts a comment; the first 20 servers are used
-              <chunks>                    how many ranges to download in parallel (1 to 10000)
-            """
-            + Usage.optionLines(OPTIONS)
-            + """
-
-            Options may stand anywhere, also as --option=value; -- ends them.
-
-            """
-            + ExitCode.helpText();
+        return Usage.help(ClientManual.manual());
     }
 
     /** Show the help. */

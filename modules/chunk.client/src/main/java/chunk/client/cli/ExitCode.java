@@ -1,10 +1,8 @@
 package chunk.client.cli;
 
-import java.util.List;
-
 /**
- * The exit codes of {@code myclient}. The help's list ({@link #helpText()}) and the man page are
- * made from this table, so that they cannot disagree with what the program returns.
+ * The exit codes of {@code myclient}. The help's list and the man page are made from this table
+ * ({@link ClientManual}), so that they cannot disagree with what the program returns.
  */
 public enum ExitCode {
     /** Every file is complete. */
@@ -27,15 +25,12 @@ public enum ExitCode {
     DISPUTED(8, "the servers disagree on the file (pin it with --sha256 or --root)"),
     /** The downloaded file does not match {@code --sha256}; nothing was saved under its name. */
     CHECKSUM_MISMATCH(9, "the file does not match --sha256 (nothing is saved)"),
+    /** Stopped by SIGHUP (its terminal closed), as shells report it: 128 + 1; the resume record is saved. */
+    HANGUP(129, "stopped by SIGHUP, its terminal closed (what arrived is kept; the same command continues it)"),
     /** Stopped by Ctrl-C (SIGINT), as shells report it: 128 + 2; the resume record is saved. */
-    INTERRUPTED(130, "stopped by Ctrl-C"),
+    INTERRUPTED(130, "stopped by Ctrl-C (likewise)"),
     /** Stopped by SIGTERM: 128 + 15; the resume record is saved. */
-    TERMINATED(143, "stopped by SIGTERM");
-
-    /** What the signals' codes have in common, said once after the list. */
-    static final String SIGNALS_NOTE = "both keep what was downloaded; the same command continues it";
-
-    private static final int HELP_WIDTH = 80;
+    TERMINATED(143, "stopped by SIGTERM (likewise)");
 
     private final int code;
     private final String meaning;
@@ -53,27 +48,5 @@ public enum ExitCode {
     /** What it means, in the words of the help and the man page. */
     public String meaning() {
         return meaning;
-    }
-
-    /**
-     * {@code Exit codes: 0 all files complete, 1 internal error, ...}, wrapped to the help's
-     * width, ending with the note on the signals' codes.
-     */
-    static String helpText() {
-        List<ExitCode> all = List.of(values());
-        StringBuilder text = new StringBuilder();
-        StringBuilder line = new StringBuilder("Exit codes:");
-        for (int i = 0; i < all.size(); i++) {
-            ExitCode exit = all.get(i);
-            String item = exit.code + " " + exit.meaning + (i + 1 < all.size() ? "," : " (" + SIGNALS_NOTE + ").");
-            if (line.length() + 1 + item.length() > HELP_WIDTH) {
-                text.append(line).append('\n');
-                line.setLength(0);
-                line.append(item);
-            } else {
-                line.append(' ').append(item);
-            }
-        }
-        return text.append(line).append('\n').toString();
     }
 }

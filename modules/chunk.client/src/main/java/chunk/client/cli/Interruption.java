@@ -10,9 +10,10 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What Ctrl-C (SIGINT) and SIGTERM do to a running myclient: the first one interrupts the
- * download, which closes its connections, saves its resume record and says what was kept;
- * the process then exits {@link ExitCode#INTERRUPTED} or {@link ExitCode#TERMINATED}.
+ * What Ctrl-C (SIGINT), SIGTERM and SIGHUP do to a running myclient: the first one interrupts
+ * the download, which closes its connections, saves its resume record and says what was kept;
+ * the process then exits {@link ExitCode#INTERRUPTED}, {@link ExitCode#TERMINATED} or
+ * {@link ExitCode#HANGUP}.
  *
  * <p>Why {@code sun.misc.Signal} (module {@code jdk.unsupported}) and not a shutdown hook: a
  * hook runs while the JVM is already going down, in parallel with the download's threads,
@@ -57,6 +58,8 @@ final class Interruption {
         Interruption.grace = grace;
         handle("INT", ExitCode.INTERRUPTED);
         handle("TERM", ExitCode.TERMINATED);
+        // The terminal went away (an ssh session dropped, a window closed): stop as for SIGTERM.
+        handle("HUP", ExitCode.HANGUP);
     }
 
     private static void handle(String name, ExitCode code) {

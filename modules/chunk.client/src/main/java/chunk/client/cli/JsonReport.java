@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
-/** {@code --json}: one JSON object on one line per file, as the README's schema says. */
+/** {@code --json}: one JSON object on one line per file, as the man page myclient(1) says ("JSON output"). */
 final class JsonReport {
 
     private JsonReport() {}
@@ -25,14 +25,15 @@ final class JsonReport {
         json.field("name").string(result.fileName());
         switch (result) {
             case DownloadResult.Completed done -> {
-                common(json, "completed", done.size(), done.elapsed(), shown.apply(done.file()), null);
+                common(json, "completed", done.size(), done.elapsed(), done.file() == null ? null : shown.apply(done.file()), null);
                 json.field("resumed").number(done.resumedBytes());
                 verification(json, done.verification());
                 servers(json, done.reports());
                 chunks(json, done.chunks());
             }
             case DownloadResult.Incomplete incomplete -> {
-                common(json, "incomplete", incomplete.size(), incomplete.elapsed(), shown.apply(incomplete.partFile()),
+                common(json, "incomplete", incomplete.size(), incomplete.elapsed(),
+                        incomplete.partFile() == null ? null : shown.apply(incomplete.partFile()),
                         "not all chunks are downloaded");
                 json.field("resumed").number(incomplete.resumedBytes());
                 verification(json, incomplete.verification());

@@ -13,12 +13,14 @@ import chunk.wire.cli.Usage;
 import chunk.wire.cli.UsageException;
 import chunk.wire.cli.Verbosity;
 import chunk.wire.cli.Versions;
-import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -123,8 +125,6 @@ public final class Main {
             };
         }
 
-        /** Where a download goes: a folder and a name in it ({@code output}), or standard output through a temporary folder. */
-        private record Destination(Path directory, @Nullable Path output, @Nullable Path toStandardOutput) {}
 
         private ExitCode download(CommandLine.Download command) {
             ServersFile.Contents servers;
@@ -135,17 +135,14 @@ public final class Main {
                 return ExitCode.SERVERS_FILE;
             }
             servers.notes().forEach(note -> err.println("myclient: " + note));
-            Destination destination;
-            try {
-                destination = destination(command);
-            } catch (IOException e) {
-                err.println("myclient: cannot create a temporary folder for -o -: " + IoFailures.explain(e));
+            Path output = command.output() == null || command.toStandardOutput() ? null : Path.of(command.output());
+            if (command.output() != null && command.output().endsWith("/") && !Files.isDirectory(workingDirectory.resolve(output))) {
+                err.println("myclient: no such folder: " + Shown.name(command.output())
+                        + "; create it first (a name ending in / is a folder)");
                 return ExitCode.LOCAL_IO;
             }
-            if (destination == null) {
-                return ExitCode.LOCAL_IO;
-            }
-            var options = command.options().toBuilder().directory(destination.directory()).output(destination.output()).build();
+            var options = command.options().toBuilder().directory(workingDirectory).output(output)
+                    .stream(command.toStandardOutput() ? standardOutput() : null).build();
             // The progress line is drawn only for a person, and not over the verbose log's lines.
             Progress progress = terminal && command.verbosity() == Verbosity.NORMAL ? new Progress(err) : null;
             Thread endProgressLine = progress == null ? null : new Thread(progress::endLine, "myclient-end-progress-line");
@@ -155,32 +152,23 @@ public final class Main {
             }
             Downloader downloader = Downloader.create(servers.servers(), options, listeners(command, progress));
             try {
-                return downloadEach(downloader, command, progress, destination.toStandardOutput());
+                return downloadEach(downloader, command, progress);
             } finally {
                 if (progress != null) {
                     progress.close();
                     removeHook(endProgressLine);
                 }
-                if (destination.toStandardOutput() != null) {
-                    deleteAll(destination.toStandardOutput());
-                }
+                out.flush();
             }
         }
 
-        /** Where to save, checked; null (said why) if {@code -o name/} names no folder. */
-        private @Nullable Destination destination(CommandLine.Download command) throws IOException {
-            if (command.toStandardOutput()) {
-                // Checked whole before a byte goes out: bytes written to a pipe cannot be taken back.
-                Path temporary = Files.createTempDirectory("myclient-");
-                return new Destination(temporary, null, temporary);
-            }
-            Path output = command.output() == null ? null : Path.of(command.output());
-            if (command.output() != null && command.output().endsWith("/") && !Files.isDirectory(workingDirectory.resolve(output))) {
-                err.println("myclient: no such folder: " + Shown.name(command.output())
-                        + "; create it first (a name ending in / is a folder)");
-                return null;
-            }
-            return new Destination(workingDirectory, output, null);
+        /**
+         * Standard output as a channel for {@code -o -}: the process's own file descriptor, so that
+         * the file's bytes go from the page cache to the pipe without passing through Java's
+         * buffers; the given stream's, when run from a program or a test.
+         */
+        private WritableByteChannel standardOutput() {
+            return out == System.out ? new FileOutputStream(FileDescriptor.out).getChannel() : Channels.newChannel(out);
         }
 
         /** What hears the downloads: the progress line, the verbose log, and the notes on records not resumed. */
@@ -197,8 +185,7 @@ public final class Main {
         }
 
         /** Each named file in turn; the exit code of the first that did not complete. */
-        private ExitCode downloadEach(Downloader downloader, CommandLine.Download command, @Nullable Progress progress,
-                @Nullable Path toStandardOutput) {
+        private ExitCode downloadEach(Downloader downloader, CommandLine.Download command, @Nullable Progress progress) {
             ExitCode exitCode = ExitCode.OK;
             try {
                 NameSource names = command.fileNames().isEmpty() ? new NameSource.Lines(in, terminal ? err : null)
@@ -206,7 +193,7 @@ public final class Main {
                 int asked = 0;
                 for (String name = names.next(); name != null; name = names.next()) {
                     asked++;
-                    ExitCode code = downloadOne(downloader, name, command, progress, toStandardOutput);
+                    ExitCode code = downloadOne(downloader, name, command, progress);
                     if (exitCode == ExitCode.OK) {
                         exitCode = code;
                     }
@@ -224,10 +211,8 @@ public final class Main {
                 err.println("myclient: cannot read file names from standard input: " + IoFailures.explain(e));
                 return exitCode == ExitCode.OK ? ExitCode.LOCAL_IO : exitCode;
             } catch (DownloadInterruptedException e) {
-                // With -o - the bytes that arrived go with the temporary folder: nothing continues them.
-                err.println("myclient: interrupted; " + (toStandardOutput != null ? "nothing was written"
-                        : HumanFormat.bytes(e.keptBytes()) + " of " + HumanFormat.bytes(e.size()) + " kept in "
-                                + Shown.path(workingDirectory, e.partFile()) + "; the same command continues it"));
+                err.println("myclient: interrupted; " + HumanFormat.bytes(e.keptBytes()) + " of " + HumanFormat.bytes(e.size())
+                        + " kept in " + Shown.path(workingDirectory, e.partFile()) + "; the same command continues it");
                 return Interruption.signalledOr(ExitCode.INTERRUPTED);
             } catch (InterruptedException e) {
                 err.println("myclient: interrupted");
@@ -237,7 +222,7 @@ public final class Main {
         }
 
         private ExitCode downloadOne(Downloader downloader, String name, CommandLine.Download command,
-                @Nullable Progress progress, @Nullable Path toStandardOutput) throws InterruptedException {
+                @Nullable Progress progress) throws InterruptedException {
             DownloadResult result;
             Interruption.downloading(true);
             try {
@@ -251,18 +236,11 @@ public final class Main {
                     progress.clear();
                 }
             }
-            Function<Path, String> shown = path -> Shown.path(workingDirectory, path);
-            if (toStandardOutput != null && result instanceof DownloadResult.Completed done) {
-                try {
-                    copyOut(done.file());
-                } catch (IOException e) {
-                    err.println("myclient: cannot write " + Shown.name(name) + " to standard output: " + IoFailures.explain(e));
-                    return ExitCode.LOCAL_IO;
-                }
-                shown = _ -> "standard output";
-            }
+            // With -o - there is no file to name: every path a message would name is standard output.
+            Function<Path, String> shown = command.toStandardOutput() ? _ -> "standard output"
+                    : path -> Shown.path(workingDirectory, path);
             err.print(Summary.describe(result, command.verbosity() == Verbosity.QUIET,
-                    command.verbosity() == Verbosity.VERBOSE, shown, toStandardOutput == null));
+                    command.verbosity() == Verbosity.VERBOSE, shown, !command.toStandardOutput()));
             err.flush();
             if (command.json()) {
                 out.println(JsonReport.of(result, shown));
@@ -271,39 +249,11 @@ public final class Main {
             return Summary.exitCode(result);
         }
 
-        /** Copies a complete, checked download to standard output, then deletes it. */
-        private void copyOut(Path file) throws IOException {
-            try {
-                Files.copy(file, out);
-                out.flush();
-                if (out.checkError()) {
-                    throw new IOException("the reader went away (broken pipe?)");
-                }
-            } finally {
-                Files.deleteIfExists(file);
-            }
-        }
-
         private static void removeHook(Thread hook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
                 // already shutting down: the hook ends the line
-            }
-        }
-
-        /**
-         * The temporary folder of {@code -o -}, with whatever a failed download left in it: bytes
-         * that never reached standard output are of no use to anyone.
-         */
-        private void deleteAll(Path folder) {
-            try (var inside = Files.list(folder)) {
-                for (Path file : inside.toList()) {
-                    Files.deleteIfExists(file);
-                }
-                Files.deleteIfExists(folder);
-            } catch (IOException e) {
-                err.println("myclient: cannot remove the temporary folder " + folder + ": " + IoFailures.explain(e));
             }
         }
     }

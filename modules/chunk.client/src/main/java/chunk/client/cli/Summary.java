@@ -58,7 +58,15 @@ final class Summary {
                 part.append("nothing");
             }
             if (!report.failures().isEmpty()) {
-                part.append(", ").append(report.failures().size()).append(report.failures().size() == 1 ? " failure" : " failures");
+                // A range moved to a faster connection is the scheduler at work, not a failure of the server.
+                long moved = report.failures().stream().filter(f -> f.kind() == ServerFailure.Kind.MOVED).count();
+                long failures = report.failures().size() - moved;
+                if (failures > 0) {
+                    part.append(", ").append(failures).append(failures == 1 ? " failure" : " failures");
+                }
+                if (moved > 0) {
+                    part.append(", ").append(moved).append(moved == 1 ? " range moved" : " ranges moved");
+                }
                 if (verbose) {
                     part.append(" (").append(report.failures().stream().map(ServerFailure::reason)
                             .collect(Collectors.joining("; "))).append(')');
@@ -147,8 +155,9 @@ final class Summary {
                     missing += failed.range().length() - failed.received();
                 }
                 text.append("  ").append(missing).append(" of ").append(incomplete.size()).append(" bytes are missing; ")
-                        .append(partFilesKept ? "the bytes received are kept in " + shown.apply(incomplete.partFile())
-                                + ", and the same command continues from them" : "nothing was written")
+                        .append(partFilesKept && incomplete.partFile() != null ? "the bytes received are kept in "
+                                + shown.apply(incomplete.partFile()) + ", and the same command continues from them"
+                                : "nothing is kept to continue from")
                         .append('\n');
                 servers(text, incomplete.reports(), verbose);
             }
@@ -197,7 +206,8 @@ final class Summary {
 
     private static void completed(DownloadResult.Completed done, Function<Path, String> shown, StringBuilder text) {
         long resumed = done.resumedBytes();
-        String saved = shown.apply(done.file());
+        // A file streamed to the caller's channel has no path; the command line's is standard output.
+        String saved = done.file() == null ? "standard output" : shown.apply(done.file());
         String asked = OutputTarget.baseName(done.fileName());
         text.append(saved.equals(asked) ? saved : Shown.name(done.fileName()) + " saved as " + saved).append(": ");
         if (done.size() == 0) {
@@ -239,15 +249,15 @@ final class Summary {
 
     /**
      * Chunks that failed alike (the same servers, with failures of the same kinds) in one group:
-     * their indexes condensed into ranges, then the servers' reasons once. Reasons of one kind
-     * that differ in their details ({@code after 250 of 500 bytes}) are alike; a group of such
-     * shows the first chunk's, and says that they vary.
+     * their indexes condensed into ranges, then each server's failure once. Where the group's
+     * chunks failed on a server in the same words, those words; where the words differ (bytes
+     * counted, a server's own reasons), the kind's words, which have no numbers: {@code --verbose}
+     * lists every chunk with its own.
      */
     private static void groupedChunks(DownloadResult.Incomplete incomplete, StringBuilder text) {
-        Map<List<String>, List<ChunkOutcome.Failed>> groups = new LinkedHashMap<>();
+        Map<List<Failing>, List<ChunkOutcome.Failed>> groups = new LinkedHashMap<>();
         for (ChunkOutcome.Failed failed : incomplete.failed()) {
-            List<String> shape = failed.failures().stream().map(f -> f.server() + " " + f.kind()).sorted().toList();
-            groups.computeIfAbsent(shape, _ -> new ArrayList<>()).add(failed);
+            groups.computeIfAbsent(failing(failed), _ -> new ArrayList<>()).add(failed);
         }
         int shownGroups = 0;
         int lines = 0;
@@ -273,15 +283,26 @@ final class Summary {
                 text.append(" (").append(received).append(" bytes received)");
             }
             text.append(":\n");
-            // In the order the group's first chunk asked the servers, with that chunk's numbers, said to vary where the group's differ.
-            List<String> sorted = first.failures().stream().map(ServerFailure::toString).sorted().toList();
-            boolean alike = members.stream()
-                    .allMatch(m -> m.failures().stream().map(ServerFailure::toString).sorted().toList().equals(sorted));
-            for (ServerFailure failure : first.failures()) {
-                text.append("    ").append(failure).append(alike ? "" : " (chunk " + first.index() + "; the numbers vary)")
-                        .append('\n');
+            for (Failing failing : group.getKey()) {
+                text.append("    ").append(failing.server()).append(": ").append(words(failing, members)).append('\n');
             }
         }
+    }
+
+    /** One kind of failure of one server. */
+    private record Failing(ServerAddress server, ServerFailure.Kind kind) {}
+
+    /** The kinds of failure of each server that a chunk met, once each, in the order they came. */
+    private static List<Failing> failing(ChunkOutcome.Failed failed) {
+        return failed.failures().stream().map(f -> new Failing(f.server(), f.kind())).distinct().toList();
+    }
+
+    /** What the group's chunks met on one server: their one reason if they share it, else the kind's words. */
+    private static String words(Failing failing, List<ChunkOutcome.Failed> members) {
+        List<String> reasons = members.stream().flatMap(m -> m.failures().stream())
+                .filter(f -> f.server().equals(failing.server()) && f.kind() == failing.kind())
+                .map(ServerFailure::reason).distinct().limit(2).toList();
+        return reasons.size() == 1 ? reasons.getFirst() : failing.kind().words();
     }
 
     /** The most runs of chunk indexes one group's line shows. */
@@ -338,10 +359,11 @@ final class Summary {
             case NO_ROOM -> "no room for " + part + detail + "; free some, or choose another --output";
             case CANNOT_CREATE -> "cannot create " + part + detail;
             case CANNOT_READ -> "cannot read " + part + " back to check it" + detail + "; --no-resume starts over";
-            case CANNOT_WRITE -> "cannot write " + part + detail + (partFilesKept ? "; the bytes received are kept in " + part
-                    + ", and the same command continues from them once there is room" : "; nothing was written");
+            case CANNOT_WRITE -> partFilesKept ? "cannot write " + part + detail + "; the bytes received are kept in " + part
+                    + ", and the same command continues from them once there is room"
+                    : "cannot write " + target + detail + "; nothing is kept to continue from";
             case CANNOT_SAVE -> "cannot save " + target + detail + (partFilesKept ? "; the data is kept in " + part
-                    : "; nothing was written");
+                    : "; nothing is kept to continue from");
         };
     }
 }

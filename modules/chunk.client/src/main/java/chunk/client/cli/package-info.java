@@ -1,6 +1,7 @@
 /**
  * The command line of {@code myclient}: {@code Main} reads the arguments ({@code CommandLine},
- * from one option table that also makes the help) and the servers file ({@code ServersFile}),
+ * from one option table that also makes the help, the man page and the shell completions through
+ * {@code ClientManual}) and the servers file ({@code ServersFile}),
  * runs the downloads through the API ({@link chunk.client.Downloader}), and says how each
  * ended: the summary on standard error ({@code Summary}), {@code --json} on standard output
  * ({@code JsonReport}), the exit code ({@code ExitCode}, the one table of them). While a

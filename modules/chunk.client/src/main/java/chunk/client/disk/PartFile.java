@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * write at their own positions ({@code pwrite}), one write at a time; only a complete file is
  * flushed and renamed to its final name, in one atomic step, still under the lock.
  */
-public final class PartFile implements AutoCloseable {
+public final class PartFile implements PieceSink, AutoCloseable {
 
     /**
      * The most one {@code pwrite} hands to the kernel. Larger writes make Linux put the page
@@ -185,6 +185,7 @@ public final class PartFile implements AutoCloseable {
     }
 
     /** Writes all of {@code data} at {@code position}. Safe to call from many threads at once. */
+    @Override
     public void write(ByteBuffer data, long position) throws LocalWriteException {
         oneWriter.lock();
         try {

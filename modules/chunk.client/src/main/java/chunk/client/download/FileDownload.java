@@ -3,9 +3,9 @@ package chunk.client.download;
 import chunk.client.ChunkOutcome;
 import chunk.client.DownloadListener;
 import chunk.client.DownloadOptions;
-import chunk.client.DownloadResult;
-import chunk.client.DownloadResult.LocalFailure;
 import chunk.client.DownloadResult.LocalFailure.Reason;
+import chunk.client.DownloadResult.LocalFailure;
+import chunk.client.DownloadResult;
 import chunk.client.ServerAddress;
 import chunk.client.ServerFailure;
 import chunk.client.Verification;
@@ -125,7 +125,7 @@ final class FileDownload {
         ChunkPlanner.Plan plan = ChunkPlanner.plan(size, options.chunks(), begun.record().pieceLength());
         Checked checked;
         try {
-            checked = verification(agreed, plan);
+            checked = verification(fileName, options, mirrors, agreed, plan);
             if (checked.unavailable() != null) {
                 begun.closeKeeping();
                 return new DownloadResult.Disputed(fileName, List.of(), "cannot verify " + fileName + ": "
@@ -148,7 +148,7 @@ final class FileDownload {
             }
             return new LocalFailure(fileName, target, Reason.NO_ROOM, tooLarge);
         }
-        ServerBoard board = board(agreed);
+        ServerBoard board = board(servers, agreed);
         PieceMap map = new PieceMap(plan, board, begun.record().done(), checked.digests(), options.stallTimeout());
         ResumeWriter writer;
         try {
@@ -163,9 +163,11 @@ final class FileDownload {
     }
 
     /** How the pieces will be checked: their digests, or why there are none, or why they cannot be had. */
-    private record Checked(Verification verification, PieceMap.@Nullable Digests digests, @Nullable String unavailable) {}
+    record Checked(Verification verification, PieceMap.@Nullable Digests digests, @Nullable String unavailable) {}
 
-    private Checked verification(Verdict.Agreed agreed, ChunkPlanner.Plan plan) throws InterruptedException {
+    /** How the pieces of {@code plan} will be checked: against the digests of the agreeing mirrors that give them. */
+    static Checked verification(String fileName, DownloadOptions options, List<Mirror> mirrors, Verdict.Agreed agreed,
+            ChunkPlanner.Plan plan) throws InterruptedException {
         String root = agreed.root() == null ? null : agreed.root().hex();
         if (!options.verify()) {
             return new Checked(new Verification(Verification.Status.OFF, root, plan.pieceLength(), null), null, null);
@@ -197,7 +199,7 @@ final class FileDownload {
     }
 
     /** The servers' board: those the census heard agree take part, those it heard otherwise are left out, and why. */
-    private ServerBoard board(Verdict.Agreed agreed) {
+    static ServerBoard board(List<ServerAddress> servers, Verdict.Agreed agreed) {
         ServerBoard board = new ServerBoard(servers);
         board.admitOnly(agreed.agreeing());
         for (Claim claim : agreed.leftOut()) {

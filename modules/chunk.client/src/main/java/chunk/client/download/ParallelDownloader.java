@@ -2,9 +2,9 @@ package chunk.client.download;
 
 import chunk.client.DownloadListener;
 import chunk.client.DownloadOptions;
-import chunk.client.DownloadResult;
-import chunk.client.DownloadResult.LocalFailure;
 import chunk.client.DownloadResult.LocalFailure.Reason;
+import chunk.client.DownloadResult.LocalFailure;
+import chunk.client.DownloadResult;
 import chunk.client.Downloader;
 import chunk.client.ServerAddress;
 import chunk.client.disk.OutputTarget;
@@ -15,14 +15,19 @@ import chunk.client.net.wire.WireMirror;
 import chunk.client.net.wire.WireVersions;
 import chunk.client.plan.PieceMap;
 import chunk.client.plan.ServerBoard;
+import chunk.client.text.IoFailures;
 import chunk.client.verify.Census;
 import chunk.client.verify.Claim;
 import chunk.client.verify.Verdict;
 import chunk.wire.Digest;
 import chunk.wire.Frame;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -56,16 +61,43 @@ public final class ParallelDownloader implements Downloader {
     public DownloadResult download(String fileName) throws InterruptedException {
         new Frame.SizeRequest(fileName); // fails early, with the wire format's message, on a name no server can get
         long start = System.nanoTime();
+        WritableByteChannel stream = options.stream();
+        if (stream != null) {
+            return toStream(fileName, null, stream, start);
+        }
         Path target;
         try {
             target = OutputTarget.resolve(fileName, options);
         } catch (OutputTarget.RefusedException e) {
             return new LocalFailure(fileName, options.directory(), Reason.NO_FILE_NAME, "");
         }
+        if (isCharacterDevice(target)) {
+            // As curl does: /dev/null and the like are written to, in order, never replaced.
+            try (FileChannel device = FileChannel.open(target, StandardOpenOption.WRITE)) {
+                return toStream(fileName, target, device, start);
+            } catch (IOException e) {
+                return new LocalFailure(fileName, target, Reason.CANNOT_WRITE, IoFailures.explain(e));
+            }
+        }
         LocalFailure unusable = unusableTarget(fileName, target);
         if (unusable != null) {
             return unusable;
         }
+        return afterCensus(fileName, (mirrors, agreed, late) ->
+                new FileDownload(fileName, target, options, servers, mirrors, listener, start).run(agreed, late));
+    }
+
+    /** What to do with the servers a census agreed on. */
+    @FunctionalInterface
+    private interface Download {
+        DownloadResult run(List<Mirror> mirrors, Verdict.Agreed agreed, LateAnswers late) throws InterruptedException;
+    }
+
+    /**
+     * Asks the mirrors what they hold, then downloads what the largest group agrees on, or each
+     * group of a tie in turn until one gives the file --sha256 names.
+     */
+    private DownloadResult afterCensus(String fileName, Download download) throws InterruptedException {
         // The census, the digests and the chunks share connections; they are closed with the pool when the file is done.
         try (StallWatchdog watchdog = new StallWatchdog(options.stallTimeout());
                 ConnectionPool connections = new ConnectionPool(options.connectTimeout(), watchdog,
@@ -78,10 +110,75 @@ public final class ParallelDownloader implements Downloader {
                     case Verdict.Unavailable(var failures) -> new DownloadResult.Unavailable(fileName, failures);
                     case Verdict.Disputed(var claims, String problem) -> new DownloadResult.Disputed(fileName,
                             claims.stream().map(c -> c.server() + " " + c.said()).toList(), problem);
-                    case Verdict.Agreed agreed -> fileDownload(fileName, target, mirrors, start).run(agreed, late);
-                    case Verdict.Tied(var groups) -> eachGroupInTurn(fileDownload(fileName, target, mirrors, start), groups);
+                    case Verdict.Agreed agreed -> download.run(mirrors, agreed, late);
+                    case Verdict.Tied(var groups) -> eachGroupInTurn(mirrors, download, groups);
                 };
             }
+        }
+    }
+
+    /**
+     * Writes the file to {@code out} ({@code device} names it, or null for the caller's stream):
+     * as it arrives, in order; or, when only the whole file can be checked ({@code --sha256}),
+     * downloaded whole to a temporary folder first and written out only if it matches.
+     */
+    private DownloadResult toStream(String fileName, @Nullable Path device, WritableByteChannel out, long start)
+            throws InterruptedException {
+        if (options.sha256() == null) {
+            return afterCensus(fileName, (mirrors, agreed, late) ->
+                    new StreamedDownload(fileName, device, out, options, servers, mirrors, listener, start).run(agreed, late));
+        }
+        Path folder;
+        try {
+            folder = Files.createTempDirectory("myclient-");
+        } catch (IOException e) {
+            return new LocalFailure(fileName, Path.of(System.getProperty("java.io.tmpdir")), Reason.CANNOT_CREATE,
+                    "a temporary folder: " + IoFailures.explain(e));
+        }
+        try {
+            DownloadOptions whole = options.toBuilder().directory(folder).output(null).resume(false).stream(null).build();
+            Path staged = OutputTarget.resolve(fileName, whole);
+            DownloadResult result = afterCensus(fileName, (mirrors, agreed, late) ->
+                    new FileDownload(fileName, staged, whole, servers, mirrors, listener, start).run(agreed, late));
+            if (!(result instanceof DownloadResult.Completed done)) {
+                return result;
+            }
+            try (FileChannel file = FileChannel.open(staged, StandardOpenOption.READ)) {
+                long sent = 0;
+                while (sent < done.size()) {
+                    sent += file.transferTo(sent, done.size() - sent, out);
+                }
+            } catch (IOException e) {
+                return new LocalFailure(fileName, device != null ? device : staged, Reason.CANNOT_WRITE, IoFailures.explain(e));
+            }
+            return new DownloadResult.Completed(fileName, device, done.size(), done.elapsed(), done.servers(),
+                    done.verification(), done.reports(), done.chunks(), 0);
+        } catch (OutputTarget.RefusedException e) {
+            return new LocalFailure(fileName, folder, Reason.NO_FILE_NAME, "");
+        } finally {
+            deleteAll(folder);
+        }
+    }
+
+    private static boolean isCharacterDevice(Path path) {
+        try {
+            // S_IFCHR: the file type bits of st_mode say a character device.
+            return ((int) Files.getAttribute(path, "unix:mode") & 0170000) == 0020000;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false; // missing, or no such attribute here: not a device
+        }
+    }
+
+    /** A temporary folder with whatever a download left in it: bytes that never reached the stream are of no use. */
+    private static void deleteAll(Path folder) {
+        try (var inside = Files.list(folder)) {
+            for (Path file : inside.toList()) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(folder);
+        } catch (IOException e) {
+            System.getLogger(ParallelDownloader.class.getName()).log(System.Logger.Level.DEBUG,
+                    () -> "cannot remove the temporary folder " + folder + ": " + e);
         }
     }
 
@@ -92,10 +189,6 @@ public final class ParallelDownloader implements Downloader {
             mirrors.add(new WireMirror(server, connections, versions));
         }
         return mirrors;
-    }
-
-    private FileDownload fileDownload(String fileName, Path target, List<Mirror> mirrors, long start) {
-        return new FileDownload(fileName, target, options, servers, mirrors, listener, start);
     }
 
     /** Why nothing may be saved at {@code target} (a folder, a link, a file not to be replaced), or null. */
@@ -113,12 +206,12 @@ public final class ParallelDownloader implements Downloader {
     }
 
     /** Each group of a tie in turn, until one gives the file --sha256 names; the last mismatch names them all. */
-    private static DownloadResult eachGroupInTurn(FileDownload download, List<Verdict.Agreed> groups)
+    private static DownloadResult eachGroupInTurn(List<Mirror> mirrors, Download download, List<Verdict.Agreed> groups)
             throws InterruptedException {
         List<DownloadResult.ChecksumMismatch.Attempt> tried = new ArrayList<>();
         DownloadResult result = null;
         for (Verdict.Agreed group : groups) {
-            result = download.run(group, new LateAnswers());
+            result = download.run(mirrors, group, new LateAnswers());
             if (!(result instanceof DownloadResult.ChecksumMismatch mismatch)) {
                 return result;
             }

@@ -5,6 +5,9 @@
  * census and settles ties; {@code FileDownload} runs the steps in the order the safety rules
  * ask: the part file's lock, the resume record, the digests, the recorded pieces checked
  * against them, the chunks, and the atomic rename of a complete, verified file.
+ * {@code StreamedDownload} writes a file to a stream instead (standard output, a device): in
+ * order, each piece once it and every piece before it are checked, through a bounded window
+ * ({@code StreamWriter}).
  *
  * <p>May use {@code fetch}, {@code verify}, {@code plan}, {@code disk}, {@code net} and
  * {@code text}; not {@code cli}. Keeps no counts of its own: what is done is the piece map's.

@@ -3,7 +3,7 @@ package chunk.client.fetch;
 import chunk.client.DownloadListener;
 import chunk.client.ServerFailure.Kind;
 import chunk.client.disk.LocalWriteException;
-import chunk.client.disk.PartFile;
+import chunk.client.disk.PieceSink;
 import chunk.client.net.Mirror;
 import chunk.client.net.MirrorException;
 import chunk.client.net.Transfer;
@@ -41,13 +41,13 @@ final class ChunkFetcher {
     static final String MOVED = "too slow: the rest of its range went to a faster connection";
 
     private final String fileName;
-    private final PartFile file;
+    private final PieceSink file;
     private final PieceMap map;
     private final List<Mirror> mirrors;
     private final DownloadListener listener;
 
     /** @param mirrors the download's mirrors, in the order of the server list (a lease names its server by index) */
-    ChunkFetcher(String fileName, PartFile file, PieceMap map, List<Mirror> mirrors, DownloadListener listener) {
+    ChunkFetcher(String fileName, PieceSink file, PieceMap map, List<Mirror> mirrors, DownloadListener listener) {
         this.fileName = fileName;
         this.file = file;
         this.map = map;

@@ -2,7 +2,7 @@ package chunk.client.fetch;
 
 import chunk.client.DownloadListener;
 import chunk.client.disk.LocalWriteException;
-import chunk.client.disk.PartFile;
+import chunk.client.disk.PieceSink;
 import chunk.client.net.Mirror;
 import chunk.client.plan.ChunkPlanner;
 import chunk.client.plan.PieceMap;
@@ -36,7 +36,7 @@ public final class Chunks {
      * @throws LocalWriteException if the part file could not be written; the other chunks are stopped
      * @throws InterruptedException if this thread is interrupted; the chunks are stopped
      */
-    public static void fetchAll(String fileName, PartFile part, PieceMap map, List<Mirror> mirrors,
+    public static void fetchAll(String fileName, PieceSink part, PieceMap map, List<Mirror> mirrors,
             DownloadListener listener) throws LocalWriteException, InterruptedException {
         var fetcher = new ChunkFetcher(fileName, part, map, mirrors, listener);
         var buffers = new BufferPool(BUFFER_SIZE);

@@ -3,8 +3,8 @@ package chunk.client.plan;
 import chunk.client.ChunkOutcome;
 import chunk.client.DownloadProgress;
 import chunk.client.ServerAddress;
-import chunk.client.ServerFailure;
 import chunk.client.ServerFailure.Kind;
+import chunk.client.ServerFailure;
 import chunk.client.ServerReport;
 import chunk.wire.ByteRange;
 import java.time.Duration;
@@ -98,6 +98,12 @@ public final class PieceMap implements DownloadProgress {
     private long dataEndNanos;
     /** Pieces neither done nor in flight: when there are none, no chunk needs to be searched. */
     private int free;
+    /** For a streamed download, how many pieces past the first not yet written out may be fetched; 0 otherwise. */
+    private int window;
+    /** For a streamed download, the most pieces one lease is given, so that the window is shared among the connections. */
+    private int leaseLimit;
+    /** For a streamed download, the pieces before this one have been written out. */
+    private int wentOut;
 
     /**
      * A map of {@code plan}'s pieces, on the system's clock.
@@ -219,11 +225,39 @@ public final class PieceMap implements DownloadProgress {
         return board.reports(end - createdNanos);
     }
 
+    /**
+     * Makes this a streamed download's map: pieces are fetched in order, lowest first, and none
+     * further than {@code window} pieces past the first one not yet written out
+     * ({@link #wentOut}), each lease at most {@code leaseLimit} pieces long. Call before the first
+     * {@link #next}.
+     */
+    public synchronized void inOrder(int window, int leaseLimit) {
+        if (window < 1 || leaseLimit < 1) {
+            throw new IllegalArgumentException("a window of " + window + " pieces and leases of " + leaseLimit);
+        }
+        this.window = window;
+        this.leaseLimit = leaseLimit;
+    }
+
+    /** For a streamed download: the first piece not done, up to which the file can be written out. */
+    public synchronized int firstNotDone() {
+        return done.nextClearBit(0);
+    }
+
+    /** For a streamed download: the pieces before {@code piece} have been written out, and their room in the window is free. */
+    public synchronized void wentOut(int piece) {
+        wentOut = Math.max(wentOut, piece);
+        notifyAll();
+    }
+
     /** What chunk {@code worker}'s connection does next. */
     public synchronized Next next(int worker) {
         startedChunks.set(worker);
         if (done.cardinality() == plan.pieceCount()) {
             return new Next.Stop();
+        }
+        if (window > 0) {
+            return nextInOrder(worker);
         }
         boolean mayWait = !active.isEmpty();
         // Its own chunk: from server worker mod n, then the next ones in turn, as the seed asks.
@@ -260,6 +294,39 @@ public final class PieceMap implements DownloadProgress {
             return over;
         }
         return mayWait ? new Next.Wait() : new Next.Stop();
+    }
+
+    /**
+     * For a streamed download: the lowest run of free pieces inside the window, from server
+     * {@code worker mod n} first; else the work others hold, as for any download; else wait for
+     * the window to move.
+     */
+    private Next nextInOrder(int worker) {
+        int horizon = Math.min(plan.pieceCount(), wentOut + window);
+        for (int piece = done.nextClearBit(wentOut); piece < horizon; piece = done.nextClearBit(piece + 1)) {
+            if (holder[piece] != null) {
+                continue;
+            }
+            int end = piece + 1;
+            while (end < horizon && end - piece < leaseLimit && !done.get(end) && holder[end] == null) {
+                end++;
+            }
+            ServerBoard.ServerState server = inTurn(worker, piece);
+            if (server != null) {
+                return lease(worker, server, piece, end);
+            }
+            break; // the lowest free run waits for a server with room: no later one goes first
+        }
+        Next split = steal(worker);
+        if (split != null) {
+            return split;
+        }
+        Next over = takeOver(worker);
+        if (over != null) {
+            return over;
+        }
+        int missing = done.nextClearBit(wentOut);
+        return !active.isEmpty() || missing < plan.pieceCount() && anyMayFetch(missing) ? new Next.Wait() : new Next.Stop();
     }
 
     /** Waits a little for the map to change: a piece done, a lease ended. */
@@ -521,8 +588,9 @@ public final class PieceMap implements DownloadProgress {
      * kind alone:
      * <ul>
      * <li>{@link Kind#BAD_DATA}: it sent a piece that did not match its digest, and gets no more work;
-     * <li>{@link Kind#BUSY}: all its places are taken, by this download's other connections or by
-     *     other clients: it may have fewer connections at once from now on, its piece stays
+     * <li>{@link Kind#isPassing() passing} ({@link Kind#BUSY}, {@link Kind#DROPPED}): all its places
+     *     are taken, by this download's other connections or by other clients: it may have fewer
+     *     connections at once from now on, its piece stays
      *     askable of it, and the answer counts towards leaving it out only if it has neither
      *     delivered nor a connection at work (a busy server this download already uses is asked
      *     again once a connection of its own ends);
@@ -539,21 +607,14 @@ public final class PieceMap implements DownloadProgress {
     public synchronized ServerFailure failed(Lease lease, Kind kind, String reason) {
         ServerBoard.ServerState server = lease.server();
         int stoppedAt = release(lease);
-        boolean askAgainThere = kind == Kind.BUSY || kind == Kind.MOVED;
-        boolean inARow = switch (kind) {
-            case MOVED -> false;
-            case BUSY -> server.bytes() == 0 && server.connections() == 0;
-            default -> true;
-        };
-        switch (kind) {
-            case BUSY -> board.fewerConnections(server);
-            case MOVED -> board.showedRate(server, Math.max(1, lease.bytes() * 1e9
-                    / Math.max(1, nanoTime.getAsLong() - lease.startedNanos())));
-            default -> {
-                if (lease.bytes() == 0) {
-                    board.fewerConnections(server);
-                }
-            }
+        boolean askAgainThere = kind.isPassing() || kind == Kind.MOVED;
+        boolean inARow = kind == Kind.MOVED ? false
+                : kind.isPassing() ? server.bytes() == 0 && server.connections() == 0
+                : true;
+        if (kind == Kind.MOVED) {
+            board.showedRate(server, Math.max(1, lease.bytes() * 1e9 / Math.max(1, nanoTime.getAsLong() - lease.startedNanos())));
+        } else if (kind.isPassing() || lease.bytes() == 0) {
+            board.fewerConnections(server);
         }
         int piece = stoppedAt < plan.pieceCount() && !askAgainThere ? stoppedAt : -1;
         ServerFailure recorded = board.failed(server, piece, kind, reason, inARow);

@@ -2,6 +2,7 @@ package chunk.client.verify;
 
 import chunk.client.DownloadListener;
 import chunk.client.ServerAddress;
+import chunk.client.ServerFailure;
 import chunk.client.net.Mirror;
 import chunk.client.net.MirrorException;
 import chunk.wire.Digest;
@@ -24,6 +25,9 @@ public final class Census implements AutoCloseable {
 
     /** The least time given to the other servers once the answers in hand settle the question. */
     private static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** The first pause before a server that could not answer now (busy) is asked again; each next one doubles, up to a second. */
+    private static final long FIRST_PAUSE_MILLIS = 50;
+    private static final long LONGEST_PAUSE_MILLIS = 1000;
 
     private final String fileName;
     private final List<Mirror> mirrors;
@@ -54,8 +58,9 @@ public final class Census implements AutoCloseable {
      */
     public Verdict settle(@Nullable Digest pinnedRoot, boolean wholeFilePinned, Consumer<Claim> late)
             throws InterruptedException {
+        long askUntil = System.nanoTime() + connectTimeout.toNanos();
         for (Mirror mirror : mirrors) {
-            asking.add(Thread.ofVirtual().name("census " + mirror.address()).start(() -> answers.add(ask(mirror))));
+            asking.add(Thread.ofVirtual().name("census " + mirror.address()).start(() -> answers.add(ask(mirror, askUntil))));
         }
         if (askDigests) {
             // The first SHA-256 a JVM makes sets up its security providers (about 5 ms). The
@@ -106,13 +111,30 @@ public final class Census implements AutoCloseable {
         }
     }
 
-    private Claim ask(Mirror mirror) {
+    /**
+     * What {@code mirror} holds; a passing failure (busy, or the connection closed before a reply)
+     * is asked again after a pause, doubling each time, until {@code askUntil}.
+     */
+    private Claim ask(Mirror mirror, long askUntil) {
         ServerAddress server = mirror.address();
-        listener.connecting(server, fileName, null);
-        try {
-            return Claim.of(server, mirror.hold(fileName, askDigests));
-        } catch (MirrorException e) {
-            return new Claim.Refused(server, e.of(server));
+        long pause = FIRST_PAUSE_MILLIS;
+        while (true) {
+            listener.connecting(server, fileName, null);
+            try {
+                return Claim.of(server, mirror.hold(fileName, askDigests));
+            } catch (MirrorException e) {
+                long left = askUntil - System.nanoTime();
+                if (!e.kind().isPassing() || left < TimeUnit.MILLISECONDS.toNanos(pause)) {
+                    return new Claim.Refused(server, e.of(server));
+                }
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                return new Claim.Refused(server, new ServerFailure(server, ServerFailure.Kind.CLOSED,
+                        "the question was stopped"));
+            }
+            pause = Math.min(LONGEST_PAUSE_MILLIS, 2 * pause);
         }
     }
 

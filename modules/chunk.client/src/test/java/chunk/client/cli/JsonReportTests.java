@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code --json} prints what the README's schema says, one valid JSON object per file. */
+/** {@code --json} prints what myclient(1) says ("JSON output"), one valid JSON object per file. */
 class JsonReportTests {
 
     @TempDir

@@ -2,6 +2,8 @@ package chunk.client.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import chunk.client.testing.TestServer;
+import chunk.client.testing.TestServers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,5 +80,28 @@ class MainProcessTests {
 
         assertThat(exitCodeOf(usage)).isEqualTo(ExitCode.USAGE.code());
         assertThat(stderrOf(usage)).startsWith("myclient: <chunks> must be").doesNotContain("WARNING");
+    }
+
+    @Test
+    void aReaderOfStandardOutputThatGoesAwayStopsTheDownloadAtOnce() throws Exception {
+        try (TestServers servers = new TestServers()) {
+            Path served = Files.createDirectories(logs.resolve("served"));
+            int size = 16 << 20;
+            TestServers.randomFile(served.resolve("a.bin"), size, 5);
+            // Slow enough that the whole file would take several seconds.
+            TestServer one = servers.serving(served, TestServer.paced(1 << 20));
+            TestServer two = servers.serving(served, TestServer.paced(1 << 20));
+            Path serversFile = Files.writeString(logs.resolve("servers.txt"), one.address().host() + " "
+                    + one.address().port() + "\n" + two.address().host() + " " + two.address().port() + "\n");
+            Process client = java(List.of("--enable-preview"), serversFile.toString(), "4", "-o", "-", "a.bin");
+
+            byte[] first = client.getInputStream().readNBytes(10);
+            client.getInputStream().close();
+
+            assertThat(first).hasSize(10);
+            assertThat(exitCodeOf(client)).as(stderrOf(client)).isEqualTo(ExitCode.LOCAL_IO.code());
+            assertThat(stderrOf(client)).contains("the reader went away");
+            assertThat(one.dataSent() + two.dataSent()).as("bytes the servers sent").isLessThan(size);
+        }
     }
 }

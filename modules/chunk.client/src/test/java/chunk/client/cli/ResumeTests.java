@@ -251,7 +251,7 @@ class ResumeTests {
             assertTheFileIsCompleteAndAlone();
         }
 
-        /** What the README says: without digests a record is trusted, so damage after the fact goes unnoticed. */
+        /** What myclient(1) says: without digests a record is trusted, so damage after the fact goes unnoticed. */
         @Test
         void withoutThemADonePieceDamagedOnDiskIsTrusted() throws Exception {
             ResumeRecord kept = interruptedRun();

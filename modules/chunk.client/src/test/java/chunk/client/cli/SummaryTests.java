@@ -6,6 +6,7 @@ import chunk.client.ChunkOutcome;
 import chunk.client.DownloadResult;
 import chunk.client.ServerAddress;
 import chunk.client.ServerFailure;
+import chunk.client.ServerReport;
 import chunk.wire.ByteRange;
 import java.nio.file.Path;
 import java.util.List;
@@ -74,5 +75,42 @@ class SummaryTests {
 
         assertThat(Summary.describe(mismatch, false, false, Path::toString)).isEqualTo("myclient: a.bin does not match"
                 + " --sha256: its SHA-256 is " + "11".repeat(32) + ", not " + "ab".repeat(32) + "; nothing was saved as a.bin\n");
+    }
+
+    @Test
+    void aRangeMovedToAFasterConnectionIsNotCountedAsAFailure() {
+        ServerAddress slow = new ServerAddress("127.0.0.1", 4000);
+        ServerAddress fast = new ServerAddress("127.0.0.1", 4001);
+        List<ServerReport> reports = List.of(
+                new ServerReport(slow, 1 << 20, 1e6, 1e6, List.of(new ServerFailure(slow, ServerFailure.Kind.MOVED,
+                        "too slow: the rest of its range went to a faster connection")), null),
+                new ServerReport(fast, 3 << 20, 3e6, 3e6, List.of(new ServerFailure(fast, ServerFailure.Kind.REFUSED,
+                        "connection refused")), null));
+        StringBuilder text = new StringBuilder();
+
+        Summary.servers(text, reports, false);
+
+        assertThat(text.toString()).contains("127.0.0.1:4000 1.00 MiB at 1.00 MB/s, 1 range moved;")
+                .contains("127.0.0.1:4001 3.00 MiB at 3.00 MB/s, 1 failure\n");
+    }
+
+    @Test
+    void aGroupOfChunksThatFailedInWordsThatDifferIsSaidInTheKindsWordsOnceAServer() {
+        ServerAddress server = new ServerAddress("127.0.0.1", 4000);
+        List<ChunkOutcome.Failed> failed = IntStream.range(0, 3)
+                .mapToObj(i -> new ChunkOutcome.Failed(i, new ByteRange(i * 10L, 10), 0, List.of(
+                        new ServerFailure(server, ServerFailure.Kind.CLOSED, "connection closed after " + i + " of 10 bytes"),
+                        new ServerFailure(server, ServerFailure.Kind.CLOSED, "connection closed after " + (i + 1) + " of 10 bytes"),
+                        new ServerFailure(server, ServerFailure.Kind.REFUSED, "connection refused"))))
+                .toList();
+        DownloadResult.Incomplete incomplete = new DownloadResult.Incomplete("a.bin", Path.of("a.bin.part"), 30, failed,
+                java.time.Duration.ofSeconds(1), new chunk.client.Verification(chunk.client.Verification.Status.UNVERIFIED,
+                        null, 4096, null), List.of(), 0);
+
+        String report = Summary.describe(incomplete, false, false, Path::toString);
+
+        assertThat(report).contains("  chunks 0-2:\n"
+                + "    127.0.0.1:4000: closed the connection before its reply was complete\n"
+                + "    127.0.0.1:4000: connection refused\n  ");
     }
 }

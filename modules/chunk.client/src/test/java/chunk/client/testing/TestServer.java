@@ -46,6 +46,7 @@ public final class TestServer implements AutoCloseable {
     private final Queue<Frame.Request> requests = new ConcurrentLinkedQueue<>();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicInteger unknownTypes = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong dataSent = new java.util.concurrent.atomic.AtomicLong();
 
     private TestServer(Path root, Fault fault) throws IOException {
         this.root = root;
@@ -152,6 +153,11 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** The bytes of file data this server has sent so far, on every connection. */
+    public long dataSent() {
+        return dataSent.get();
+    }
+
     // ---- faults -------------------------------------------------------------------------
 
     /** Serves the files of the root correctly: ERROR for a missing file or a range past its end. */
@@ -170,7 +176,7 @@ public final class TestServer implements AutoCloseable {
                         return;
                     }
                     FrameEncoder.write(new Frame.ChunkReply(chunk.range()), client);
-                    sendData(file, chunk.range(), client);
+                    server.sendData(file, chunk.range(), client);
                 }
                 // As the original server: version 1 only.
                 case Frame.DigestRequest _ -> FrameEncoder.write(new Frame.ErrorReply("bad packet type error"), client);
@@ -261,7 +267,7 @@ public final class TestServer implements AutoCloseable {
                 long start = System.nanoTime();
                 for (long sent = 0; sent < chunk.range().length(); sent += slice) {
                     long length = Math.min(slice, chunk.range().length() - sent);
-                    sendData(file, new ByteRange(chunk.range().offset() + sent, length), client);
+                    server.sendData(file, new ByteRange(chunk.range().offset() + sent, length), client);
                     long due = start + (sent + length) * 1_000_000_000L / bytesPerSecond;
                     long wait = due - System.nanoTime();
                     if (wait > 0) {
@@ -279,11 +285,26 @@ public final class TestServer implements AutoCloseable {
         return (request, client, server) -> {
             if (request instanceof Frame.ChunkRequest chunk) {
                 FrameEncoder.write(new Frame.ChunkReply(chunk.range()), client);
-                sendData(server.root.resolve(chunk.fileName()),
+                server.sendData(server.root.resolve(chunk.fileName()),
                         new ByteRange(chunk.range().offset(), Math.min(bytes, chunk.range().length())), client);
                 server.awaitClose();
             } else {
                 withDigests().answer(request, client, server);
+            }
+        };
+    }
+
+    /**
+     * Closes the connection without a byte of reply to the first {@code requests} requests, as a
+     * server does that cannot take them now; answers the rest honestly.
+     */
+    public static Fault dropsFirst(int requests) {
+        AtomicInteger dropped = new AtomicInteger();
+        return (request, client, server) -> {
+            if (dropped.getAndIncrement() < requests) {
+                client.close();
+            } else {
+                honest().answer(request, client, server);
             }
         };
     }
@@ -299,7 +320,7 @@ public final class TestServer implements AutoCloseable {
             if (request instanceof Frame.ChunkRequest chunk) {
                 FrameEncoder.write(new Frame.ChunkReply(chunk.range()), client);
                 long part = (long) (chunk.range().length() * fraction);
-                sendData(server.root.resolve(chunk.fileName()), new ByteRange(chunk.range().offset(), part), client);
+                server.sendData(server.root.resolve(chunk.fileName()), new ByteRange(chunk.range().offset(), part), client);
             } else {
                 honest().answer(request, client, server);
             }
@@ -328,7 +349,7 @@ public final class TestServer implements AutoCloseable {
             if (request instanceof Frame.ChunkRequest chunk) {
                 ByteRange shifted = new ByteRange(chunk.range().offset() + 1, chunk.range().length());
                 FrameEncoder.write(new Frame.ChunkReply(shifted), client);
-                sendData(server.root.resolve(chunk.fileName()), shifted.clampTo(Files.size(server.root.resolve(chunk.fileName()))), client);
+                server.sendData(server.root.resolve(chunk.fileName()), shifted.clampTo(Files.size(server.root.resolve(chunk.fileName()))), client);
             } else {
                 honest().answer(request, client, server);
             }
@@ -343,14 +364,14 @@ public final class TestServer implements AutoCloseable {
                 case Frame.SizeRequest _ -> FrameEncoder.write(new Frame.SizeReply(Files.size(file) + extra), client);
                 case Frame.ChunkRequest chunk -> {
                     FrameEncoder.write(new Frame.ChunkReply(chunk.range()), client);
-                    sendData(file, chunk.range().clampTo(Files.size(file)), client);
+                    server.sendData(file, chunk.range().clampTo(Files.size(file)), client);
                 }
                 case Frame.DigestRequest _ -> FrameEncoder.write(new Frame.ErrorReply("bad packet type error"), client);
             }
         };
     }
 
-    private static void sendData(Path file, ByteRange range, SocketChannel client) throws IOException {
+    private void sendData(Path file, ByteRange range, SocketChannel client) throws IOException {
         // Read and write rather than transferTo: from a virtual thread that returns 0 whenever
         // the client is slow to read, and a retry loop would spin.
         try (FileChannel data = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -363,7 +384,9 @@ public final class TestServer implements AutoCloseable {
                 }
                 buffer.flip();
                 while (buffer.hasRemaining()) {
-                    sent += client.write(buffer);
+                    int n = client.write(buffer);
+                    sent += n;
+                    dataSent.addAndGet(n);
                 }
             }
         }

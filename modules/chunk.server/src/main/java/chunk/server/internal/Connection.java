@@ -62,7 +62,8 @@ final class Connection implements AutoCloseable, WaitingRoom.Waiter {
     /** Volatile: the waiting room asks from another thread whether the request has begun to arrive. */
     private volatile long bytesRead;
     private int requestsAnswered;
-    private boolean keptOpen;
+    /** The version of KEEP-OPEN agreed on this connection, 0 if it was not kept open. */
+    private long keptOpenVersion;
     private Runnable deadlineMoved = () -> {};
     /** Owned by the {@link Admission}, touched only on this connection's own thread. */
     boolean holdsPlace;
@@ -106,11 +107,16 @@ final class Connection implements AutoCloseable, WaitingRoom.Waiter {
 
     /** Whether the client asked for more requests after each reply, and the server agreed. */
     boolean keptOpen() {
-        return keptOpen;
+        return keptOpenVersion > 0;
     }
 
-    void keepOpen() {
-        keptOpen = true;
+    /** The version of KEEP-OPEN agreed, which says what DIGESTS means here; 0 if the connection was not kept open. */
+    long keptOpenVersion() {
+        return keptOpenVersion;
+    }
+
+    void keepOpen(long version) {
+        keptOpenVersion = version;
     }
 
     /**

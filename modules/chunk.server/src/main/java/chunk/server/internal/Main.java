@@ -2,6 +2,7 @@ package chunk.server.internal;
 
 import chunk.server.FileServer;
 import chunk.server.ServerConfig;
+import chunk.server.internal.digests.CacheFolderException;
 import chunk.wire.cli.Hosts;
 import chunk.wire.cli.OneLineLogging;
 import chunk.wire.cli.Usage;
@@ -16,23 +17,14 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.List;
 
-/**
- * {@code myserver <port> [options]}: see {@link CommandLine#usage()}. Exit codes: 0 stopped by
- * SIGINT or SIGTERM (or {@code --help}, {@code --version}), 2 usage error, 3 cannot listen,
- * 1 any other fatal error.
- */
+/** {@code myserver <port> [options]}: see {@link CommandLine#usage()} and {@link ExitCode}. */
 public final class Main {
-
-    static final int EXIT_OK = 0;
-    static final int EXIT_FATAL = 1;
-    static final int EXIT_USAGE = 2;
-    static final int EXIT_CANNOT_LISTEN = 3;
 
     private Main() {}
 
     public static void main(String[] args) {
         int status = run(List.of(args), System.out, System.err);
-        if (status != EXIT_OK) {
+        if (status != ExitCode.OK.code()) {
             System.exit(status);
         }
     }
@@ -44,18 +36,19 @@ public final class Main {
             case CommandLine.ShowHelp _ -> {
                 out.print(CommandLine.usage());
                 out.flush();
-                yield EXIT_OK;
+                yield ExitCode.OK.code();
             }
             case CommandLine.ShowVersion _ -> {
                 out.println("myserver " + version());
                 out.flush();
-                yield EXIT_OK;
+                yield ExitCode.OK.code();
             }
             case CommandLine.Invalid invalid -> {
                 err.println(Usage.errorLine("myserver", invalid.message()));
-                yield EXIT_USAGE;
+                yield ExitCode.USAGE.code();
             }
             case CommandLine.Serve serve -> serve(serve, out, err);
+            case CommandLine.PrintRoot printRoot -> RootPrinter.print(printRoot, out, err);
         };
     }
 
@@ -64,27 +57,31 @@ public final class Main {
         ServerConfig config = serve.config();
         FileServer server;
         try {
-            server = serve.quiet() ? FileServer.start(config) : FileServer.start(config, out::println);
+            server = start(serve, config, out, err);
+        } catch (CacheFolderException e) {
+            err.println("myserver: " + e.getMessage() + "; give another folder with --digest-cache, or none");
+            trace(serve, err, e);
+            return ExitCode.USAGE.code();
         } catch (BindException e) {
             // Only a port in use hints at another server; an address not on this machine does not.
             boolean inUse = String.valueOf(e.getMessage()).contains("in use");
             err.println("myserver: cannot listen on " + where(config) + ": " + e.getMessage()
                     + (inUse ? "; choose another port (is another server running?)" : "; choose an address of this machine"));
             trace(serve, err, e);
-            return EXIT_CANNOT_LISTEN;
+            return ExitCode.CANNOT_LISTEN.code();
         } catch (NoSuchFileException | NotDirectoryException e) {
             err.println("myserver: cannot serve " + config.root() + ": no such folder; give an existing folder with --root");
-            return EXIT_USAGE;
+            return ExitCode.USAGE.code();
         } catch (IOException | RuntimeException e) {
             err.println("myserver: cannot start: " + e.getMessage() + "; check the address, port and folder");
             trace(serve, err, e);
-            return EXIT_FATAL;
+            return ExitCode.FATAL.code();
         }
         Thread stopOnSignal = Thread.ofPlatform().name("chunk-server-shutdown").unstarted(() -> {
             server.close();
             out.flush();
             // The JVM would report 143 (or 130) for the signal even after a clean stop: say 0, as promised.
-            Runtime.getRuntime().halt(EXIT_OK);
+            Runtime.getRuntime().halt(ExitCode.OK.code());
         });
         Runtime.getRuntime().addShutdownHook(stopOnSignal);
         // Only now: a script may signal the server as soon as it reads this line, and must get 0.
@@ -93,16 +90,34 @@ public final class Main {
         out.flush();
         try {
             server.join();
-            return EXIT_OK;
+            return ExitCode.OK.code();
         } catch (IOException e) {
             removeHook(stopOnSignal);
             err.println("myserver: stopped: " + e.getMessage() + "; check the folder and restart");
             trace(serve, err, e);
-            return EXIT_FATAL;
+            return ExitCode.FATAL.code();
         } catch (InterruptedException e) {
             removeHook(stopOnSignal);
             server.close();
-            return EXIT_FATAL;
+            return ExitCode.FATAL.code();
+        }
+    }
+
+    /**
+     * Starts the server; a default digest cache folder that cannot be used (an unwritable home,
+     * a server of the home folder itself) is not the user's doing: a warning, and memory only.
+     */
+    private static FileServer start(CommandLine.Serve serve, ServerConfig config, PrintStream out, PrintStream err)
+            throws IOException {
+        try {
+            return serve.quiet() ? FileServer.start(config) : FileServer.start(config, out::println);
+        } catch (CacheFolderException e) {
+            if (serve.digestCacheGiven()) {
+                throw e;
+            }
+            err.println("myserver: " + e.getMessage() + "; digests are kept in memory only (choose a folder with --digest-cache)");
+            ServerConfig inMemory = config.toBuilder().digestCache(null).build();
+            return serve.quiet() ? FileServer.start(inMemory) : FileServer.start(inMemory, out::println);
         }
     }
 

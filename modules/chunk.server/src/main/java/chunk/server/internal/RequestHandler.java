@@ -2,6 +2,7 @@ package chunk.server.internal;
 
 import chunk.server.internal.AccessLog.Entry;
 import chunk.server.internal.AccessLog.Outcome;
+import chunk.server.internal.digests.DigestService;
 import chunk.wire.ByteRange;
 import chunk.wire.Frame;
 import chunk.wire.FrameDecoder;
@@ -30,8 +31,6 @@ import org.jspecify.annotations.Nullable;
 final class RequestHandler {
 
     private static final System.Logger LOG = System.getLogger("chunk.server");
-    /** One per server: its cache of digests is shared by all connections. */
-    private final DigestService digests = new DigestService();
 
     /** How long to wait for a client to hang up after an error reply, and how much of its leftover request to swallow. */
     private static final long LINGER_NANOS = 2_000_000_000L;
@@ -53,6 +52,8 @@ final class RequestHandler {
     private final Runnable onMissingFile;
     private final long keepOpenWaitMillis;
     private final Duration idleTimeout;
+    /** One per server: the digests it knows are shared by all connections. */
+    private final DigestService digests;
 
     /**
      * @param admission gives a connection whose request has arrived its transfer place
@@ -61,9 +62,10 @@ final class RequestHandler {
      * @param onMissingFile called after a "no such file", so that the server can check that its root still exists
      * @param headerTimeout how long a request may take to arrive, which a keep-open reply tells the client
      * @param idleTimeout how long a transfer may make no progress, which bounds how long it sleeps on a full socket
+     * @param digests answers DIGESTS requests
      */
     RequestHandler(FileResolver resolver, Admission admission, long rateLimit, SharedBandwidth bandwidth,
-                   Runnable onMissingFile, Duration headerTimeout, Duration idleTimeout) {
+                   Runnable onMissingFile, Duration headerTimeout, Duration idleTimeout, DigestService digests) {
         this.resolver = resolver;
         this.admission = admission;
         this.rateLimit = rateLimit;
@@ -71,6 +73,7 @@ final class RequestHandler {
         this.onMissingFile = onMissingFile;
         this.keepOpenWaitMillis = Math.max(1, headerTimeout.toMillis());
         this.idleTimeout = idleTimeout;
+        this.digests = digests;
     }
 
     /**
@@ -216,9 +219,9 @@ final class RequestHandler {
         Connection connection = exchange.connection;
         exchange.type = "KEEP-OPEN";
         admission.stopWaiting(connection);
-        long version = Math.min(request.version(), Frame.KEEP_OPEN_VERSION);
+        long version = Math.min(request.version(), Frame.KEEP_OPEN_TREE_VERSION);
         FrameEncoder.write(new Frame.KeepOpenReply(keepOpenWaitMillis, version), connection.channel());
-        connection.keepOpen();
+        connection.keepOpen(version);
         return new Served(exchange.end(Outcome.OK), true);
     }
 
@@ -431,13 +434,15 @@ final class RequestHandler {
 
     /** Logs the pieces sent, {@code [first, first + count)}, as the range. */
     private Entry answerDigests(Exchange exchange, Frame.DigestRequest request, Path file) throws IOException, InterruptedException {
-        return switch (digests.answer(file, request, exchange.connection::progress)) {
+        Connection connection = exchange.connection;
+        return switch (digests.answer(file, request, Frame.digestsFromTree(connection.keptOpenVersion()), connection::progress)) {
             case DigestService.Answer.Digests(Frame.DigestReply reply) -> {
                 exchange.range = new AccessLog.Span(reply.firstPiece(), reply.digests().size());
                 FrameEncoder.write(reply, exchange.connection.channel());
                 yield exchange.end(Outcome.OK);
             }
             case DigestService.Answer.BadRequest(String reason) -> refuse(exchange, Outcome.BAD_RANGE, reason);
+            case DigestService.Answer.BadPieceLength(String reason) -> refuse(exchange, Outcome.BAD_REQUEST, reason);
             case DigestService.Answer.CannotRead _ -> refuse(exchange, Outcome.CANNOT_READ, "cannot read file");
             case DigestService.Answer.KeptChanging _ ->
                     refuse(exchange, Outcome.FILE_CHANGED, "file changed while its digests were computed");

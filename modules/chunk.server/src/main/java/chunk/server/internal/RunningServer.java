@@ -2,6 +2,8 @@ package chunk.server.internal;
 
 import chunk.server.FileServer;
 import chunk.server.ServerConfig;
+import chunk.server.internal.digests.DigestService;
+import chunk.server.internal.digests.TreeCacheFolder;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -14,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,9 +45,10 @@ public final class RunningServer implements FileServer {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile @Nullable IOException failure;
+    private final DigestService digests;
 
     private RunningServer(ServerConfig config, Path realRoot, ServerSocketChannel listener, @Nullable Consumer<String> accessLog,
-                          LongSupplier waitingClock) throws IOException {
+                          LongSupplier waitingClock, @Nullable TreeCacheFolder cacheFolder) throws IOException {
         this.config = config;
         this.resolver = new FileResolver(realRoot);
         this.listener = listener;
@@ -54,9 +58,11 @@ public final class RunningServer implements FileServer {
         // Above their addresses' limits, connections may take up half of the server's room, never all of it.
         WaitingRoom<Connection> waiting = new WaitingRoom<>(config.maxWaitingPerAddress(), maxConnections / 2, waitingClock);
         this.admission = new Admission(config.maxClients(), config.headerTimeout().toNanos(), waiting);
+        // Its threads start here: nothing after this line throws, so none is left running by a failed start.
+        this.digests = DigestService.create(cacheFolder, () -> admission.freePlaces() < config.maxClients());
         this.handler = new RequestHandler(resolver, admission, config.rateLimit(),
                 config.totalRateLimit() == 0 ? SharedBandwidth.UNLIMITED : new SharedBandwidth(config.totalRateLimit(), PaceClock.SYSTEM),
-                this::checkRoot, config.headerTimeout(), config.idleTimeout());
+                this::checkRoot, config.headerTimeout(), config.idleTimeout(), digests);
         Duration shortest = config.headerTimeout().compareTo(config.idleTimeout()) < 0 ? config.headerTimeout() : config.idleTimeout();
         this.watchdog = new IdleWatchdog(shortest, this::tick);
         AcceptLoop loop = new AcceptLoop(listener, maxConnections, connections, this::serve, this::fail);
@@ -82,6 +88,9 @@ public final class RunningServer implements FileServer {
             throw new NotDirectoryException(root.toString());
         }
         Path realRoot = root.toRealPath();
+        // Before the port is taken: a folder that cannot be used stops the start with nothing to undo.
+        TreeCacheFolder cacheFolder = config.digestCache() == null ? null
+                : TreeCacheFolder.open(config.digestCache(), realRoot, config.digestCacheBytes());
         ServerSocketChannel listener = ServerSocketChannel.open();
         RunningServer server;
         try {
@@ -90,12 +99,16 @@ public final class RunningServer implements FileServer {
                     ? new InetSocketAddress(config.port())
                     : new InetSocketAddress(config.bindAddress(), config.port());
             listener.bind(local, config.backlog());
-            server = new RunningServer(config, realRoot, listener, accessLog, waitingClock);
+            server = new RunningServer(config, realRoot, listener, accessLog, waitingClock, cacheFolder);
         } catch (IOException | RuntimeException e) {
             listener.close();
             throw e;
         }
         server.acceptThread.start();
+        if (config.backgroundHashing()) {
+            server.digests.hashFolderInBackground(realRoot, name -> server.resolver.resolve(name) instanceof FileResolver.Resolution.Found(Path real)
+                    ? Optional.of(real) : Optional.empty());
+        }
         return server;
     }
 
@@ -238,6 +251,7 @@ public final class RunningServer implements FileServer {
             joinAcceptThread();
         } finally {
             watchdog.close();
+            digests.close();
             stopped.countDown();
         }
     }

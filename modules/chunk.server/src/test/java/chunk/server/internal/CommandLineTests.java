@@ -117,6 +117,52 @@ class CommandLineTests {
     }
 
     @Nested
+    class Digests {
+
+        final Path defaultCache = Path.of("/home/someone/.cache/chunk/digests");
+
+        Command parseWithDefaultCache(String... args) {
+            return CommandLine.parse(List.of(args), cwd, defaultCache);
+        }
+
+        @Test
+        void byDefaultTreesAreKeptInTheUsersCacheFolderAndTheFolderIsHashedInTheBackground() {
+            Serve serve = (Serve) parseWithDefaultCache("4000");
+
+            assertThat(serve.config().digestCache()).isEqualTo(defaultCache);
+            assertThat(serve.digestCacheGiven()).isFalse();
+            assertThat(serve.config().digestCacheBytes()).isEqualTo(1L << 30);
+            assertThat(serve.config().backgroundHashing()).isTrue();
+        }
+
+        @Test
+        void aFolderNoneASizeAndNoBackgroundHashingAreRead() {
+            Serve serve = (Serve) parseWithDefaultCache("4000", "--digest-cache", "trees", "--digest-cache-size", "200M",
+                    "--no-background-hashing");
+
+            assertThat(serve.config().digestCache()).isEqualTo(cwd.resolve("trees"));
+            assertThat(serve.digestCacheGiven()).isTrue();
+            assertThat(serve.config().digestCacheBytes()).isEqualTo(200L << 20);
+            assertThat(serve.config().backgroundHashing()).isFalse();
+            assertThat(((Serve) parseWithDefaultCache("4000", "--digest-cache=none")).config().digestCache()).isNull();
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"0", "-5", "lots", ""})
+        void aCacheSizeThatIsNotABytesCountIsAnError(String size) {
+            assertThat(errorOf("4000", "--digest-cache-size", size)).isEqualTo("bad --digest-cache-size '" + size
+                    + "': give a size in bytes, like 500M or 4G");
+        }
+
+        @Test
+        void printRootTakesTheFilesInPlaceOfThePort() {
+            assertThat(parse("--print-root", "a.bin", "/tmp/b.bin"))
+                    .isEqualTo(new CommandLine.PrintRoot(List.of(cwd.resolve("a.bin"), Path.of("/tmp/b.bin")), false));
+            assertThat(errorOf("--print-root")).isEqualTo("--print-root needs at least one file");
+        }
+    }
+
+    @Nested
     class BadArguments {
 
         @ParameterizedTest

@@ -209,7 +209,7 @@ class KeptOpenConnectionTests {
         }
 
         @Test
-        void aClientThatSpeaksANewerVersionIsAnsweredWithVersionOne() throws IOException {
+        void aClientThatSpeaksANewerVersionIsAnsweredWithTheHighestTheServerSpeaks() throws IOException {
             Map<String, byte[]> vectors = vectors();
             InetSocketAddress address = start(loopback());
             Session session = connect(address);

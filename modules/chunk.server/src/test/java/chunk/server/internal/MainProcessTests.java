@@ -21,7 +21,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +40,8 @@ class MainProcessTests {
     @TempDir
     Path logs;
     final List<Process> started = new ArrayList<>();
+    /** The next process's {@code XDG_CACHE_HOME}, if not the default of these tests. */
+    @Nullable Path cacheHomeForNext;
 
     @TempDir
     Path forNobody;
@@ -88,7 +92,11 @@ class MainProcessTests {
                 "-p", modulePath, "-m", "chunk.server/chunk.server.internal.Main"));
         command.addAll(List.of(args));
         // To a file: a pipe of a process that has exited may already be closed when the test reads it.
-        Process process = new ProcessBuilder(command).redirectError(logs.resolve("stderr-" + started.size()).toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(logs.resolve("stderr-" + started.size()).toFile());
+        // The default digest cache is under $XDG_CACHE_HOME: here, not in the home folder of whoever runs the tests.
+        builder.environment().put("XDG_CACHE_HOME", (cacheHomeForNext != null ? cacheHomeForNext : logs.resolve("cache")).toString());
+        cacheHomeForNext = null;
+        Process process = builder.start();
         started.add(process);
         return process;
     }
@@ -150,7 +158,7 @@ class MainProcessTests {
         server.destroy();
         assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(stderrOf(server).lines()).singleElement().asString()
+        assertThat(stderrOf(server).lines().filter(line -> line.contains(" connection "))).singleElement().asString()
                 .matches("myserver: debug: connection \\d+ from 127\\.0\\.0\\.1:\\d+: header-timeout: .*")
                 .doesNotContain("Exception");
     }
@@ -213,6 +221,125 @@ class MainProcessTests {
                     .contains("choose another port (is another server running?)");
             assertThat(stderr.lines()).hasSize(1);
         }
+    }
+
+    @Nested
+    class Digests {
+
+        /** 40000 bytes, byte i being i mod 251: the file of the vectors of digest-tree.txt. */
+        static byte[] treeBin() {
+            byte[] bytes = new byte[40_000];
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = (byte) (i % 251);
+            }
+            return bytes;
+        }
+
+        @Test
+        void printRootPrintsBep52sPiecesRootOfEachFileAsSha256sumWould() throws Exception {
+            Path hello = Files.write(root.resolve("hello.txt"), HELLO);
+            Path tree = Files.write(root.resolve("tree.bin"), treeBin());
+
+            Process printer = myserver("--print-root", hello.toString(), tree.toString());
+
+            assertThat(printer.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(printer.exitValue()).isZero();
+            // libtorrent 2.0.8 wrote these roots for the two files (wire-vectors/digest-tree.txt).
+            assertThat(new String(printer.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(
+                    "5dfb660b425d2414e18c39bc0ace60ce0e1499c152694e04afeebe39af01d5f6  " + hello + "\n"
+                    + "ab671631a9fa97a1fdac651fff6c68773b9acf0735b9c7f6ecdd54cbf1bf5dc2  " + tree + "\n");
+            assertThat(stderrOf(printer)).isEmpty();
+        }
+
+        @Test
+        void aFileThatCannotBeReadIsOneLineAndExitCode1AndTheOthersAreStillPrinted() throws Exception {
+            Path hello = Files.write(root.resolve("hello.txt"), HELLO);
+
+            Process printer = myserver("--print-root", root.resolve("missing.bin").toString(), root.toString(), hello.toString());
+
+            assertThat(printer.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(printer.exitValue()).isEqualTo(1);
+            assertThat(stderrOf(printer).lines()).containsExactly(
+                    "myserver: cannot read " + root.resolve("missing.bin") + ": no such file",
+                    "myserver: cannot read " + root + ": a folder, not a file");
+            assertThat(new String(printer.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).endsWith("  " + hello + "\n");
+        }
+
+        @Test
+        void aDigestCacheInsideTheServedFolderIsOneLineAndExitCode2() throws Exception {
+            Process server = myserver("0", "--bind", "127.0.0.1", "--root", root.toString(), "--digest-cache",
+                    root.resolve("digests").toString());
+
+            assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.exitValue()).isEqualTo(2);
+            assertThat(stderrOf(server).lines()).singleElement().asString()
+                    .startsWith("myserver: the digest cache folder " + root.resolve("digests") + " is inside the served folder ")
+                    .endsWith("; give another folder with --digest-cache, or none");
+            assertThat(root.resolve("digests")).doesNotExist();
+        }
+
+        @Test
+        void aDefaultCacheInsideTheServedFolderCostsAWarningAndMemoryOnly() throws Exception {
+            Files.createDirectories(root.resolve(".cache"));
+            Process server = myserverWithCacheHome(root.resolve(".cache"), "0", "--bind", "127.0.0.1", "--root", root.toString());
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+
+            assertThat(STARTUP.matcher(String.valueOf(out.readLine())).matches()).as("the startup line").isTrue();
+            server.destroy();
+            assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(stderrOf(server).lines()).singleElement().asString().startsWith("myserver: the digest cache folder ")
+                    .endsWith("; digests are kept in memory only (choose a folder with --digest-cache)");
+            assertThat(root.resolve(".cache/chunk")).doesNotExist();
+        }
+
+        @Test
+        void byDefaultTheFolderIsHashedInTheBackgroundIntoTheUsersCacheFolderAndOnlyAskedFilesWithout() throws Exception {
+            Files.write(root.resolve("a.bin"), treeBin());
+            Files.write(root.resolve("b.bin"), HELLO);
+            Path cacheHome = Files.createDirectories(logs.resolve("home-cache"));
+
+            Process withBackground = myserverWithCacheHome(cacheHome, "0", "--bind", "127.0.0.1", "--root", root.toString());
+            Path entries = cacheHome.resolve("chunk/digests");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (countEntries(entries) < 2) {
+                assertThat(System.nanoTime()).as("both files hashed within 30 s").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            withBackground.destroy();
+            assertThat(withBackground.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            Path otherHome = Files.createDirectories(logs.resolve("other-cache"));
+            Process onDemand = myserverWithCacheHome(otherHome, "0", "--bind", "127.0.0.1", "--root", root.toString(),
+                    "--no-background-hashing");
+            BufferedReader out = new BufferedReader(new InputStreamReader(onDemand.getInputStream(), StandardCharsets.UTF_8));
+            Matcher startup = STARTUP.matcher(String.valueOf(out.readLine()));
+            assertThat(startup.matches()).isTrue();
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(startup.group(2)));
+            try (var session = new KeptOpenConnectionTests.Session(address, null)) {
+                session.send(KeptOpenConnectionTests.bytes(new Frame.KeepOpenRequest(Frame.KEEP_OPEN_TREE_VERSION)));
+                session.in.readNBytes(Frame.HEADER_BYTES);
+                Frame.Reply reply = session.ask(new Frame.DigestRequest("a.bin", 0, 16384));
+                assertThat(((Frame.DigestReply) reply).root()).isEqualTo(
+                        chunk.wire.Digest.fromHex("ab671631a9fa97a1fdac651fff6c68773b9acf0735b9c7f6ecdd54cbf1bf5dc2"));
+            }
+            onDemand.destroy();
+            assertThat(onDemand.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(countEntries(otherHome.resolve("chunk/digests"))).as("a.bin only: nothing hashed unasked").isEqualTo(1);
+        }
+
+        static long countEntries(Path folder) throws IOException {
+            if (!Files.isDirectory(folder)) {
+                return 0;
+            }
+            try (var entries = Files.list(folder)) {
+                return entries.filter(path -> path.getFileName().toString().endsWith(".tree")).count();
+            }
+        }
+    }
+
+    Process myserverWithCacheHome(Path cacheHome, String... args) throws IOException {
+        cacheHomeForNext = cacheHome;
+        return myserver(args);
     }
 
     @Test

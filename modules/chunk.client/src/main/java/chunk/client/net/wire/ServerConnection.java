@@ -108,9 +108,15 @@ final class ServerConnection implements ReadableByteChannel {
         return channel.isOpen();
     }
 
-    /** A failure of this connection, as the kind of failure it was. */
+    /**
+     * A failure of this connection, as the kind of failure it was: a stall, a connection the
+     * server closed before any byte of its reply (a passing failure), or what the error says.
+     */
     MirrorException failure(IOException e) {
-        return watch.expired() ? WireFailures.stalled(stallTimeout, e) : WireFailures.of(e);
+        if (watch.expired()) {
+            return WireFailures.stalled(stallTimeout, e);
+        }
+        return sinceRequest == 0 ? WireFailures.dropped(e) : WireFailures.of(e);
     }
 
     @Override

@@ -39,6 +39,16 @@ final class WireFailures {
         return new MirrorException(kind, IoFailures.explain(e), e);
     }
 
+    /**
+     * The server ended the connection before any byte of its reply: an end of stream or a reset
+     * is what a server does that cannot take the request now; anything else is what it says.
+     */
+    static MirrorException dropped(IOException e) {
+        boolean endedAtOnce = e instanceof MalformedFrameException m ? m.problem() == MalformedFrameException.Problem.TRUNCATED_HEADER
+                : !(e instanceof ClosedChannelException);
+        return endedAtOnce ? new MirrorException(Kind.DROPPED, "closed the connection without replying", e) : of(e);
+    }
+
     /** The stall watchdog closed the connection: nothing came for {@code timeout}. */
     static MirrorException stalled(Duration timeout, IOException e) {
         return new MirrorException(Kind.STALLED, "no data for " + HumanFormat.seconds(timeout) + " (stall timeout)", e);

@@ -43,8 +43,11 @@ public final class WireMirror implements Mirror {
     @Override
     public Holding hold(String fileName, boolean wantDigests) throws MirrorException {
         if (wantDigests && !versions.refusesDigests(address)) {
-            try {
-                return rooted(fileName);
+            // A connection that cannot be had (refused, or silent even to a keep-open) is the
+            // answer: asking SIZE on another one would only wait as long again.
+            PooledConnection connection = connections.connection(address);
+            try (connection) {
+                return rooted(connection, fileName);
             } catch (MirrorException e) {
                 if (e.kind() != Kind.STALLED) {
                     throw e;
@@ -81,8 +84,8 @@ public final class WireMirror implements Mirror {
         }
     }
 
-    private Holding rooted(String fileName) throws MirrorException, DigestsRefused {
-        Frame.Reply reply = ask(new Frame.DigestRequest(fileName, 0, Holding.IDENTITY_PIECE_LENGTH));
+    private Holding rooted(PooledConnection connection, String fileName) throws MirrorException, DigestsRefused {
+        Frame.Reply reply = connection.ask(new Frame.DigestRequest(fileName, 0, Holding.IDENTITY_PIECE_LENGTH));
         return switch (reply) {
             case Frame.DigestReply digests -> checked(digests);
             case Frame.ErrorReply error -> throw new DigestsRefused(error);

@@ -1,8 +1,8 @@
-package chunk.server.internal;
+package chunk.server.internal.digests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import chunk.server.internal.DigestService.Answer;
+import chunk.server.internal.digests.DigestService.Answer;
 import chunk.wire.Digest;
 import chunk.wire.Frame;
 import java.io.IOException;
@@ -11,21 +11,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The service on real files, with a hook inside its pass where a test must act at a precise moment. */
+/** The flat digests on real files, with a hook inside its pass where a test must act at a precise moment. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class DigestServiceTests {
+class FlatDigestsTests {
 
     static final int PIECE = 4096;
     static final Runnable NOTHING = () -> {};
@@ -34,6 +38,25 @@ class DigestServiceTests {
 
     @TempDir
     Path root;
+    final HashingThreads threads = new HashingThreads(THREADS);
+
+    @AfterEach
+    void stopThreads() {
+        threads.close();
+    }
+
+    static byte[] random(int length, long seed) {
+        byte[] bytes = new byte[length];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** The expected digests, from the file's bytes with nothing of the server's code. */
+    static List<Digest> digestsOf(byte[] file, int pieceLength) {
+        return IntStream.range(0, (file.length + pieceLength - 1) / pieceLength)
+                .mapToObj(i -> Digest.of(Arrays.copyOfRange(file, i * pieceLength, Math.min(file.length, (i + 1) * pieceLength))))
+                .toList();
+    }
 
     Path write(String name, byte[] bytes) throws IOException {
         return Files.write(root.resolve(name), bytes).toRealPath();
@@ -60,7 +83,7 @@ class DigestServiceTests {
     }
 
     static List<Digest> all(byte[] file) {
-        return DigestServingTests.digestsOf(file, PIECE);
+        return digestsOf(file, PIECE);
     }
 
     @Nested
@@ -68,46 +91,46 @@ class DigestServiceTests {
 
         @Test
         void aFileRewrittenWhileItIsHashedIsHashedAgainAndAnsweredWithTheNewBytesOnly() throws Exception {
-            byte[] old = DigestServingTests.random(3 << 20, 1); // three buffers: the hook runs between them
-            byte[] rewritten = DigestServingTests.random(3 << 20, 2);
+            byte[] old = random(3 << 20, 1); // three buffers: the hook runs between them
+            byte[] rewritten = random(3 << 20, 2);
             Path path = write("f.bin", old);
             AtomicInteger calls = new AtomicInteger();
-            var service = new DigestService(DigestService.DEFAULT_CACHE_BYTES, THREADS, (file, hashed) -> {
+            var service = new FlatDigests(FlatDigests.DEFAULT_CACHE_BYTES, threads, (file, hashed) -> {
                 if (calls.getAndIncrement() == 0) {
                     rewrite(file, rewritten); // after the first MiB of the old bytes
                 }
             });
-            long before = DigestService.passesSoFar();
+            long before = FlatDigests.passesSoFar();
 
             Frame.DigestReply reply = digests(service.answer(path, request(path, 0), NOTHING));
 
-            assertThat(DigestService.passesSoFar() - before).isEqualTo(2);
+            assertThat(FlatDigests.passesSoFar() - before).isEqualTo(2);
             assertThat(reply.root()).isEqualTo(Digest.rootOf(all(rewritten)));
             assertThat(reply.digests()).isEqualTo(all(rewritten).subList(0, 126));
         }
 
         @Test
         void aFileThatChangesDuringEveryPassIsAnsweredThatItKeepsChanging() throws Exception {
-            byte[] a = DigestServingTests.random(2 << 20, 3);
-            byte[] b = DigestServingTests.random(2 << 20, 4);
+            byte[] a = random(2 << 20, 3);
+            byte[] b = random(2 << 20, 4);
             Path path = write("busy.bin", a);
             AtomicInteger calls = new AtomicInteger();
-            var service = new DigestService(DigestService.DEFAULT_CACHE_BYTES, THREADS,
+            var service = new FlatDigests(FlatDigests.DEFAULT_CACHE_BYTES, threads,
                     (file, hashed) -> rewrite(file, calls.getAndIncrement() % 2 == 0 ? b : a));
-            long before = DigestService.passesSoFar();
+            long before = FlatDigests.passesSoFar();
 
             assertThat(service.answer(path, request(path, 0), NOTHING)).isInstanceOf(Answer.KeptChanging.class);
-            assertThat(DigestService.passesSoFar() - before).isEqualTo(DigestService.ATTEMPTS);
+            assertThat(FlatDigests.passesSoFar() - before).isEqualTo(DigestService.ATTEMPTS);
             assertThat(service.cachedVersions()).isZero();
         }
 
         @Test
         void aFileThatShrinksWhileItIsHashedIsNeverAnsweredWithDigestsOfBytesItNoLongerHas() throws Exception {
-            byte[] old = DigestServingTests.random(3 << 20, 5);
-            byte[] shorter = DigestServingTests.random(1 << 20, 6);
+            byte[] old = random(3 << 20, 5);
+            byte[] shorter = random(1 << 20, 6);
             Path path = write("shrinks.bin", old);
             AtomicInteger calls = new AtomicInteger();
-            var service = new DigestService(DigestService.DEFAULT_CACHE_BYTES, THREADS, (file, hashed) -> {
+            var service = new FlatDigests(FlatDigests.DEFAULT_CACHE_BYTES, threads, (file, hashed) -> {
                 if (calls.getAndIncrement() == 0) {
                     rewrite(file, shorter);
                 }
@@ -125,11 +148,11 @@ class DigestServiceTests {
 
         @Test
         void requestsThatArriveWhileAVersionIsHashedWaitForThatPass() throws Exception {
-            byte[] file = DigestServingTests.random(2 << 20, 7);
+            byte[] file = random(2 << 20, 7);
             Path path = write("shared.bin", file);
             CountDownLatch inPass = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            var service = new DigestService(DigestService.DEFAULT_CACHE_BYTES, THREADS, (f, hashed) -> {
+            var service = new FlatDigests(FlatDigests.DEFAULT_CACHE_BYTES, threads, (f, hashed) -> {
                 inPass.countDown();
                 try {
                     release.await();
@@ -137,7 +160,7 @@ class DigestServiceTests {
                     Thread.currentThread().interrupt();
                 }
             });
-            long before = DigestService.passesSoFar();
+            long before = FlatDigests.passesSoFar();
             List<Thread> waiters = new ArrayList<>();
             List<Future<Answer>> answers = new ArrayList<>();
 
@@ -164,16 +187,16 @@ class DigestServiceTests {
                 }
             }
 
-            assertThat(DigestService.passesSoFar() - before).isEqualTo(1);
+            assertThat(FlatDigests.passesSoFar() - before).isEqualTo(1);
         }
 
         @Test
         void aCachedVersionIsAnsweredWhileAnotherFileIsBeingHashed() throws Exception {
-            Path ready = write("ready.bin", DigestServingTests.random(10 * PIECE, 8));
-            Path slow = write("slow.bin", DigestServingTests.random(2 << 20, 9));
+            Path ready = write("ready.bin", random(10 * PIECE, 8));
+            Path slow = write("slow.bin", random(2 << 20, 9));
             CountDownLatch inPass = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            var service = new DigestService(DigestService.DEFAULT_CACHE_BYTES, THREADS, (f, hashed) -> {
+            var service = new FlatDigests(FlatDigests.DEFAULT_CACHE_BYTES, threads, (f, hashed) -> {
                 if (f.equals(slow)) {
                     inPass.countDown();
                     try {
@@ -198,24 +221,24 @@ class DigestServiceTests {
 
         @Test
         void eachPieceLengthIsItsOwnPassAndItsOwnEntry() throws Exception {
-            Path path = write("two.bin", DigestServingTests.random(100_000, 10));
-            var service = new DigestService();
-            long before = DigestService.passesSoFar();
+            Path path = write("two.bin", random(100_000, 10));
+            var service = new FlatDigests(threads);
+            long before = FlatDigests.passesSoFar();
 
             service.answer(path, new Frame.DigestRequest("two.bin", 0, 4096), NOTHING);
             service.answer(path, new Frame.DigestRequest("two.bin", 0, 8192), NOTHING);
             service.answer(path, new Frame.DigestRequest("two.bin", 1, 4096), NOTHING);
             service.answer(path, new Frame.DigestRequest("two.bin", 1, 8192), NOTHING);
 
-            assertThat(DigestService.passesSoFar() - before).isEqualTo(2);
+            assertThat(FlatDigests.passesSoFar() - before).isEqualTo(2);
             assertThat(service.cachedVersions()).isEqualTo(2);
         }
 
         @Test
         void aWaitingRequestSaysItIsStillWorking() throws Exception {
-            Path path = write("waits.bin", DigestServingTests.random(2 << 20, 11));
+            Path path = write("waits.bin", random(2 << 20, 11));
             CountDownLatch working = new CountDownLatch(1);
-            var service = new DigestService(DigestService.DEFAULT_CACHE_BYTES, THREADS, (f, hashed) -> {
+            var service = new FlatDigests(FlatDigests.DEFAULT_CACHE_BYTES, threads, (f, hashed) -> {
                 try {
                     working.await(); // held until the request has reported that it still works
                 } catch (InterruptedException e) {
@@ -235,31 +258,31 @@ class DigestServiceTests {
         void theCacheKeepsTheMostRecentlyUsedVersionsWithinItsBytes() throws Exception {
             // Ten files of 100 pieces: 3200 bytes of digests each; room for three.
             long bound = 3 * (100 * Digest.BYTES + 256);
-            var service = new DigestService(bound, THREADS, DigestService.PassHook.NONE);
+            var service = new FlatDigests(bound, threads, FlatDigests.PassHook.NONE);
             List<Path> files = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                Path path = write("f" + i + ".bin", DigestServingTests.random(100 * PIECE, 20 + i));
+                Path path = write("f" + i + ".bin", random(100 * PIECE, 20 + i));
                 files.add(path);
                 service.answer(path, request(path, 0), NOTHING);
                 assertThat(service.cachedBytes()).isLessThanOrEqualTo(bound);
             }
             assertThat(service.cachedVersions()).isEqualTo(3);
 
-            long before = DigestService.passesSoFar();
+            long before = FlatDigests.passesSoFar();
             service.answer(files.get(9), request(files.get(9), 0), NOTHING);
-            assertThat(DigestService.passesSoFar() - before).as("the latest is cached").isZero();
+            assertThat(FlatDigests.passesSoFar() - before).as("the latest is cached").isZero();
             service.answer(files.get(0), request(files.get(0), 0), NOTHING);
-            assertThat(DigestService.passesSoFar() - before).as("the eldest was let go").isEqualTo(1);
+            assertThat(FlatDigests.passesSoFar() - before).as("the eldest was let go").isEqualTo(1);
         }
 
         @Test
         void aNewVersionTakesTheOldOnesPlace() throws Exception {
-            Path path = write("v.bin", DigestServingTests.random(100 * PIECE, 30));
-            var service = new DigestService();
+            Path path = write("v.bin", random(100 * PIECE, 30));
+            var service = new FlatDigests(threads);
             service.answer(path, request(path, 0), NOTHING);
             long one = service.cachedBytes();
 
-            rewrite(path, DigestServingTests.random(100 * PIECE, 31));
+            rewrite(path, random(100 * PIECE, 31));
             service.answer(path, request(path, 0), NOTHING);
 
             assertThat(service.cachedVersions()).isEqualTo(1);
@@ -268,10 +291,10 @@ class DigestServiceTests {
 
         @Test
         void aVersionTooLargeToCacheIsStillAnsweredCorrectlyButHashedForEachRequest() throws Exception {
-            byte[] file = DigestServingTests.random(300 * PIECE, 40);
+            byte[] file = random(300 * PIECE, 40);
             Path path = write("huge.bin", file);
-            var service = new DigestService(100 * Digest.BYTES, THREADS, DigestService.PassHook.NONE);
-            long before = DigestService.passesSoFar();
+            var service = new FlatDigests(100 * Digest.BYTES, threads, FlatDigests.PassHook.NONE);
+            long before = FlatDigests.passesSoFar();
 
             Frame.DigestReply first = digests(service.answer(path, request(path, 0), NOTHING));
             Frame.DigestReply last = digests(service.answer(path, request(path, 252), NOTHING));
@@ -281,7 +304,7 @@ class DigestServiceTests {
             assertThat(last.digests()).isEqualTo(all(file).subList(252, 300));
             assertThat(rootOnly.digests()).isEmpty();
             assertThat(List.of(first.root(), last.root(), rootOnly.root())).containsOnly(Digest.rootOf(all(file)));
-            assertThat(DigestService.passesSoFar() - before).isEqualTo(3);
+            assertThat(FlatDigests.passesSoFar() - before).isEqualTo(3);
             assertThat(service.cachedVersions()).isZero();
         }
     }
@@ -291,13 +314,13 @@ class DigestServiceTests {
 
         @Test
         void aFirstPiecePastTheEndIsRefusedWithoutHashingTheFile() throws Exception {
-            Path path = write("r.bin", DigestServingTests.random(PIECE + 1, 50));
-            var service = new DigestService();
-            long before = DigestService.passesSoFar();
+            Path path = write("r.bin", random(PIECE + 1, 50));
+            var service = new FlatDigests(threads);
+            long before = FlatDigests.passesSoFar();
 
             assertThat(service.answer(path, request(path, 3), NOTHING))
                     .isEqualTo(new Answer.BadRequest("bad digest request: first piece 3 is past the end of the file (2 pieces of 4096 bytes)"));
-            assertThat(DigestService.passesSoFar() - before).isZero();
+            assertThat(FlatDigests.passesSoFar() - before).isZero();
         }
 
         @Test
@@ -305,7 +328,7 @@ class DigestServiceTests {
             Path path = write("gone.bin", new byte[10]);
             Files.delete(path);
 
-            assertThat(new DigestService().answer(path, request(path, 0), NOTHING)).isInstanceOf(Answer.CannotRead.class);
+            assertThat(new FlatDigests(threads).answer(path, request(path, 0), NOTHING)).isInstanceOf(Answer.CannotRead.class);
         }
     }
 }

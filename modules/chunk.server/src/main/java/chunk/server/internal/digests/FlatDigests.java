@@ -1,17 +1,15 @@
-package chunk.server.internal;
+package chunk.server.internal.digests;
 
+import chunk.server.internal.digests.DigestService.Answer;
 import chunk.wire.Digest;
 import chunk.wire.Frame;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -22,23 +20,25 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Answers DIGESTS requests: the SHA-256 of each piece of a file at the piece length a client
- * names, and the file's root, computed on demand by streaming the file and kept for the
- * next client.
+ * Answers DIGESTS requests with flat digests, on connections not kept open at version 2 (clients
+ * of chunk's round 2): the SHA-256 of each piece of a file at the piece length a client names,
+ * and the SHA-256 of their concatenation as the root, computed on demand by streaming the file
+ * and kept for the next client. Flat digests cannot be made from the digest tree (a piece's
+ * SHA-256 is not a function of its blocks' SHA-256s), so each piece length costs a pass of its
+ * own, as in round 2; clients that speak version 2 cost one pass per version of a file
+ * ({@link TreeStore}).
  *
  * <ul>
- * <li><b>One version per reply.</b> A file's version is its real path, size, modification time
- *     and file key (device and inode). It is read before the file is hashed and again after;
+ * <li><b>One version per reply.</b> A file's version is its {@link FileIdentity}. It is read
+ *     before the file is hashed and again after;
  *     if it changed, the digests are thrown away and the file is hashed again, up to
- *     {@value #ATTEMPTS} times, after which the client is told the file keeps changing. A
+ *     {@value DigestService#ATTEMPTS} times, after which the client is told the file keeps changing. A
  *     cached version is used only while a fresh look at the file still finds it.
  * <li><b>Each version hashed once.</b> Requests for a version and piece length that is being
  *     hashed wait for that pass (their virtual threads park on its future) instead of starting
@@ -48,19 +48,15 @@ import org.jspecify.annotations.Nullable;
  *     used first out, one entry per file and piece length. A version whose digests alone would
  *     take more than that is not cached: each request for it hashes the file again and keeps
  *     only the root and the up to 126 digests it sends.
- * <li><b>The server keeps serving.</b> Hashing runs on a few platform threads
- *     ({@link #hashingThreads()}), not on the requests' virtual threads: a virtual thread is
- *     never preempted, so a second of SHA-256 on one would hold a carrier thread that every
- *     other connection needs, and two at once would stop the whole server on two cores. The
- *     kernel time-slices platform threads with the carriers, and the pool bounds the CPU that
- *     hashing can take, however many files are asked for at once.
+ * <li><b>The server keeps serving.</b> Passes run as urgent jobs of the server's
+ *     {@link HashingThreads}, which the digest tree's passes share, so that hashing of both
+ *     kinds together takes no more cores than its bound.
  * </ul>
  *
- * <p>Nothing is hashed before it is asked for, and nothing is kept across restarts: a client
- * chooses the piece length per download, and digests at one length say nothing about another,
- * so work done in advance would be a guess (docs/PROTOCOL.md gives the measured cost of a pass).
+ * <p>Nothing is hashed before it is asked for, and nothing is kept across restarts: digests at
+ * one length say nothing about another, so work done in advance would be a guess.
  */
-final class DigestService {
+final class FlatDigests {
 
     private static final System.Logger LOG = System.getLogger("chunk.server");
 
@@ -68,8 +64,6 @@ final class DigestService {
     static final long DEFAULT_CACHE_BYTES = 64L << 20;
     /** Read at once while hashing: large enough that a read costs little next to its hashing. */
     static final int BUFFER_BYTES = 1 << 20;
-    /** Passes over a file that keeps changing before the client is told so. */
-    static final int ATTEMPTS = 3;
     /** What an entry costs beyond its digests: the key, the version, the map's node. */
     private static final long ENTRY_OVERHEAD = 256;
     /** How often a request waiting for its digests tells the idle watchdog that it is not idle. */
@@ -78,32 +72,8 @@ final class DigestService {
     /** Counts every pass over a file, in every service of the JVM: how tests see that a version was hashed once. */
     private static final LongAdder PASSES = new LongAdder();
 
-    /** One version of a file: if any part differs, so may the bytes. */
-    record Version(Path path, long size, FileTime modified, @Nullable Object fileKey) {
-
-        static Version of(Path path) throws IOException {
-            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return new Version(path, attributes.size(), attributes.lastModifiedTime(), attributes.fileKey());
-        }
-    }
-
-    /** What to tell the client. */
-    sealed interface Answer {
-        /** The reply to send. */
-        record Digests(Frame.DigestReply reply) implements Answer {}
-
-        /** The request asks for pieces the file does not have: {@code reason} is worded for the client. */
-        record BadRequest(String reason) implements Answer {}
-
-        /** The file could not be opened or read. */
-        record CannotRead(IOException cause) implements Answer {}
-
-        /** The file changed during each of the {@value DigestService#ATTEMPTS} passes over it. */
-        record KeptChanging() implements Answer {}
-    }
-
     /** The digests of every piece of one version, one after another in {@code digests}. */
-    private record Hashed(Version version, int pieceLength, Digest root, byte[] digests) {
+    private record Hashed(FileIdentity version, int pieceLength, Digest root, byte[] digests) {
 
         long bytes() {
             return digests.length + ENTRY_OVERHEAD;
@@ -126,7 +96,7 @@ final class DigestService {
         record Changed() implements Pass {}
     }
 
-    private record InFlightKey(Version version, int pieceLength) {}
+    private record InFlightKey(FileIdentity version, int pieceLength) {}
 
     private record CacheKey(Path path, int pieceLength) {}
 
@@ -136,7 +106,7 @@ final class DigestService {
     /** Access-ordered: the eldest entry is the least recently used. Guarded by itself. */
     private final LinkedHashMap<CacheKey, Hashed> cache = new LinkedHashMap<>(16, 0.75f, true);
     private long cachedBytes;
-    private final ThreadPoolExecutor hashing;
+    private final HashingThreads hashing;
 
     /** Called by a pass after each buffer it hashed: how tests change a file in the middle of a pass. */
     @FunctionalInterface
@@ -146,22 +116,14 @@ final class DigestService {
         void hashed(Path path, long hashedBytes) throws IOException;
     }
 
-    DigestService() {
-        this(DEFAULT_CACHE_BYTES, hashingThreads(), PassHook.NONE);
+    FlatDigests(HashingThreads hashing) {
+        this(DEFAULT_CACHE_BYTES, hashing, PassHook.NONE);
     }
 
-    DigestService(long cacheBytes, int threads, PassHook hook) {
+    FlatDigests(long cacheBytes, HashingThreads hashing, PassHook hook) {
         this.cacheBytes = cacheBytes;
         this.hook = hook;
-        // Threads come when there is something to hash and go after a minute without: an idle server has none.
-        this.hashing = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                Thread.ofPlatform().name("chunk-server-digests-", 1).daemon().factory());
-        this.hashing.allowCoreThreadTimeOut(true);
-    }
-
-    /** Half the cores, at least one: hashing never takes every core from the connections. */
-    static int hashingThreads() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        this.hashing = hashing;
     }
 
     /** Passes over files made so far by every service in this JVM (each is a whole file read and hashed). */
@@ -179,13 +141,12 @@ final class DigestService {
     Answer answer(Path realPath, Frame.DigestRequest request, Runnable stillWorking) throws InterruptedException {
         int pieceLength = request.pieceLength();
         try {
-            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-                Version version = Version.of(realPath);
+            for (int attempt = 0; attempt < DigestService.ATTEMPTS; attempt++) {
+                FileIdentity version = FileIdentity.of(realPath);
                 long pieceCount = Frame.pieceCount(version.size(), pieceLength);
                 long first = request.firstPiece();
                 if (first > pieceCount) {
-                    return new Answer.BadRequest("bad digest request: first piece " + first + " is past the end of the file ("
-                            + pieceCount + (pieceCount == 1 ? " piece" : " pieces") + " of " + pieceLength + " bytes)");
+                    return DigestService.pastTheEnd(first, pieceCount, pieceLength);
                 }
                 int count = (int) Math.min(Frame.MAX_DIGESTS_PER_REPLY, pieceCount - first);
                 Answer answer = fitsTheCache(pieceCount)
@@ -208,7 +169,7 @@ final class DigestService {
     }
 
     /** The answer from the cache, hashing the version first if no one has; null if the file changed meanwhile. */
-    private Answer.@Nullable Digests fromCache(Version version, int pieceLength, long first, int count, Runnable stillWorking)
+    private Answer.@Nullable Digests fromCache(FileIdentity version, int pieceLength, long first, int count, Runnable stillWorking)
             throws IOException, InterruptedException {
         Hashed hashed = cached(version, pieceLength);
         if (hashed == null) {
@@ -217,7 +178,7 @@ final class DigestService {
             CompletableFuture<Pass> running = inFlight.putIfAbsent(key, mine);
             if (running == null) {
                 running = mine;
-                hashing.execute(() -> hashIntoCache(key, mine));
+                hashing.urgent(() -> hashIntoCache(key, mine));
             }
             if (!(await(running, stillWorking) instanceof Pass.Done(Hashed done))) {
                 return null;
@@ -227,7 +188,7 @@ final class DigestService {
         return new Answer.Digests(new Frame.DigestReply(first, version.size(), hashed.root(), hashed.page(first, count)));
     }
 
-    private @Nullable Hashed cached(Version version, int pieceLength) {
+    private @Nullable Hashed cached(FileIdentity version, int pieceLength) {
         synchronized (cache) {
             Hashed hashed = cache.get(new CacheKey(version.path(), pieceLength));
             return hashed != null && hashed.version().equals(version) ? hashed : null;
@@ -264,10 +225,10 @@ final class DigestService {
     }
 
     /** A version too large to cache: a pass of its own, keeping only what this reply carries. */
-    private Answer.@Nullable Digests uncached(Version version, int pieceLength, long first, int count, Runnable stillWorking)
+    private Answer.@Nullable Digests uncached(FileIdentity version, int pieceLength, long first, int count, Runnable stillWorking)
             throws IOException, InterruptedException {
         CompletableFuture<Pass> result = new CompletableFuture<>();
-        hashing.execute(() -> {
+        hashing.urgent(() -> {
             try {
                 result.complete(hash(version, pieceLength, first, count));
             } catch (IOException | RuntimeException | Error e) {
@@ -304,7 +265,7 @@ final class DigestService {
      * @return the digests, or {@link Pass.Changed} if the file is not {@code version} before,
      *     during or after the pass
      */
-    private Pass hash(Version version, int pieceLength, long keepFirst, int keepCount) throws IOException {
+    private Pass hash(FileIdentity version, int pieceLength, long keepFirst, int keepCount) throws IOException {
         PASSES.increment();
         long startNanos = System.nanoTime();
         long size = version.size();
@@ -315,7 +276,7 @@ final class DigestService {
         byte[] digest = new byte[Digest.BYTES];
         try (FileChannel file = FileChannel.open(version.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             // Opened after the version was read: if the name now leads to another file, this says so.
-            if (!Version.of(version.path()).equals(version) || file.size() != size) {
+            if (!FileIdentity.of(version.path()).equals(version) || file.size() != size) {
                 return new Pass.Changed();
             }
             ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(BUFFER_BYTES, Math.max(size, 1)));
@@ -349,7 +310,7 @@ final class DigestService {
                 }
                 hook.hashed(version.path(), position);
             }
-            if (file.size() != size || !Version.of(version.path()).equals(version)) {
+            if (file.size() != size || !FileIdentity.of(version.path()).equals(version)) {
                 return new Pass.Changed();
             }
         }
@@ -384,6 +345,6 @@ final class DigestService {
 
     @Override
     public String toString() {
-        return "DigestService[" + cachedVersions() + " versions, " + cachedBytes() + " of " + cacheBytes + " bytes]";
+        return "FlatDigests[" + cachedVersions() + " versions, " + cachedBytes() + " of " + cacheBytes + " bytes]";
     }
 }
