@@ -118,7 +118,8 @@ final class FileDownload {
         Resume.Start begun;
         try {
             begun = Resume.begin(fileName, part, size, ChunkPlanner.pieceLength(size, options.chunks()),
-                    agreed.root() == null ? null : agreed.root().bytes(), options.resume(), options.fsync(), listener);
+                    agreed.root() == null ? null : agreed.root().bytes(), agreed.validators(), options.resume(), options.fsync(),
+                    listener);
         } catch (IOException e) {
             return new LocalFailure(fileName, target, Reason.CANNOT_CREATE, IoFailures.explain(e));
         }

@@ -2,6 +2,7 @@ package chunk.client.net;
 
 import chunk.wire.Digest;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** What a mirror holds under a name, as far as it can say. */
 public sealed interface Holding {
@@ -27,4 +28,17 @@ public sealed interface Holding {
 
     /** A mirror that gives the size alone (a version-1 server, or digests not asked for). */
     record SizeOnly(long size) implements Holding {}
+
+    /**
+     * A mirror that gives no digests but names the version of the file it holds (an HTTP
+     * mirror): its size, and a strong validator (an entity tag, or a modification date that
+     * is one), which says whether two answers of one origin are of the same version. Validators
+     * of different origins are not comparable: the same file has a different one on each.
+     *
+     * @param origin where the validator comes from ({@code https://host:443}): answers of one
+     *     origin with different validators are of different versions
+     * @param validator the strong validator as the mirror gave it ({@code "5f3c-1000"}), or
+     *     null if it gave none
+     */
+    record Validated(long size, String origin, @Nullable String validator) implements Holding {}
 }

@@ -588,6 +588,8 @@ public final class PieceMap implements DownloadProgress {
      * kind alone:
      * <ul>
      * <li>{@link Kind#BAD_DATA}: it sent a piece that did not match its digest, and gets no more work;
+     * <li>{@link Kind#CHANGED}, {@link Kind#NO_RANGES}: it no longer has this version of the file,
+     *     or cannot send a range of it: it gets no more work either;
      * <li>{@link Kind#isPassing() passing} ({@link Kind#BUSY}, {@link Kind#DROPPED}): all its places
      *     are taken, by this download's other connections or by other clients: it may have fewer
      *     connections at once from now on, its piece stays
@@ -618,7 +620,7 @@ public final class PieceMap implements DownloadProgress {
         }
         int piece = stoppedAt < plan.pieceCount() && !askAgainThere ? stoppedAt : -1;
         ServerFailure recorded = board.failed(server, piece, kind, reason, inARow);
-        if (kind == Kind.BAD_DATA) {
+        if (kind == Kind.BAD_DATA || kind == Kind.CHANGED || kind == Kind.NO_RANGES) {
             board.leaveOut(server, reason);
         }
         chunkFailures.get(chunkOf(Math.max(0, Math.min(stoppedAt, plan.pieceCount() - 1)))).add(recorded);

@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * The census's rule, as a pure function of the answers in hand: which servers hold the file
  * to download, or that nothing settles it, or that more answers are needed. Servers are
  * grouped by what they say (size and root; a server that gives no digests supports every
- * group of its size); the largest group wins. The download may start as soon as the answers
+ * group of its size, and an HTTP mirror every one with no other version of the file from its
+ * origin); the largest group wins. The download may start as soon as the answers
  * in hand settle it: two that agree, one that matches a pinned root, one at all when the user
  * gave a whole-file SHA-256 or there is only one server, or the largest group once the
  * connect timeout is past.
@@ -51,43 +52,114 @@ public record CensusDecision(String fileName, List<ServerAddress> servers, @Null
         return byMajority(groups, inHand, failures, everyone, pastDeadline);
     }
 
-    /** What one group of servers says. */
-    private record Group(long size, @Nullable Digest root) {
+    /**
+     * What one group of servers says: a size, a root where any of them gives digests, and the
+     * version (strong validator) of the file at each origin of its HTTP mirrors.
+     */
+    private record Group(long size, @Nullable Digest root, Map<String, String> validators) {
         // Written out rather than generated, as in ServerAddress: no invokedynamic to link at start-up.
         @Override
         public boolean equals(@Nullable Object other) {
-            return other instanceof Group that && size == that.size && Objects.equals(root, that.root);
+            return other instanceof Group that && size == that.size && Objects.equals(root, that.root)
+                    && validators.equals(that.validators);
         }
 
         @Override
         public int hashCode() {
-            return 31 * Long.hashCode(size) + Objects.hashCode(root);
+            return 31 * Long.hashCode(size) + Objects.hashCode(root) + validators.hashCode();
         }
     }
 
-    /** The claims grouped by size and root; a server without digests joins every rooted group of its size. */
+    /** A group as it is gathered. */
+    private static final class Gathering {
+        final long size;
+        final @Nullable Digest root;
+        final Map<String, String> validators = new LinkedHashMap<>();
+        final List<Claim> members = new ArrayList<>();
+
+        Gathering(long size, @Nullable Digest root) {
+            this.size = size;
+            this.root = root;
+        }
+
+        /** Whether a server that gives no digests belongs here: its size, and no other version from its origin. */
+        boolean takes(Claim claim) {
+            return switch (claim) {
+                case Claim.SizeOnly s -> s.size() == size;
+                case Claim.Validated v -> v.size() == size
+                        && (v.validator() == null || v.validator().equals(validators.getOrDefault(v.origin(), v.validator())));
+                case Claim.Rooted r -> r.size() == size && r.root().equals(root);
+                case Claim.Refused _ -> false;
+            };
+        }
+
+        void add(Claim claim) {
+            members.add(claim);
+            if (claim instanceof Claim.Validated v && v.validator() != null) {
+                validators.put(v.origin(), v.validator());
+            }
+        }
+    }
+
+    /**
+     * The claims grouped by size and root; a server without digests joins every rooted group of
+     * its size that has no other version from its origin, or else the first such group without a root.
+     */
     private static Map<Group, List<Claim>> groups(List<Claim> inHand) {
-        Map<Group, List<Claim>> groups = new LinkedHashMap<>();
+        List<Gathering> gathered = new ArrayList<>();
         for (Claim claim : inHand) {
             if (claim instanceof Claim.Rooted r) {
-                groups.computeIfAbsent(new Group(r.size(), r.root()), _ -> new ArrayList<>()).add(r);
+                Gathering group = null;
+                for (Gathering g : gathered) {
+                    if (g.takes(r)) {
+                        group = g;
+                    }
+                }
+                if (group == null) {
+                    group = new Gathering(r.size(), r.root());
+                    gathered.add(group);
+                }
+                group.add(r);
             }
         }
         for (Claim claim : inHand) {
-            if (claim instanceof Claim.SizeOnly s) {
+            if (claim instanceof Claim.SizeOnly || claim instanceof Claim.Validated) {
                 boolean joined = false;
-                for (var entry : groups.entrySet()) {
-                    if (entry.getKey().size() == s.size() && entry.getKey().root() != null) {
-                        entry.getValue().add(s);
+                for (Gathering g : gathered) {
+                    if (g.root != null && g.takes(claim)) {
+                        g.add(claim);
                         joined = true;
                     }
                 }
                 if (!joined) {
-                    groups.computeIfAbsent(new Group(s.size(), null), _ -> new ArrayList<>()).add(s);
+                    Gathering group = null;
+                    for (Gathering g : gathered) {
+                        if (group == null && g.root == null && g.takes(claim)) {
+                            group = g;
+                        }
+                    }
+                    if (group == null) {
+                        group = new Gathering(sizeOf(claim), null);
+                        gathered.add(group);
+                    }
+                    group.add(claim);
                 }
             }
         }
+        Map<Group, List<Claim>> groups = new LinkedHashMap<>();
+        for (Gathering g : gathered) {
+            groups.put(new Group(g.size, g.root, Map.copyOf(g.validators)), g.members);
+        }
         return groups;
+    }
+
+    private static long sizeOf(Claim claim) {
+        return switch (claim) {
+            case Claim.Rooted r -> r.size();
+            case Claim.SizeOnly s -> s.size();
+            case Claim.Validated v -> v.size();
+            case Claim.Refused _ -> -1;
+        };
     }
 
     private List<ServerFailure> failures(List<Claim> inHand) {
@@ -187,6 +259,6 @@ public record CensusDecision(String fileName, List<ServerAddress> servers, @Null
             }
         }
         return new Verdict.Agreed(group.size(), group.root(), first, agreeing, leftOut, failures, withDigests, pinnedRoot,
-                oneOfATie);
+                oneOfATie, group.validators());
     }
 }

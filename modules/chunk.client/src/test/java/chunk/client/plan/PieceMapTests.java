@@ -18,7 +18,7 @@ class PieceMapTests {
 
     /** 10 pieces of 4 KiB in 2 chunks of 5. */
     private final ChunkPlanner.Plan plan = ChunkPlanner.plan(10 * 4096, 2);
-    private final ServerBoard board = new ServerBoard(List.of(new ServerAddress("127.0.0.1", 1), new ServerAddress("127.0.0.1", 2)));
+    private final ServerBoard board = new ServerBoard(List.of(ServerAddress.of("127.0.0.1", 1), ServerAddress.of("127.0.0.1", 2)));
 
     /** The maps' clock, which the tests move instead of sleeping. */
     private final AtomicLong now = new AtomicLong();
@@ -135,8 +135,8 @@ class PieceMapTests {
         void goesToAnIdleServerRatherThanToAFasterOneThatIsBusyAlready() {
             // 15 pieces of 4 KiB in 3 chunks of 5, one chunk on each server.
             ChunkPlanner.Plan three = ChunkPlanner.plan(15 * 4096, 3);
-            ServerBoard servers = new ServerBoard(List.of(new ServerAddress("127.0.0.1", 1),
-                    new ServerAddress("127.0.0.1", 2), new ServerAddress("127.0.0.1", 3)));
+            ServerBoard servers = new ServerBoard(List.of(ServerAddress.of("127.0.0.1", 1),
+                    ServerAddress.of("127.0.0.1", 2), ServerAddress.of("127.0.0.1", 3)));
             PieceMap map = new PieceMap(three, servers, new BitSet(), null, Duration.ofSeconds(30), now::get);
             leaseOf(map.next(0));
             leaseOf(map.next(1));

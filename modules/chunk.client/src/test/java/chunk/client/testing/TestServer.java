@@ -66,16 +66,16 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** An address where nothing listens: a port that was free a moment ago. */
-    public static ServerAddress down() throws IOException {
+    public static ServerAddress.HostPort down() throws IOException {
         try (ServerSocketChannel probe = ServerSocketChannel.open()) {
             probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return new ServerAddress("127.0.0.1", ((InetSocketAddress) probe.getLocalAddress()).getPort());
+            return ServerAddress.of("127.0.0.1", ((InetSocketAddress) probe.getLocalAddress()).getPort());
         }
     }
 
-    public ServerAddress address() {
+    public ServerAddress.HostPort address() {
         try {
-            return new ServerAddress("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
+            return ServerAddress.of("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -53,7 +53,7 @@ class CensusDecisionTests {
         List<Claim> inHand = new ArrayList<>();
         String[] said = answers.trim().split(" +");
         for (int i = 0; i < said.length; i++) {
-            ServerAddress server = new ServerAddress("127.0.0.1", 4000 + i);
+            ServerAddress server = ServerAddress.of("127.0.0.1", 4000 + i);
             servers.add(server);
             Claim claim = claim(server, said[i]);
             if (claim != null) {

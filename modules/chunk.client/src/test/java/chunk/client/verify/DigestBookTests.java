@@ -40,7 +40,7 @@ class DigestBookTests {
     private record Pages(ServerAddress address, List<Digest> digests, Digest root, UnaryOperator<DigestPage> changed)
             implements Mirror {
         Pages(int port) {
-            this(new ServerAddress("127.0.0.1", port), DIGESTS, ROOT, UnaryOperator.identity());
+            this(ServerAddress.of("127.0.0.1", port), DIGESTS, ROOT, UnaryOperator.identity());
         }
 
         @Override
@@ -80,7 +80,7 @@ class DigestBookTests {
 
     @Test
     void asksAnotherMirrorForAPageOneCannotGive() throws Exception {
-        Pages refusing = new Pages(new ServerAddress("127.0.0.1", 1), DIGESTS, ROOT, page -> null);
+        Pages refusing = new Pages(ServerAddress.of("127.0.0.1", 1), DIGESTS, ROOT, page -> null);
 
         DigestBook book = DigestBook.fetch("a.bin", SIZE, PIECE_LENGTH, List.of(refusing, new Pages(2)), null);
 
@@ -89,7 +89,7 @@ class DigestBookTests {
 
     @Test
     void refusesAPageOfAnotherFirstPieceOrSizeAndAsksTheNextMirror() throws Exception {
-        Pages shifted = new Pages(new ServerAddress("127.0.0.1", 1), DIGESTS, ROOT,
+        Pages shifted = new Pages(ServerAddress.of("127.0.0.1", 1), DIGESTS, ROOT,
                 page -> new DigestPage(page.fileSize() + 1, page.firstPiece(), page.root(), page.digests()));
 
         assertThat(DigestBook.fetch("a.bin", SIZE, PIECE_LENGTH, List.of(shifted, new Pages(2)), null).root()).isEqualTo(ROOT);
@@ -101,7 +101,7 @@ class DigestBookTests {
     @Test
     void refusesPagesOfTwoVersionsOfTheFile() {
         List<Digest> other = digests(1);
-        Pages newer = new Pages(new ServerAddress("127.0.0.1", 2), other, Digest.rootOf(other), UnaryOperator.identity());
+        Pages newer = new Pages(ServerAddress.of("127.0.0.1", 2), other, Digest.rootOf(other), UnaryOperator.identity());
 
         // Page 0 from the first mirror, page 1 from the second: two roots.
         assertThatThrownBy(() -> DigestBook.fetch("a.bin", SIZE, PIECE_LENGTH, List.of(new Pages(1), newer), null))
@@ -110,7 +110,7 @@ class DigestBookTests {
 
     @Test
     void refusesDigestsThatDoNotAddUpToTheirRoot() {
-        Pages lying = new Pages(new ServerAddress("127.0.0.1", 1), digests(1), ROOT, UnaryOperator.identity());
+        Pages lying = new Pages(ServerAddress.of("127.0.0.1", 1), digests(1), ROOT, UnaryOperator.identity());
 
         assertThatThrownBy(() -> DigestBook.fetch("a.bin", SIZE, PIECE_LENGTH, List.of(lying), null))
                 .isInstanceOf(DigestBook.UnavailableException.class).hasMessageContaining("do not add up to their root");
@@ -120,7 +120,7 @@ class DigestBookTests {
     void takesTheFirstPageItHasInHandWithoutAskingForIt() throws Exception {
         DigestPage known = new DigestPage(SIZE, 0, ROOT, DIGESTS.subList(0, Frame.MAX_DIGESTS_PER_REPLY));
         List<Long> asked = new ArrayList<>();
-        Pages counting = new Pages(new ServerAddress("127.0.0.1", 1), DIGESTS, ROOT, page -> {
+        Pages counting = new Pages(ServerAddress.of("127.0.0.1", 1), DIGESTS, ROOT, page -> {
             synchronized (asked) {
                 asked.add(page.firstPiece());
             }

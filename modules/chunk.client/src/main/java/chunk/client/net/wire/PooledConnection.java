@@ -1,6 +1,6 @@
 package chunk.client.net.wire;
 
-import chunk.client.ServerAddress;
+import chunk.client.ServerAddress.HostPort;
 import chunk.client.net.MirrorException;
 import chunk.wire.Frame;
 import java.io.IOException;
@@ -18,7 +18,7 @@ import java.nio.channels.ClosedChannelException;
 final class PooledConnection implements AutoCloseable {
 
     private final ConnectionPool pool;
-    private final ServerAddress server;
+    private final HostPort server;
     /** Guarded by this: replaced once if a reused connection turns out to be closed. */
     private ServerConnection connection;
     private boolean keptOpen;
@@ -28,7 +28,7 @@ final class PooledConnection implements AutoCloseable {
     private boolean refused;
     private volatile boolean ended;
 
-    PooledConnection(ConnectionPool pool, ServerAddress server, ServerConnection connection, boolean keptOpen, boolean reused) {
+    PooledConnection(ConnectionPool pool, HostPort server, ServerConnection connection, boolean keptOpen, boolean reused) {
         this.pool = pool;
         this.server = server;
         this.connection = connection;
@@ -36,7 +36,7 @@ final class PooledConnection implements AutoCloseable {
         this.reused = reused;
     }
 
-    ServerAddress server() {
+    HostPort server() {
         return server;
     }
 

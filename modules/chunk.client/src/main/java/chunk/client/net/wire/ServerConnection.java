@@ -1,6 +1,6 @@
 package chunk.client.net.wire;
 
-import chunk.client.ServerAddress;
+import chunk.client.ServerAddress.HostPort;
 import chunk.client.net.MirrorException;
 import chunk.client.net.StallWatchdog;
 import chunk.client.text.HumanFormat;
@@ -43,7 +43,7 @@ final class ServerConnection implements ReadableByteChannel {
      *
      * @throws IOException if the host is unknown, refuses, or does not answer in time
      */
-    static ServerConnection open(ServerAddress server, Duration connectTimeout, StallWatchdog watchdog)
+    static ServerConnection open(HostPort server, Duration connectTimeout, StallWatchdog watchdog)
             throws IOException {
         InetSocketAddress address = new InetSocketAddress(server.host(), server.port());
         if (address.isUnresolved()) {

@@ -1,6 +1,6 @@
 package chunk.client.net.wire;
 
-import chunk.client.ServerAddress;
+import chunk.client.ServerAddress.HostPort;
 import chunk.client.ServerFailure.Kind;
 import chunk.client.net.DigestPage;
 import chunk.client.net.Holding;
@@ -21,7 +21,7 @@ import java.nio.ByteBuffer;
  */
 public final class WireMirror implements Mirror {
 
-    private final ServerAddress address;
+    private final HostPort address;
     private final ConnectionPool connections;
     private final WireVersions versions;
 
@@ -29,14 +29,14 @@ public final class WireMirror implements Mirror {
      * @param connections the download's connections, shared by all its mirrors
      * @param versions what this run has learnt of the servers' versions
      */
-    public WireMirror(ServerAddress address, ConnectionPool connections, WireVersions versions) {
+    public WireMirror(HostPort address, ConnectionPool connections, WireVersions versions) {
         this.address = address;
         this.connections = connections;
         this.versions = versions;
     }
 
     @Override
-    public ServerAddress address() {
+    public HostPort address() {
         return address;
     }
 
