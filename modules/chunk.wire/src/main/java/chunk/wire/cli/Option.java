@@ -40,7 +40,7 @@ public record Option(String name, @Nullable String shortName, @Nullable String v
         }
         Objects.requireNonNull(help);
         Objects.requireNonNull(details);
-        if (valueName == null && completion != Completion.NOTHING) {
+        if (valueName == null && !(completion instanceof Completion.Nothing)) {
             throw new IllegalArgumentException(name + " takes no value, so there is nothing to complete");
         }
         if (repeatable && valueName == null) {
