@@ -163,6 +163,27 @@ function targets(    v, a, b) {
   v = (a < 0 || b < 0) ? -1 : 1
   target("S9: a stalled mirror costs at most 3 s with the default --timeout (4 chunks, vs the 3 others alone)", v,
     a - b <= 3, sprintf("%+.2f s", a - b))
+  v = ratio(wall_median(10, "aria2c -s4, 4 mirrors"), wall_median(10, "chunk over HTTP 4 chunks"))
+  target("S10 (issue 20): HTTP, 4 nginx mirrors: at least 1.5x aria2c", v, v >= 1.5, fmt(v, 2) "x")
+  v = ratio(wall_median(10, "curl"), wall_median(10, "chunk over HTTP 4 chunks"))
+  target("S10 (issue 20): HTTP, 4 nginx mirrors: at least 0.9x curl's single stream", v, v >= 0.9, fmt(v, 2) "x")
+  v = ratio(cpu_median(10, "chunk over HTTP 4 chunks"), cpu_median(10, "chunk 4 chunks, --no-verify"))
+  target("S10 (issue 20): CPU per byte over HTTP at most 1.3x over chunk's protocol (both unverified)", v,
+    v >= 0 && v <= 1.3, fmt(v, 2) "x")
+  v = ratio(wall_median(7, "chunk over HTTP 4 chunks"), wall_median(7, "chunk over HTTP 4 chunks, 3 mirrors alone"))
+  target("S7 (issue 20): HTTP: one 10 MB/s mirror among four at most 1.3x the three fast alone", v,
+    v >= 0 && v <= 1.3, fmt(v, 2) "x")
+  a = wall_median(8, "chunk over HTTP 4 chunks")
+  v = (a <= 0 || mixed_sum <= 0) ? -1 : bytes[8, "chunk over HTTP 4 chunks"] / a / mixed_sum
+  target("S8 (issue 20): HTTP mirrors at 10/20/40/80 MB/s: at least 90% of their sum", v, v >= 0.9,
+    (v < 0 ? "" : mbps(bytes[8, "chunk over HTTP 4 chunks"] / a / 1e6) " MB/s, ") fmt(100 * v, 0) "%")
+  a = wall_median(9, "chunk over HTTP 4 chunks"); b = wall_median(9, "chunk over HTTP 4 chunks, 3 mirrors alone")
+  v = (a < 0 || b < 0) ? -1 : 1
+  target("S9 (issue 20): HTTP: a stalled mirror costs at most 3 s", v, a - b <= 3, sprintf("%+.2f s", a - b))
+  v = ratio(wall_median(11, "aria2c -s4, 4 mirrors"), wall_median(11, "chunk over HTTPS 4 chunks"))
+  target("S11 (issue 20): HTTPS: ahead of aria2c", v, v > 1, fmt(v, 2) "x")
+  v = ratio(cpu_median(11, "chunk over HTTPS 4 chunks"), cpu_median(11, "curl"))
+  target("S11 (issue 20): HTTPS: CPU per byte against curl's (reported)", v, v >= 0, fmt(v, 2) "x")
   print ""
 }
 

@@ -6,6 +6,41 @@ set -euo pipefail
 java_home=$1 modules=$2 image=$3
 
 rm -rf "$image" # jlink will not write into an existing folder
+
+# Apache HttpClient 5 (the client's HTTP mirrors) ships automatic modules, jars without a
+# module-info, and jlink takes only explicit modules. Each such jar gets the descriptor jdeps
+# derives from its classes, compiled and added to a copy of the jar made for jlink alone (the
+# module folder keeps the jars as Maven gave them, so that every build starts from them). One of its requirements is made optional ("requires static"), so that jlink leaves it
+# out: java.security.jgss, which only its Kerberos/SPNEGO authentication uses, and myclient
+# authenticates nowhere. (HTTP/2, httpcore5-h2, stays: the classic client's TLS settings name
+# its HttpVersionPolicy, and a download over HTTP failed without it.)
+describe_automatic_modules() {
+  local automatic=() jar work name src
+  for jar in "$modules"/*.jar; do
+    if "$java_home/bin/jar" --describe-module --file "$jar" | grep -q '^No module descriptor found'; then
+      automatic+=("$jar")
+    fi
+  done
+  [ ${#automatic[@]} -gt 0 ] || return 0
+  work=$(mktemp -d)
+  "$java_home/bin/jdeps" --ignore-missing-deps --multi-release "$("$java_home/bin/java" -XshowSettings:properties -version 2>&1 \
+      | sed -n 's/.*java.specification.version = //p')" --module-path "$modules" --generate-module-info "$work/src" \
+      "${automatic[@]}" >"$work/jdeps.log" 2>&1 || { cat "$work/jdeps.log" >&2; rm -rf "$work"; exit 1; }
+  for original in "${automatic[@]}"; do
+    jar=$jlink_modules/${original##*/}
+    name=$("$java_home/bin/jar" --describe-module --file "$jar" | sed -n '3{s/[@ ].*//;p;}')
+    src=$(find "$work/src/$name" -name module-info.java)
+    sed -i -E 's/requires transitive (java\.security\.jgss);/requires static \1;/' "$src"
+    "$java_home/bin/javac" -nowarn --module-path "$modules" --patch-module "$name=$jar" -d "$work/classes/$name" "$src" \
+      || { rm -rf "$work"; exit 1; }
+    "$java_home/bin/jar" --update --file "$jar" -C "$work/classes/$name" module-info.class
+  done
+  rm -rf "$work"
+}
+jlink_modules=$(mktemp -d)
+trap 'rm -rf "$jlink_modules"' EXIT
+cp "$modules"/*.jar "$jlink_modules"/
+describe_automatic_modules
 # --add-options bakes --enable-preview into the image, so every launcher (and the image's
 # own bin/java) runs StructuredTaskScope without the user knowing it is a preview API.
 # What keeps the image small (docs/BENCHMARKS.md, "The size of the image"; 98 MiB before):
@@ -16,7 +51,7 @@ rm -rf "$image" # jlink will not write into an existing folder
 #   and bin/java itself, start ~50 ms later without it: a server's start-up, not a download's.
 # - native symbol tables stripped (below): libjvm.so 30 MB -> 25 MB.
 "$java_home/bin/jlink" \
-  --module-path "$modules" \
+  --module-path "$jlink_modules" \
   --add-modules chunk.server,chunk.client \
   --launcher myserver=chunk.server \
   --launcher myclient=chunk.client \
@@ -93,6 +128,7 @@ server_pid=
 stop_training() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   rm -rf "$train"
+  rm -rf "$jlink_modules"
 }
 trap stop_training EXIT
 fail_training() { echo "AOT training run failed: $1 (log: $image.log)" >&2; exit 1; }

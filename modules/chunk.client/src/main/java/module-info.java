@@ -12,6 +12,9 @@
  * {@code text} (how things are said). Each imports only the packages below it; the project's
  * {@code docs/ARCHITECTURE.md} draws the map.
  */
+// Apache HttpClient's jars are automatic modules at compile time; jlink/build-image.sh gives
+// them descriptors before jlink, which takes only explicit modules.
+@SuppressWarnings("requires-automatic")
 module chunk.client {
     // transitive: ByteRange and @Nullable stand in this module's API, so its users read them too.
     requires transitive chunk.wire;
@@ -19,6 +22,13 @@ module chunk.client {
     // before the process exits. Required so that jlink puts the module in the image.
     requires jdk.unsupported;
     requires static transitive org.jspecify;
+    // HTTP(S) mirrors (chunk.client.net.http): Apache HttpClient 5, classic.
+    requires org.apache.httpcomponents.client5.httpclient5;
+    requires org.apache.httpcomponents.core5.httpcore5;
+    requires org.slf4j;
+
+    // The HTTP client logs through SLF4J: its lines go to System.Logger, in the program's form.
+    provides org.slf4j.spi.SLF4JServiceProvider with chunk.client.net.http.SystemLoggerProvider;
 
     exports chunk.client;
 }

@@ -32,7 +32,10 @@ class ImageContentsTests {
 
         assertThat(release).containsPattern("(?m)^MODULES=\"[^\"]*\"$");
         List<String> modules = List.of(release.replaceAll("(?s).*MODULES=\"([^\"]*)\".*", "$1").split(" "));
-        assertThat(modules).containsExactlyInAnyOrder("java.base", "jdk.unsupported", "chunk.wire", "chunk.server", "chunk.client");
+        assertThat(modules).containsExactlyInAnyOrder("java.base", "jdk.unsupported", "jdk.net", "chunk.wire", "chunk.server", "chunk.client",
+                // HTTP(S) mirrors: Apache HttpClient 5 and the SLF4J API it logs through.
+                "org.apache.httpcomponents.client5.httpclient5", "org.apache.httpcomponents.core5.httpcore5",
+                "org.apache.httpcomponents.core5.httpcore5.h2", "org.slf4j");
     }
 
     @Test

@@ -17,6 +17,10 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -210,6 +214,59 @@ class ImageSmokeTests {
             Thread.sleep(20);
         }
         throw new AssertionError("server " + name + " printed no 'listening on' line within 30 s");
+    }
+
+    @Test
+    void theClientDownloadsFromTwoHttpMirrorsAndAMyserverWithNothingButItsSummaryOnStandardError() throws Exception {
+        Path served = Files.createDirectories(work.resolve("served"));
+        byte[] data = new byte[3 * 1024 * 1024 + 5];
+        new Random(7).nextBytes(data);
+        Files.write(served.resolve("data.bin"), data);
+        List<Server> mirrors = List.of(httpMirror(served), httpMirror(served));
+        try {
+            int myserver = startServer(served, "myserver");
+            Path downloads = Files.createDirectories(work.resolve("downloads"));
+            Process client = launcher("myclient", "-s", "127.0.0.1:" + myserver,
+                    url(mirrors.get(0)) + "data.bin", url(mirrors.get(1)) + "data.bin", "-o", "copy.bin")
+                    .directory(downloads.toFile())
+                    .redirectOutput(work.resolve("http.out").toFile())
+                    .redirectError(work.resolve("http.err").toFile())
+                    .start();
+
+            assertThat(client.waitFor(60, TimeUnit.SECONDS)).as("the client finished").isTrue();
+            String said = Files.readString(work.resolve("http.err"));
+            assertThat(client.exitValue()).as("exit code; stderr: %s", said).isZero();
+            assertThat(sha256(downloads.resolve("copy.bin"))).isEqualTo(sha256(data));
+            // Every line is myclient's own: no SLF4J warning, no stack trace from a missing class.
+            assertThat(said.lines()).first().asString().startsWith("data.bin saved as copy.bin: 3.00 MiB in ")
+                    .endsWith(", verified");
+            assertThat(said).doesNotContain("SLF4J", "Exception", "WARNING");
+            assertThat(Files.readString(work.resolve("http.out"))).isEmpty();
+        } finally {
+            for (Server mirror : mirrors) {
+                mirror.stop();
+            }
+        }
+    }
+
+    /** Jetty's resource handler serving {@code root} on a loopback port: ranges and ETags as a production server gives them. */
+    private static Server httpMirror(Path root) throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ResourceHandler files = new ResourceHandler();
+        files.setBaseResource(ResourceFactory.of(files).newResource(root));
+        files.setDirAllowed(false);
+        files.setEtags(true);
+        server.setHandler(files);
+        server.start();
+        return server;
+    }
+
+    private static String url(Server mirror) {
+        return "http://127.0.0.1:" + ((ServerConnector) mirror.getConnectors()[0]).getLocalPort() + "/";
     }
 
     private ProcessBuilder launcher(String name, String... args) {

@@ -144,10 +144,10 @@ class DebianPackageTests {
         }
 
         @Test
-        void describesItselfAndSaysWhatItDoesNotDo() throws IOException {
+        void describesItselfAndBothPrograms() throws IOException {
             String description = field("Description");
             assertThat(description.lines().findFirst().orElseThrow()).hasSizeLessThan(80);
-            assertThat(description).contains("myclient", "myserver", "does not take HTTP(S) URLs");
+            assertThat(description).contains("myclient", "myserver", "HTTP(S) mirrors", "/usr/lib/chunk");
         }
 
         @Test
@@ -442,7 +442,8 @@ class DebianPackageTests {
             String unit = Files.readString(unpacked.resolve("lib/systemd/system/myserver@.service"));
             assertThat(unit).contains("ExecStart=/usr/bin/myserver $MYSERVER_ARGS", "EnvironmentFile=/etc/chunk/%i.conf",
                     "DynamicUser=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "NoNewPrivileges=yes",
-                    "CapabilityBoundingSet=\n", "LimitNOFILE=16384", "Documentation=man:myserver(1)");
+                    "CapabilityBoundingSet=\n", "LimitNOFILE=16384", "Documentation=man:myserver(1)",
+                    "CacheDirectory=chunk\n", "Environment=XDG_CACHE_HOME=%C\n");
         }
     }
 

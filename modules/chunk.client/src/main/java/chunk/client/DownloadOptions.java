@@ -2,7 +2,9 @@ package chunk.client;
 
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -30,6 +32,7 @@ public final class DownloadOptions {
     private final @Nullable String sha256;
     private final @Nullable String root;
     private final boolean resume;
+    private final List<X509Certificate> trustedCertificates;
     private final @Nullable WritableByteChannel stream;
 
     private DownloadOptions(Builder builder) {
@@ -50,6 +53,7 @@ public final class DownloadOptions {
         this.sha256 = builder.sha256 == null ? null : requireHex(builder.sha256, "--sha256");
         this.root = builder.root == null ? null : requireHex(builder.root, "--root");
         this.resume = builder.resume;
+        this.trustedCertificates = List.copyOf(builder.trustedCertificates);
         this.stream = builder.stream;
     }
 
@@ -143,6 +147,14 @@ public final class DownloadOptions {
     }
 
     /**
+     * Certificates trusted for HTTPS mirrors besides the system's ({@code --ca-cert}): a
+     * private CA's, or a mirror's own. Empty for the system's alone; checks are never off.
+     */
+    public List<X509Certificate> trustedCertificates() {
+        return trustedCertificates;
+    }
+
+    /**
      * Where the file goes instead of a file of its own (standard output, say), or null to save
      * it. Its bytes are written in order, each piece once it and every piece before it arrived
      * (and matched its digest, where there are digests), while the download runs; at most
@@ -209,7 +221,7 @@ public final class DownloadOptions {
         return "DownloadOptions[chunks=" + chunks + ", directory=" + directory + ", output=" + output + ", force=" + force
                 + ", fsync=" + fsync + ", connectTimeout=" + connectTimeout + ", stallTimeout=" + stallTimeout
                 + ", verify=" + verify + ", sha256=" + sha256 + ", root=" + root + ", resume=" + resume
-                + (stream == null ? "" : ", stream") + "]";
+                + ", trustedCertificates=" + trustedCertificates.size() + (stream == null ? "" : ", stream") + "]";
     }
 
     /** Sets each option by name; {@link #build()} checks them together. */
@@ -225,6 +237,7 @@ public final class DownloadOptions {
         private @Nullable String sha256;
         private @Nullable String root;
         private boolean resume = true;
+        private List<X509Certificate> trustedCertificates = List.of();
         private @Nullable WritableByteChannel stream;
 
         private Builder(int chunks) {
@@ -243,6 +256,7 @@ public final class DownloadOptions {
             this.sha256 = options.sha256;
             this.root = options.root;
             this.resume = options.resume;
+            this.trustedCertificates = options.trustedCertificates;
             this.stream = options.stream;
         }
 
@@ -309,6 +323,12 @@ public final class DownloadOptions {
         /** @see DownloadOptions#resume() */
         public Builder resume(boolean resume) {
             this.resume = resume;
+            return this;
+        }
+
+        /** @see DownloadOptions#trustedCertificates() */
+        public Builder trustedCertificates(List<X509Certificate> trustedCertificates) {
+            this.trustedCertificates = List.copyOf(trustedCertificates);
             return this;
         }
 

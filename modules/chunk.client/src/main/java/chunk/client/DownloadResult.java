@@ -82,25 +82,54 @@ public sealed interface DownloadResult
     }
 
     /**
-     * The whole file was downloaded but its SHA-256 is not the one given with {@code --sha256}.
-     * Nothing was written under the final name and the part file was removed.
+     * The whole file was downloaded but it is not the one the user pinned: its SHA-256 is not the
+     * one given with {@code --sha256}, or its digest-tree root not the one given with
+     * {@code --root} (checked on the whole file where no server gave the tree to check pieces
+     * against). Nothing was written under the final name and the part file was removed.
      *
-     * @param expected the SHA-256 given, lowercase hex
-     * @param actual the SHA-256 of what was downloaded (from the last group tried, when there were several)
+     * @param expected the SHA-256 or root given, lowercase hex
+     * @param actual the same of what was downloaded (from the last group tried, when there were several)
      * @param servers the servers the data came from (those of the last group tried)
      * @param tried each group of servers that was tried in turn, because the servers disagreed and no
-     *     group was the largest, with what its file's SHA-256 was; one entry when there was no such tie
+     *     group was the largest, with what its file's digest was; one entry when there was no such tie
+     * @param pin which of the two the file was checked against
      */
     record ChecksumMismatch(String fileName, Path target, String expected, String actual, List<ServerAddress> servers,
-            List<Attempt> tried) implements DownloadResult {
+            List<Attempt> tried, Pin pin) implements DownloadResult {
         public ChecksumMismatch {
             servers = List.copyOf(servers);
             tried = List.copyOf(tried);
         }
 
-        /** A mismatch from one group of servers, the only one tried. */
+        /** A mismatch of the whole file's SHA-256 from one group of servers, the only one tried. */
         public ChecksumMismatch(String fileName, Path target, String expected, String actual, List<ServerAddress> servers) {
-            this(fileName, target, expected, actual, servers, List.of(new Attempt(servers, actual)));
+            this(fileName, target, expected, actual, servers, List.of(new Attempt(servers, actual)), Pin.SHA256);
+        }
+
+        /** What the user pinned the file by. */
+        public enum Pin {
+            /** {@code --sha256}: the whole file's SHA-256. */
+            SHA256("--sha256", "SHA-256"),
+            /** {@code --root}: the file's digest-tree root (BEP 52's pieces root). */
+            ROOT("--root", "root");
+
+            private final String option;
+            private final String what;
+
+            Pin(String option, String what) {
+                this.option = option;
+                this.what = what;
+            }
+
+            /** The option that gave it: {@code --sha256}. */
+            public String option() {
+                return option;
+            }
+
+            /** What it is, in a sentence: {@code SHA-256}, {@code root}. */
+            public String what() {
+                return what;
+            }
         }
 
         /**

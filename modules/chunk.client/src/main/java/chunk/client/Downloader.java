@@ -28,12 +28,12 @@ public interface Downloader {
      * @param listener hears progress; {@link DownloadListener#NONE} for none
      * @throws IllegalArgumentException if there is no server
      */
-    static Downloader create(List<ServerAddress> servers, DownloadOptions options, DownloadListener listener) {
+    static Downloader create(List<? extends ServerAddress> servers, DownloadOptions options, DownloadListener listener) {
         return new ParallelDownloader(servers, options, listener);
     }
 
     /** A downloader for these servers that reports nothing while it works. */
-    static Downloader create(List<ServerAddress> servers, DownloadOptions options) {
+    static Downloader create(List<? extends ServerAddress> servers, DownloadOptions options) {
         return create(servers, options, DownloadListener.NONE);
     }
 

@@ -54,6 +54,15 @@ public record ServerFailure(ServerAddress server, Kind kind, String reason) {
         BAD_REPLY("sent a reply that does not answer the request"),
         /** The server sent bytes that do not match their digest: it gets no more work. */
         BAD_DATA("sent bytes that do not match their digest"),
+        /**
+         * The server has another version of the file now (an HTTP mirror's validator or size
+         * changed, or it sent the whole new file instead of a range): it gets no more work.
+         */
+        CHANGED("has another version of the file now"),
+        /** The server answers a range with the whole file (HTTP without ranges): it gets no more work. */
+        NO_RANGES("serves no byte ranges"),
+        /** The secure connection failed: a certificate not trusted or not for the server's name, or no common protocol. */
+        TLS("the secure connection failed"),
         /** Not a fault: the rest of its range went to a faster connection. */
         MOVED("was slower: the rest of its range went to a faster connection");
 

@@ -29,12 +29,13 @@ class ArchitectureTests {
     /** What each package may import of the module. The API ({@code chunk.client}) is the vocabulary every package speaks. */
     private static final Map<String, Set<String>> ALLOWED = Map.of(
             "cli", Set.of("api", "download", "disk", "text"),
-            "download", Set.of("api", "fetch", "verify", "plan", "disk", "net", "net.wire", "text"),
+            "download", Set.of("api", "fetch", "verify", "plan", "disk", "net", "net.wire", "net.http", "text"),
             "fetch", Set.of("api", "plan", "disk", "net", "text"),
             "verify", Set.of("api", "plan", "net", "text"),
             "plan", Set.of("api"),
             "disk", Set.of("api", "text"),
             "net.wire", Set.of("api", "net", "text"),
+            "net.http", Set.of("api", "net", "text"),
             "net", Set.of("api"),
             "text", Set.of());
 

@@ -41,7 +41,7 @@ class BusyServerTests {
         try (FileServer server = FileServer.start(config, log::add)) {
             DownloadOptions options = DownloadOptions.defaults(4).withDirectory(saved).withFsync(false)
                     .withStallTimeout(Duration.ofSeconds(20));
-            DownloadResult result = Downloader.create(List.of(new ServerAddress("127.0.0.1", server.address().getPort())),
+            DownloadResult result = Downloader.create(List.of(ServerAddress.of("127.0.0.1", server.address().getPort())),
                     options).download("data.bin");
 
             assertThat(result).as(String.join("\n", log)).isInstanceOf(DownloadResult.Completed.class);

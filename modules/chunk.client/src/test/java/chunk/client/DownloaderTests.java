@@ -74,7 +74,7 @@ class DownloaderTests {
     }
 
     private static List<ServerAddress> addresses(TestServer... servers) {
-        return java.util.Arrays.stream(servers).map(TestServer::address).toList();
+        return java.util.Arrays.stream(servers).<ServerAddress>map(TestServer::address).toList();
     }
 
     @Nested
@@ -184,7 +184,7 @@ class DownloaderTests {
             // Resolved from the build's hosts file, never from a DNS server off the machine.
             assertThat(System.getProperty("jdk.net.hosts.file")).as("the tests' hosts file").endsWith("test-hosts");
             TestServer good = start();
-            var unknown = new ServerAddress("no-such-host.invalid", 4000);
+            var unknown = ServerAddress.of("no-such-host.invalid", 4000);
 
             DownloadResult result = Downloader.create(List.of(unknown, good.address()), options(2)).download("data.bin");
 

@@ -48,7 +48,7 @@ class PersistentConnectionsTests {
     private ServerAddress myserver(Queue<String> log) throws IOException {
         FileServer server = servers.closedAtTheEnd(
                 FileServer.start(ServerConfig.builder(served).bindAddress(InetAddress.getLoopbackAddress()).build(), log::add));
-        return new ServerAddress("127.0.0.1", server.address().getPort());
+        return ServerAddress.of("127.0.0.1", server.address().getPort());
     }
 
     private TestServer versionOne() throws IOException {
@@ -91,7 +91,7 @@ class PersistentConnectionsTests {
         FileServer server = FileServer.start(ServerConfig.builder(served).bindAddress(InetAddress.getLoopbackAddress()).build(), log::add);
         DownloadResult result;
         try (server) {
-            result = downloader(4, List.of(new ServerAddress("127.0.0.1", server.address().getPort()))).download("missing.bin");
+            result = downloader(4, List.of(ServerAddress.of("127.0.0.1", server.address().getPort()))).download("missing.bin");
         } // closing waits for the server's connections, so every request is in the log
 
         assertThat(result).isInstanceOf(DownloadResult.Unavailable.class);

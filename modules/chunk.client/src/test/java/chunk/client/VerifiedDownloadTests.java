@@ -6,11 +6,11 @@ import chunk.client.testing.TestServer;
 import chunk.client.testing.TestServers;
 import chunk.wire.Digest;
 import chunk.wire.Frame;
+import chunk.wire.tree.TreeHasher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,12 +53,14 @@ class VerifiedDownloadTests {
         return servers.serving(root, fault);
     }
 
+    /** A server of this round with the file: it gives the digest tree. */
     private TestServer good() throws IOException {
-        return start(served, TestServer.withDigests());
+        return servers.closedAtTheEnd(TestServer.keepingOpen(served, TestServer.withTreeDigests()));
     }
 
+    /** A server of this round with a damaged copy of the same size. */
     private TestServer damaged() throws IOException {
-        return start(damagedCopy, TestServer.withDigests());
+        return servers.closedAtTheEnd(TestServer.keepingOpen(damagedCopy, TestServer.withTreeDigests()));
     }
 
     private DownloadOptions options(int chunks) {
@@ -74,14 +76,11 @@ class VerifiedDownloadTests {
         return HexFormat.of().formatHex(Digest.newSha256().digest(bytes));
     }
 
+    /** The file's digest-tree root: what --root takes and the summary names. */
     private String root() {
-        List<Digest> pieces = new ArrayList<>();
-        for (int offset = 0; offset < bytes.length; offset += 1 << 20) {
-            var sha256 = Digest.newSha256();
-            sha256.update(bytes, offset, Math.min(1 << 20, bytes.length - offset));
-            pieces.add(Digest.finish(sha256));
-        }
-        return Digest.rootOf(pieces).hex();
+        TreeHasher tree = new TreeHasher(bytes.length);
+        tree.update(bytes, 0, bytes.length);
+        return tree.finish().root().hex();
     }
 
     private void assertTheRightFile() throws IOException {

@@ -34,22 +34,31 @@ public final class ClientManual {
 
     static Manual manual() {
         Manual.Builder manual = Manual.builder("myclient")
-                .summary("download a file from several chunk servers at once")
-                .synopsis(CommandLine.SYNOPSIS)
+                .summary("download a file from several servers at once")
+                .synopsis(CommandLine.SYNOPSES.get(0))
+                .synopsis(CommandLine.SYNOPSES.get(1))
+                .synopsis(CommandLine.SYNOPSES.get(2))
                 .about("""
-                        Downloads files from several chunk servers at once, in <chunks> parallel byte ranges.
-                        The names of the files come after <chunks>, or from standard input, one a line.""")
+                        Downloads files from several servers at once (myservers, HTTP and HTTPS mirrors), in
+                        <chunks> parallel byte ranges. The names of the files come after <chunks> (or after
+                        the -s servers), or from standard input, one a line; <url>s are mirrors of one file,
+                        saved under the name at the end of the first.""")
                 .topic("How it downloads",
                         text("""
                                 It first asks every server at once what it holds under the name: size and root \
                                 (chunk's DIGESTS request), or, from a server that answers that with an error as the \
-                                original does, the size alone. Servers are grouped by what they say; the largest group \
+                                original does, the size alone. The root is that of the file's digest tree, BitTorrent \
+                                v2's (BEP 52): the same 32 bytes whatever the piece length, what a v2 torrent and \
+                                myserver --print-root name the file by (a myserver of an earlier round gives a root of \
+                                its own kind, and counts as giving the size alone beside one that gives the tree). \
+                                Servers are grouped by what they say; the largest group \
                                 wins and every other server is named and left out. With no largest group (one against \
                                 one) nothing is downloaded: each server is named with what it said, and the file must \
                                 be pinned with --sha256 or --root (exit 8)."""),
                         text("""
-                                The file is cut into pieces of one power-of-two length, 4 KiB to 1 MiB (longer only past \
-                                16 GiB), and the digest of every piece is fetched from the servers that agreed. The \
+                                The file is cut into pieces of one power-of-two length, 16 KiB (a block of the tree; \
+                                4 KiB without it) to 1 MiB (longer only past 16 GiB), and the digest of every piece \
+                                (its node of the tree) is fetched from the servers that agreed. The \
                                 <chunks> are the starting assignment, a run of whole pieces each, fetched on its own \
                                 thread: chunk i asks server i mod n first, then the next ones; a server that fails \
                                 part-way is followed by the next one, asked only for the pieces still missing. Every \
@@ -63,6 +72,33 @@ public final class ClientManual {
                                 would be moves there. Three failures in a row leave a server out. At most 64 \
                                 connections are open at once, at most 16 to one server, each kept open for the next \
                                 request where the server agrees."""))
+                .topic("HTTP(S) mirrors",
+                        text("""
+                                A mirror may be an http:// or https:// URL: of the file itself (<url>), or of a folder, \
+                                ending in /, to which each name is appended, percent-encoded (-s, or a line of the \
+                                servers file). Where the servers are on the command line, -n gives the chunks (default: \
+                                one per server, at least 4). A guess in another form says what to write instead: \
+                                myclient 127.0.0.11:4000 4 one.bin exits 3 with ...; to give a server on the command \
+                                line, write: myclient -s 127.0.0.11:4000 -n 4 one.bin."""),
+                        text("""
+                                How ranges are asked (RFC 9110): the size and the strong validator (a strong ETag, or a \
+                                Last-Modified a second before the reply's Date) come from a first GET of bytes=0-0, \
+                                following at most 10 redirects (never from https to http) to the URL every range then \
+                                asks. Every range carries If-Range with that validator and is taken only as a 206 whose \
+                                Content-Range is exactly the range, of a file of the same size, read to exactly its \
+                                length. A 200 to a range is never written anywhere: the mirror has another version now, \
+                                or serves no ranges, and is left out. Connections are kept alive; 429 and 503 count as \
+                                busy, and a Retry-After up to the --timeout holds that mirror's requests back as long."""),
+                        text("""
+                                What is checked: where a myserver in the list gives digests, every piece from an HTTP \
+                                mirror is checked against them, and a mirror that sends one bad piece is left out. With \
+                                HTTP mirrors alone the summary says unverified: the size, each range's Content-Range \
+                                and length, and each origin's validator are checked (a file that changes is noticed), \
+                                mirrors of different origins are compared by size only, and --sha256 checks the whole \
+                                file. The resume record names the version seen at each origin: a changed one starts \
+                                over, with one line. Certificates and host names are always checked; --ca-cert adds a \
+                                private CA's. Not supported: proxies, authentication (a URL with user:password@ is \
+                                refused), cookies, HTTP/2, mirrors without byte ranges (left out)."""))
                 .topic("Files",
                         text("""
                                 Data goes to <name>.part beside the final file, sized up front. A complete download is \
@@ -142,17 +178,24 @@ public final class ClientManual {
                                 new Manual.Term("failures, claims", "unavailable: each server's reason; disputed: what each server said"),
                                 new Manual.Term("expectedSha256, actualSha256, tried", "checksum-mismatch: the digests, and each group of servers tried"),
                                 new Manual.Term("exitCode", "the exit code this file stands for"))))
-                .argument("<servers-file>", "'host port' lines: host name, IPv4 or IPv6 address;\n"
-                        + "'#' starts a comment; the first 20 servers are used", """
+                .argument("<servers-file>", "a server a line: 'host port' (a myserver; host name,\n"
+                        + "IPv4 or IPv6 address) or an http:// or https:// URL of\n"
+                        + "a folder, ending in /; '#' starts a comment; the first\n"
+                        + "20 servers are used", """
                         IPv6 as ::1 4000 or [::1] 4000; blank lines allowed. A server listed twice is used once (with \
                         a note naming the line), so that it cannot outvote the others. A bad line is reported as \
-                        myclient: servers.txt:3: expected 'host port', found 'localhost' (exit 3).""", Completion.FILES)
+                        myclient: servers.txt:3: expected 'host port' or a folder's URL, found 'localhost' (exit 3).""",
+                        Completion.FILES)
                 .argument("<chunks>", "how many ranges to download in parallel (1 to " + CommandLine.MAX_CHUNKS + ")", """
                         The starting assignment: each is a thread and a request of its own, on a connection kept \
                         open where the server agrees; never more than one a piece.""", Completion.NOTHING)
                 .argument("[file-name...]", "the files to download, in turn", """
                         Without any, names are read from standard input, one a line (on a terminal after the \
                         prompt File name:). With several, the exit code is that of the first name that failed.""",
+                        Completion.NOTHING)
+                .argument("<url>", "the http:// or https:// URL of the file on one mirror", """
+                        Several are mirrors of one file, saved under the name at the end of the first; -s \
+                        servers may join them. Without <chunks>, one chunk per server, at least 4 (-n sets it).""",
                         Completion.NOTHING)
                 .options(CommandLine.OPTIONS)
                 .file("<name>.part", "the file while it downloads, and what an interrupted download keeps")

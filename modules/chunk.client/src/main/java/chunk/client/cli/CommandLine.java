@@ -1,6 +1,7 @@
 package chunk.client.cli;
 
 import chunk.client.DownloadOptions;
+import chunk.client.ServerAddress;
 import chunk.client.text.HumanFormat;
 import chunk.client.text.Shown;
 import chunk.wire.cli.Completion;
@@ -13,6 +14,7 @@ import chunk.wire.cli.Verbosity;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -25,8 +27,11 @@ import org.jspecify.annotations.Nullable;
  */
 sealed interface CommandLine {
 
-    /** How myclient is called, after its name. */
-    String SYNOPSIS = "[options] <servers-file> <chunks> [file-name...]";
+    /** The ways myclient is called, after its name: with a servers file, with servers on the command line, with URLs. */
+    List<String> SYNOPSES = List.of(
+            "[options] <servers-file> <chunks> [file-name...]",
+            "[options] -s <server> [-s <server>...] [file-name...]",
+            "[options] [-s <server>...] <url> [<url>...]");
 
     /**
      * The most chunks one download may have. Every chunk's task, range and outcome stay in
@@ -37,6 +42,16 @@ sealed interface CommandLine {
      */
     int MAX_CHUNKS = 10_000;
 
+    /** {@code <chunks>} where the servers are on the command line: one per server, and at least this many. */
+    int DEFAULT_CHUNKS = 4;
+
+    Option SERVER = Option.repeatable("--server", "-s", "<server>",
+            "a server: host:port (a myserver) or the URL of an HTTP(S)\n"
+            + "folder (ends in /; the file's name is appended); repeatable");
+    Option CHUNKS = Option.valued("--chunks", "-n", "<n>", "<chunks> where the servers are on the command line\n"
+            + "(default: one per server, at least " + DEFAULT_CHUNKS + ")");
+    Option CA_CERT = Option.valued("--ca-cert", "<file>", "also trust the certificates in this PEM file\n"
+            + "for HTTPS mirrors (the system's stay trusted)");
     Option OUTPUT = Option.valued("--output", "-o", "<path>",
             "save as this file, or in this folder (name/); - for standard output")
             .described("""
@@ -65,8 +80,14 @@ sealed interface CommandLine {
                     As mirror sites publish it; checked in one pass over the .part file. On a mismatch nothing \
                     is saved (exit 9). It also settles a tie between disagreeing servers: each group is tried \
                     in turn.""");
-    Option ROOT = Option.valued("--root", "<hex>", "the file's root (at 1 MiB pieces): use only servers with it")
-            .described("--verbose shows a file's root. Every piece is checked against the digests of the servers with it.");
+    Option ROOT = Option.valued("--root", "<hex>", "the file's BEP 52 root (myserver --print-root): use\n"
+            + "only servers with it, or check the whole file against it")
+            .described("""
+                    The root of the file's digest tree, BitTorrent v2's (BEP 52) pieces root: the 32 bytes a v2 \
+                    torrent names the file by, what myserver --print-root and --verbose print. Every piece is \
+                    checked against the digests of the servers with it; where no server gives the tree (an \
+                    original or round-2 server, an HTTP mirror), the whole file is checked against it before the \
+                    rename, as with --sha256 (exit 9 if it does not match).""");
     Option NO_VERIFY = Option.flag("--no-verify", "do not check pieces against the servers' digests")
             .described("No digests are asked for (for benchmarks); servers are still compared by size.");
     Option JSON = Option.flag("--json", "one JSON object per file on standard output")
@@ -76,8 +97,8 @@ sealed interface CommandLine {
             .described("Also a line per server in the summary, the file's root, and stack traces of internal errors.");
 
     /** Every option, in the order of the help. */
-    List<Option> OPTIONS = List.of(OUTPUT, FORCE, NO_FSYNC, NO_RESUME, CONNECT_TIMEOUT, TIMEOUT,
-            SHA256, ROOT, NO_VERIFY, JSON, QUIET, VERBOSE,
+    List<Option> OPTIONS = List.of(SERVER, CHUNKS, OUTPUT, FORCE, NO_FSYNC, NO_RESUME, CONNECT_TIMEOUT, TIMEOUT,
+            SHA256, ROOT, NO_VERIFY, CA_CERT, JSON, QUIET, VERBOSE,
             Option.HELP, Option.VERSION);
 
     /** The text of {@code --help}, from the manual; made only when asked for, as it is needed only then. */
@@ -94,15 +115,23 @@ sealed interface CommandLine {
     /**
      * Download: everything the options and arguments say.
      *
+     * @param serversFile the servers file, or null where the servers are on the command line
+     * @param givenServers the servers on the command line ({@code -s}, {@code <url>}s); empty with a servers file
      * @param fileNames the names after {@code <chunks>}; empty to read them from standard input
+     * @param caCert the PEM file of {@code --ca-cert} as given, or null
      * @param output as given; ends in {@code /} when the user named a folder, {@code -} for standard output
      * @param options how to download, but for where to save: that is {@code output}'s, resolved
      *     against the working folder when the download starts
      */
-    record Download(Path serversFile, List<String> fileNames, @Nullable String output, Verbosity verbosity, boolean json,
+    record Download(@Nullable Path serversFile, List<ServerAddress> givenServers, List<String> fileNames, @Nullable String output,
+            @Nullable String caCert, Verbosity verbosity, boolean json,
             DownloadOptions options) implements CommandLine {
         public Download {
+            givenServers = List.copyOf(givenServers);
             fileNames = List.copyOf(fileNames);
+            if ((serversFile == null) == givenServers.isEmpty()) {
+                throw new IllegalArgumentException("servers come from a file or from the command line");
+            }
         }
 
         /** Whether the data goes to standard output ({@code -o -}). */
@@ -141,9 +170,31 @@ sealed interface CommandLine {
             throw new UsageException("--json and -o - both write to standard output; use one of them");
         }
         List<String> positional = arguments.positional();
+        String caCert = arguments.value(CA_CERT).orElse(null);
+        if (caCert != null) {
+            checkPath(CA_CERT.name(), caCert);
+        }
+        DownloadOptions.Builder options = DownloadOptions.builder(DEFAULT_CHUNKS)
+                .force(arguments.has(FORCE))
+                .fsync(!arguments.has(NO_FSYNC))
+                .connectTimeout(connectTimeout)
+                .stallTimeout(stallTimeout)
+                .verify(!arguments.has(NO_VERIFY))
+                .sha256(sha256)
+                .root(root)
+                .resume(!arguments.has(NO_RESUME));
+        boolean json = arguments.has(JSON);
+        if (arguments.has(SERVER) || positional.stream().anyMatch(CommandLine::looksLikeUrl)) {
+            return onTheCommandLine(arguments, positional, output, caCert, verbosity, json, options);
+        }
+        if (arguments.has(CHUNKS)) {
+            throw new UsageException(positional.isEmpty() ? "-n/--chunks goes with servers on the command line (-s or"
+                    + " URLs); with a servers file, <chunks> follows it"
+                    : "-n/--chunks goes with servers on the command line; with a servers file, give <chunks> after it");
+        }
         if (positional.size() < 2) {
             throw new UsageException(positional.isEmpty()
-                    ? "missing <servers-file> and <chunks>"
+                    ? "missing <servers-file> and <chunks> (or -s <server>, or the file's URL)"
                     : "missing <chunks> after the servers file");
         }
         Path serversFile;
@@ -152,18 +203,74 @@ sealed interface CommandLine {
         } catch (InvalidPathException e) {
             throw new UsageException("'" + Shown.name(positional.get(0)) + "' cannot be a servers file path");
         }
-        DownloadOptions options = DownloadOptions.builder(chunks(positional.get(1)))
-                .force(arguments.has(FORCE))
-                .fsync(!arguments.has(NO_FSYNC))
-                .connectTimeout(connectTimeout)
-                .stallTimeout(stallTimeout)
-                .verify(!arguments.has(NO_VERIFY))
-                .sha256(sha256)
-                .root(root)
-                .resume(!arguments.has(NO_RESUME))
-                .build();
-        return new Download(serversFile, positional.subList(2, positional.size()), output, verbosity, arguments.has(JSON),
-                options);
+        return new Download(serversFile, List.of(), positional.subList(2, positional.size()), output, caCert, verbosity, json,
+                options.chunks(chunks(positional.get(1))).build());
+    }
+
+    /** The forms with servers on the command line: {@code -s <server>...} and file names, or {@code <url>...}. */
+    private static Download onTheCommandLine(Tokenizer.Arguments arguments, List<String> positional, @Nullable String output,
+            @Nullable String caCert, Verbosity verbosity, boolean json, DownloadOptions.Builder options) throws UsageException {
+        List<ServerAddress> servers = new ArrayList<>();
+        for (String server : arguments.every(SERVER)) {
+            ServerAddress address = ServerText.parse(server, false);
+            if (servers.contains(address)) {
+                throw new UsageException("-s " + Shown.name(server) + " given twice; give each server once");
+            }
+            servers.add(address);
+        }
+        List<String> names;
+        if (positional.stream().anyMatch(CommandLine::looksLikeUrl)) {
+            for (String argument : positional) {
+                if (!looksLikeUrl(argument)) {
+                    throw new UsageException(argument.matches("\\+?[0-9]+")
+                            ? "with URLs, give the chunks as -n " + Shown.name(argument) + "; every other argument is a URL of the file"
+                            : "'" + Shown.name(argument) + "' among URLs: the URLs are mirrors of one file, named after"
+                                    + " the first; give other files' names with -s <server> instead");
+                }
+                ServerAddress.Url url = (ServerAddress.Url) ServerText.parse(argument, true);
+                if (!servers.contains(url)) {
+                    servers.add(url);
+                }
+            }
+            ServerAddress.Url first = (ServerAddress.Url) ServerText.parse(positional.getFirst(), true);
+            names = List.of(first.fileName());
+        } else {
+            if (positional.size() > 1 && positional.getFirst().matches("\\+?[0-9]+")) {
+                throw new UsageException("with -s, give the chunks as -n " + Shown.name(positional.getFirst())
+                        + "; '" + Shown.name(positional.getFirst()) + "' would be taken as a file name");
+            }
+            names = positional;
+        }
+        if (servers.size() > ServersFile.MAX_SERVERS) {
+            throw new UsageException("at most " + ServersFile.MAX_SERVERS + " servers, not " + servers.size());
+        }
+        int chunks = arguments.value(CHUNKS).isPresent() ? chunks(arguments.value(CHUNKS).get())
+                : Math.max(DEFAULT_CHUNKS, servers.size());
+        return new Download(null, servers, names, output, caCert, verbosity, json, options.chunks(chunks).build());
+    }
+
+    /** Whether an argument is a URL rather than a name or a number: it starts with http:// or https://. */
+    static boolean looksLikeUrl(String argument) {
+        String lower = argument.toLowerCase(java.util.Locale.ROOT);
+        return lower.startsWith("http://") || lower.startsWith("https://");
+    }
+
+    /**
+     * What to write instead when a servers file could not be read and its name looks like a
+     * server ({@code myclient host:4000 4 x}): the same download with {@code -s}; null if it does not.
+     */
+    static @Nullable String asServerOption(Download command) {
+        if (command.serversFile() == null) {
+            return null;
+        }
+        String text = command.serversFile().toString();
+        try {
+            ServerText.parse(text, false);
+        } catch (UsageException e) {
+            return null;
+        }
+        return "myclient -s " + text + " -n " + command.options().chunks()
+                + command.fileNames().stream().map(name -> " " + name).collect(java.util.stream.Collectors.joining());
     }
 
     private static void checkPath(String option, String value) throws UsageException {

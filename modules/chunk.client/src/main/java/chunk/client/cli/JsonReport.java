@@ -55,16 +55,19 @@ final class JsonReport {
             case DownloadResult.ChecksumMismatch mismatch -> {
                 // Nothing was saved under the target: no file to name.
                 common(json, "checksum-mismatch", -1, null, null,
-                        "the file does not match --sha256");
-                json.field("expectedSha256").string(mismatch.expected());
-                json.field("actualSha256").string(mismatch.actual());
+                        "the file does not match " + mismatch.pin().option());
+                // expectedSha256 and actualSha256, or expectedRoot and actualRoot: what the file was pinned by.
+                String pinned = mismatch.pin() == DownloadResult.ChecksumMismatch.Pin.SHA256 ? "Sha256" : "Root";
+                json.field("expected" + pinned).string(mismatch.expected());
+                json.field("actual" + pinned).string(mismatch.actual());
                 json.field("tried").open('[');
                 for (DownloadResult.ChecksumMismatch.Attempt attempt : mismatch.tried()) {
                     json.open();
                     json.field("servers").open('[');
                     attempt.servers().stream().map(ServerAddress::toString).forEach(json::string);
                     json.close(']');
-                    json.field("sha256").string(attempt.actual());
+                    json.field(mismatch.pin() == DownloadResult.ChecksumMismatch.Pin.SHA256 ? "sha256" : "root")
+                            .string(attempt.actual());
                     json.close();
                 }
                 json.close(']');

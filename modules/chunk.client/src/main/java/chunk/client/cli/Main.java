@@ -23,6 +23,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -128,13 +129,29 @@ public final class Main {
 
         private ExitCode download(CommandLine.Download command) {
             ServersFile.Contents servers;
-            try {
-                servers = ServersFile.read(workingDirectory.resolve(command.serversFile()), command.serversFile().toString());
-            } catch (ServersFile.InvalidException e) {
-                err.println("myclient: " + e.getMessage());
-                return ExitCode.SERVERS_FILE;
+            if (command.serversFile() == null) {
+                servers = new ServersFile.Contents(command.givenServers(), List.of());
+            } else {
+                try {
+                    servers = ServersFile.read(workingDirectory.resolve(command.serversFile()), command.serversFile().toString());
+                } catch (ServersFile.InvalidException e) {
+                    String instead = CommandLine.asServerOption(command);
+                    err.println("myclient: " + e.getMessage() + (instead == null ? ""
+                            : "; to give a server on the command line, write: " + instead));
+                    return ExitCode.SERVERS_FILE;
+                }
             }
             servers.notes().forEach(note -> err.println("myclient: " + note));
+            List<X509Certificate> trusted = List.of();
+            if (command.caCert() != null) {
+                try {
+                    trusted = CaCertificates.read(workingDirectory.resolve(command.caCert()));
+                } catch (CaCertificates.UnusableException e) {
+                    err.println(Usage.errorLine("myclient", "--ca-cert " + Shown.name(command.caCert()) + ": "
+                            + e.getMessage()));
+                    return ExitCode.USAGE;
+                }
+            }
             Path output = command.output() == null || command.toStandardOutput() ? null : Path.of(command.output());
             if (command.output() != null && command.output().endsWith("/") && !Files.isDirectory(workingDirectory.resolve(output))) {
                 err.println("myclient: no such folder: " + Shown.name(command.output())
@@ -142,7 +159,7 @@ public final class Main {
                 return ExitCode.LOCAL_IO;
             }
             var options = command.options().toBuilder().directory(workingDirectory).output(output)
-                    .stream(command.toStandardOutput() ? standardOutput() : null).build();
+                    .stream(command.toStandardOutput() ? standardOutput() : null).trustedCertificates(trusted).build();
             // The progress line is drawn only for a person, and not over the verbose log's lines.
             Progress progress = terminal && command.verbosity() == Verbosity.NORMAL ? new Progress(err) : null;
             Thread endProgressLine = progress == null ? null : new Thread(progress::endLine, "myclient-end-progress-line");

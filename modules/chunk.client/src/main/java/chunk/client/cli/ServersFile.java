@@ -15,17 +15,19 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Reads the servers file: one {@code host port} a line; blank lines and {@code #} comments
- * are allowed; an IPv6 address is written bare ({@code ::1 4000}) or in brackets
- * ({@code [::1] 4000}). Every line is checked; the first {@value #MAX_SERVERS} servers are used.
+ * Reads the servers file: one server a line, {@code host port} for a myserver or the
+ * {@code http://} or {@code https://} URL of a folder (ending in {@code /}) for an HTTP(S)
+ * mirror; blank lines and {@code #} comments are allowed; an IPv6 address is written bare
+ * ({@code ::1 4000}) or in brackets ({@code [::1] 4000}). Every line is checked; the first
+ * {@value #MAX_SERVERS} servers are used.
  */
 final class ServersFile {
 
     /** As many servers as the original client used. */
     static final int MAX_SERVERS = 20;
 
-    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9_.])?");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.%A-Za-z]*");
+    private static final Pattern HOST_NAME = ServerText.HOST_NAME;
+    private static final Pattern IPV6 = ServerText.IPV6;
 
     private ServersFile() {}
 
@@ -82,7 +84,10 @@ final class ServersFile {
                 continue;
             }
             ServerAddress server = parseLine(content, shownAs + ":" + lineNumber + ": ");
-            ServerAddress key = new ServerAddress(server.host().toLowerCase(Locale.ROOT), server.port());
+            ServerAddress key = switch (server) {
+                case ServerAddress.HostPort hostPort -> ServerAddress.of(hostPort.host().toLowerCase(Locale.ROOT), hostPort.port());
+                case ServerAddress.Url url -> url;
+            };
             Integer earlier = firstLineOf.putIfAbsent(key, lineNumber);
             if (earlier != null) {
                 notes.add(shownAs + ":" + lineNumber + ": " + server + " is listed already on line " + earlier
@@ -99,7 +104,7 @@ final class ServersFile {
             }
         }
         if (servers.isEmpty()) {
-            throw new InvalidException(shownAs + ": no servers listed; write one 'host port' a line");
+            throw new InvalidException(shownAs + ": no servers listed; write one 'host port' or folder URL a line");
         }
         if (extra > 0) {
             notes.add(shownAs + ":" + firstIgnoredLine + ": only the first " + MAX_SERVERS + " servers are used; " + extra
@@ -110,8 +115,15 @@ final class ServersFile {
 
     private static ServerAddress parseLine(String content, String where) throws InvalidException {
         String[] fields = content.split("\\s+");
+        if (fields.length == 1 && CommandLine.looksLikeUrl(fields[0])) {
+            try {
+                return ServerText.url(fields[0], false);
+            } catch (chunk.wire.cli.UsageException e) {
+                throw new InvalidException(where + e.getMessage());
+            }
+        }
         if (fields.length != 2) {
-            throw new InvalidException(where + "expected 'host port', found '" + content + "'");
+            throw new InvalidException(where + "expected 'host port' or a folder's URL, found '" + content + "'");
         }
         String host = fields[0];
         if (host.startsWith("[") && host.endsWith("]") && host.length() > 2) {
@@ -130,6 +142,6 @@ final class ServersFile {
         if (port < 1 || port > 65_535) {
             throw new InvalidException(where + "the port must be a number from 1 to 65535, not '" + portText + "'");
         }
-        return new ServerAddress(host, port);
+        return ServerAddress.of(host, port);
     }
 }

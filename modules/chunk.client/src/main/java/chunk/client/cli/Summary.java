@@ -131,7 +131,7 @@ final class Summary {
                     completed(done, shown, text);
                     servers(text, done.reports(), verbose);
                     if (verbose && done.verification().root() != null) {
-                        text.append("  root ").append(done.verification().root()).append(" (1 MiB pieces)\n");
+                        text.append("  root ").append(done.verification().root()).append(" (BEP 52: what --root takes)\n");
                     }
                 }
             }
@@ -182,10 +182,13 @@ final class Summary {
 
     static String mismatchLine(DownloadResult.ChecksumMismatch mismatch) {
         String name = Shown.name(mismatch.fileName());
+        String option = mismatch.pin().option();
         if (mismatch.tried().size() < 2) {
-            return name + " does not match --sha256: its SHA-256 is " + mismatch.actual() + ", not " + mismatch.expected();
+            return name + " does not match " + option + ": its " + mismatch.pin().what() + " is " + mismatch.actual()
+                    + ", not " + mismatch.expected();
         }
-        StringBuilder line = new StringBuilder(name).append(" does not match --sha256: no group of servers has it (");
+        StringBuilder line = new StringBuilder(name).append(" does not match ").append(option)
+                .append(": no group of servers has it (");
         List<DownloadResult.ChecksumMismatch.Attempt> tried = mismatch.tried();
         for (int i = 0; i < Math.min(tried.size(), MAX_GROUPS_SHOWN); i++) {
             DownloadResult.ChecksumMismatch.Attempt attempt = tried.get(i);

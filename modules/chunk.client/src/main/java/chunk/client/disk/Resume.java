@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.BitSet;
+import java.util.Map;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,10 +50,11 @@ public final class Resume {
      * @param pieceLength the piece length of a download that starts from zero; a resumed one keeps its record's
      * @param resume whether a matching record may be used
      * @param root the file's root where servers offered digests, else null
+     * @param validators the file's version at each origin of its HTTP mirrors (origin to strong validator)
      * @throws IOException if the part file or the record cannot be opened, created or removed
      */
     public static Start begin(String fileName, PartFile part, long size, long pieceLength, byte @Nullable [] root,
-            boolean resume, boolean fsync, DownloadListener listener) throws IOException {
+            Map<String, String> validators, boolean resume, boolean fsync, DownloadListener listener) throws IOException {
         Path partPath = part.path();
         ResumeFile file = new ResumeFile(partPath);
         ResumeRecord usable = null;
@@ -64,7 +67,7 @@ public final class Resume {
                 case ResumeFile.Found.Nothing() -> null;
                 case ResumeFile.Found.Damaged(String reason) -> file.path().getFileName() + " cannot be used: " + reason;
                 case ResumeFile.Found.Intact(ResumeRecord record) -> {
-                    String mismatch = mismatch(record, fileName, partPath, size, root);
+                    String mismatch = mismatch(record, fileName, partPath, size, root, validators);
                     if (mismatch == null) {
                         usable = record;
                     }
@@ -77,9 +80,12 @@ public final class Resume {
         }
         ResumeRecord record;
         if (usable != null) {
-            // A record made without a root takes the one the servers give now.
-            record = usable.root() != null || root == null ? usable
-                    : new ResumeRecord(size, usable.pieceLength(), root, fileName, usable.done());
+            // A record made without a root takes the one the servers give now, and the versions of
+            // the HTTP mirrors that answered now join those it had.
+            Map<String, String> known = new TreeMap<>(usable.validators());
+            known.putAll(validators);
+            record = new ResumeRecord(size, usable.pieceLength(), usable.root() != null ? usable.root() : root, fileName,
+                    usable.done(), known);
             part.size(size);
         } else {
             file.delete();
@@ -88,7 +94,7 @@ public final class Resume {
             }
             part.empty();
             part.size(size);
-            record = new ResumeRecord(size, (int) pieceLength, root, fileName, new BitSet());
+            record = new ResumeRecord(size, (int) pieceLength, root, fileName, new BitSet(), validators);
             // Now, while there is room: later saves overwrite it in place and need none.
             file.create(record, fsync);
         }
@@ -97,7 +103,7 @@ public final class Resume {
 
     /** Why {@code record} is not of this download, or null if it is. */
     private static @Nullable String mismatch(ResumeRecord record, String fileName, Path partPath, long size,
-            byte @Nullable [] root) throws IOException {
+            byte @Nullable [] root, Map<String, String> validators) throws IOException {
         String recordName = partPath.getFileName() + ".resume";
         if (!record.name().equals(fileName)) {
             return recordName + " is of '" + record.name() + "', not of '" + fileName + "'";
@@ -109,6 +115,13 @@ public final class Resume {
         byte[] recorded = record.root();
         if (root != null && recorded != null && !java.util.Arrays.equals(root, recorded)) {
             return "the file on the servers changed: its root is not the one in " + recordName;
+        }
+        for (var entry : validators.entrySet()) {
+            String recordedVersion = record.validators().get(entry.getKey());
+            if (recordedVersion != null && !recordedVersion.equals(entry.getValue())) {
+                return "the file on the servers changed: " + entry.getKey() + " has version " + entry.getValue() + ", "
+                        + recordName + " was made for " + recordedVersion;
+            }
         }
         long partSize = Files.size(partPath);
         // Claiming the part file creates it, so a part file that was deleted is now an empty one.

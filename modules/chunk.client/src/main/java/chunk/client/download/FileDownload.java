@@ -16,6 +16,7 @@ import chunk.client.disk.ResumeFile;
 import chunk.client.disk.ResumeWriter;
 import chunk.client.fetch.Chunks;
 import chunk.client.net.DigestPage;
+import chunk.client.net.DigestScheme;
 import chunk.client.net.Holding;
 import chunk.client.net.Mirror;
 import chunk.client.plan.ChunkPlanner;
@@ -29,6 +30,7 @@ import chunk.client.verify.PieceCheck;
 import chunk.client.verify.Verdict;
 import chunk.wire.Digest;
 import chunk.wire.Frame;
+import chunk.wire.tree.TreeHasher;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -117,8 +119,9 @@ final class FileDownload {
         // The record comes first: a resumed download keeps its piece length, whatever <chunks> is now.
         Resume.Start begun;
         try {
-            begun = Resume.begin(fileName, part, size, ChunkPlanner.pieceLength(size, options.chunks()),
-                    agreed.root() == null ? null : agreed.root().bytes(), options.resume(), options.fsync(), listener);
+            Digest root = treeRoot(agreed);
+            begun = Resume.begin(fileName, part, size, pieceLength(options, agreed), root == null ? null : root.bytes(),
+                    agreed.validators(), options.resume(), options.fsync(), listener);
         } catch (IOException e) {
             return new LocalFailure(fileName, target, Reason.CANNOT_CREATE, IoFailures.explain(e));
         }
@@ -159,7 +162,29 @@ final class FileDownload {
         }
         map.addListener(_ -> writer.piecesDone());
         late.attach(map, board, agreed);
-        return fetched(part, begun, map, writer, checked.verification());
+        return fetched(part, begun, map, writer, checked.verification(), wholeFileRoot(options, agreed));
+    }
+
+    /**
+     * The piece length of a download that starts now: the planner's for its size and chunks,
+     * and never shorter than the shortest piece the agreed servers' digests name.
+     */
+    static long pieceLength(DownloadOptions options, Verdict.Agreed agreed) {
+        long planned = ChunkPlanner.pieceLength(agreed.size(), options.chunks());
+        return agreed.scheme() == null ? planned : Math.max(planned, agreed.scheme().minPieceLength());
+    }
+
+    /** The file's digest-tree root, what names it everywhere ({@code --root}), if the agreed servers gave it. */
+    static @Nullable Digest treeRoot(Verdict.Agreed agreed) {
+        return agreed.scheme() == DigestScheme.TREE ? agreed.root() : null;
+    }
+
+    /**
+     * The root ({@code --root}) the whole file must have, checked once it is complete, where no
+     * agreeing server gave the digest tree to check its pieces against; else null.
+     */
+    static @Nullable String wholeFileRoot(DownloadOptions options, Verdict.Agreed agreed) {
+        return options.root() != null && treeRoot(agreed) == null ? options.root() : null;
     }
 
     /** How the pieces will be checked: their digests, or why there are none, or why they cannot be had. */
@@ -168,7 +193,8 @@ final class FileDownload {
     /** How the pieces of {@code plan} will be checked: against the digests of the agreeing mirrors that give them. */
     static Checked verification(String fileName, DownloadOptions options, List<Mirror> mirrors, Verdict.Agreed agreed,
             ChunkPlanner.Plan plan) throws InterruptedException {
-        String root = agreed.root() == null ? null : agreed.root().hex();
+        // The root a user can pin the file by is the tree's; a round-2 server's flat root is not reported.
+        String root = treeRoot(agreed) == null ? null : treeRoot(agreed).hex();
         if (!options.verify()) {
             return new Checked(new Verification(Verification.Status.OFF, root, plan.pieceLength(), null), null, null);
         }
@@ -176,12 +202,13 @@ final class FileDownload {
             return new Checked(new Verification(Verification.Status.UNVERIFIED, root, plan.pieceLength(), null), null, null);
         }
         Verification verified = new Verification(Verification.Status.VERIFIED, root, plan.pieceLength(), null);
+        DigestScheme scheme = agreed.scheme();
         DigestPage known = plan.pieceLength() == Holding.IDENTITY_PIECE_LENGTH
-                ? new DigestPage(agreed.size(), 0, agreed.root(), agreed.firstDigests()) : null;
+                ? new DigestPage(agreed.size(), 0, agreed.root(), agreed.firstDigests(), scheme) : null;
         List<Mirror> withDigests = mirrors.stream().filter(m -> agreed.withDigests().contains(m.address())).toList();
         try {
-            return new Checked(verified, DigestBook.fetch(fileName, agreed.size(), (int) plan.pieceLength(), withDigests, known),
-                    null);
+            return new Checked(verified, DigestBook.fetch(fileName, agreed.size(), (int) plan.pieceLength(), scheme,
+                    withDigests, known), null);
         } catch (DigestBook.UnavailableException e) {
             return new Checked(verified, null, e.getMessage());
         }
@@ -213,7 +240,7 @@ final class FileDownload {
 
     /** Fetches the chunks, then saves what came: the whole file under its name, or the part file and its record. */
     private DownloadResult fetched(PartFile part, Resume.Start begun, PieceMap map, ResumeWriter writer,
-            Verification verification) throws InterruptedException {
+            Verification verification, @Nullable String wholeFileRoot) throws InterruptedException {
         long size = map.size();
         listener.started(fileName, size, map.plan().chunks().size());
         if (begun.doneBytes() > 0) {
@@ -227,7 +254,7 @@ final class FileDownload {
                 saveKeeping(writer);
                 throw new DownloadInterruptedException(writer.savedBytes(), size, begun.partPath());
             }
-            return finished(part, begun, map, writer, verification);
+            return finished(part, begun, map, writer, verification, wholeFileRoot);
         } catch (LocalWriteException e) {
             saveKeeping(writer);
             return new LocalFailure(fileName, target, Reason.CANNOT_WRITE, IoFailures.explain(e.ioCause()) + " ("
@@ -239,9 +266,12 @@ final class FileDownload {
         }
     }
 
-    /** Once the chunks have all ended: incomplete, or checked against --sha256 and renamed to the final name. */
+    /**
+     * Once the chunks have all ended: incomplete, or checked against --sha256 (and --root where
+     * no server gave the tree to check the pieces against) and renamed to the final name.
+     */
     private DownloadResult finished(PartFile part, Resume.Start begun, PieceMap map, ResumeWriter writer,
-            Verification verification) throws IOException {
+            Verification verification, @Nullable String wholeFileRoot) throws IOException {
         long size = map.size();
         List<ChunkOutcome> outcomes = map.outcomes();
         List<ChunkOutcome.Failed> failed = new ArrayList<>();
@@ -267,6 +297,17 @@ final class FileDownload {
                 return new DownloadResult.ChecksumMismatch(fileName, target, options.sha256(), actual, inOrder);
             }
             verification = new Verification(verification.status(), verification.root(), verification.pieceLength(), actual);
+        }
+        if (wholeFileRoot != null) {
+            String actual = treeRootOf(begun.partPath(), size);
+            if (!actual.equals(wholeFileRoot)) {
+                writer.close();
+                forget(begun.file(), begun.partPath());
+                return new DownloadResult.ChecksumMismatch(fileName, target, wholeFileRoot, actual, inOrder,
+                        List.of(new DownloadResult.ChecksumMismatch.Attempt(inOrder, actual)),
+                        DownloadResult.ChecksumMismatch.Pin.ROOT);
+            }
+            verification = new Verification(verification.status(), actual, verification.pieceLength(), verification.sha256());
         }
         try {
             part.commit(target, options.fsync(), options.force());
@@ -321,6 +362,20 @@ final class FileDownload {
             // Cannot tell: creating the part file will say what is wrong, if anything.
         }
         return null;
+    }
+
+    /** The whole file's digest-tree root (BEP 52), in one pass over the part file. */
+    private static String treeRootOf(Path file, long size) throws IOException {
+        TreeHasher tree = new TreeHasher(size);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (channel.read(buffer) >= 0) {
+                buffer.flip();
+                tree.update(buffer);
+                buffer.clear();
+            }
+        }
+        return tree.finish().root().hex();
     }
 
     /** The whole file's SHA-256, in one pass over the part file. */

@@ -10,6 +10,8 @@ import chunk.client.ServerAddress;
 import chunk.client.disk.OutputTarget;
 import chunk.client.net.Mirror;
 import chunk.client.net.StallWatchdog;
+import chunk.client.net.http.HttpConnections;
+import chunk.client.net.http.HttpMirror;
 import chunk.client.net.wire.ConnectionPool;
 import chunk.client.net.wire.WireMirror;
 import chunk.client.net.wire.WireVersions;
@@ -42,13 +44,17 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ParallelDownloader implements Downloader {
 
+    /** How the HTTP mirrors' logs name the client. */
+    private static final String USER_AGENT = ParallelDownloader.class.getModule().getDescriptor() == null ? "myclient"
+            : "myclient/" + ParallelDownloader.class.getModule().getDescriptor().rawVersion().orElse("dev");
+
     private final List<ServerAddress> servers;
     private final DownloadOptions options;
     private final DownloadListener listener;
     /** What this run learns of each server's version of the wire protocol: the files after the first are not asked in vain. */
     private final WireVersions versions = new WireVersions();
 
-    public ParallelDownloader(List<ServerAddress> servers, DownloadOptions options, DownloadListener listener) {
+    public ParallelDownloader(List<? extends ServerAddress> servers, DownloadOptions options, DownloadListener listener) {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("a download needs at least one server");
         }
@@ -100,9 +106,11 @@ public final class ParallelDownloader implements Downloader {
     private DownloadResult afterCensus(String fileName, Download download) throws InterruptedException {
         // The census, the digests and the chunks share connections; they are closed with the pool when the file is done.
         try (StallWatchdog watchdog = new StallWatchdog(options.stallTimeout());
+                HttpConnections http = anyHttp() ? new HttpConnections(options.connectTimeout(), watchdog,
+                        options.trustedCertificates(), ServerBoard.MAX_CONNECTIONS_PER_SERVER, USER_AGENT) : null;
                 ConnectionPool connections = new ConnectionPool(options.connectTimeout(), watchdog,
                         ServerBoard.MAX_CONNECTIONS_PER_SERVER, versions)) {
-            List<Mirror> mirrors = mirrors(connections);
+            List<Mirror> mirrors = mirrors(connections, http);
             try (Census census = new Census(fileName, mirrors, options.connectTimeout(), listener, options.verify())) {
                 Digest pinnedRoot = options.root() == null ? null : Digest.fromHex(options.root());
                 LateAnswers late = new LateAnswers();
@@ -119,15 +127,22 @@ public final class ParallelDownloader implements Downloader {
 
     /**
      * Writes the file to {@code out} ({@code device} names it, or null for the caller's stream):
-     * as it arrives, in order; or, when only the whole file can be checked ({@code --sha256}),
-     * downloaded whole to a temporary folder first and written out only if it matches.
+     * as it arrives, in order, each piece checked against the servers' digests; or, where only
+     * the whole file can be checked ({@code --sha256}, or {@code --root} with no server that
+     * gives the digest tree), downloaded whole to a temporary folder first and written out only
+     * if it matches.
      */
     private DownloadResult toStream(String fileName, @Nullable Path device, WritableByteChannel out, long start)
             throws InterruptedException {
-        if (options.sha256() == null) {
-            return afterCensus(fileName, (mirrors, agreed, late) ->
-                    new StreamedDownload(fileName, device, out, options, servers, mirrors, listener, start).run(agreed, late));
-        }
+        return afterCensus(fileName, (mirrors, agreed, late) ->
+                options.sha256() != null || FileDownload.wholeFileRoot(options, agreed) != null
+                        ? staged(fileName, device, out, start, mirrors, agreed, late)
+                        : new StreamedDownload(fileName, device, out, options, servers, mirrors, listener, start).run(agreed, late));
+    }
+
+    /** The whole file downloaded to a temporary folder, checked, and only then written to {@code out}. */
+    private DownloadResult staged(String fileName, @Nullable Path device, WritableByteChannel out, long start,
+            List<Mirror> mirrors, Verdict.Agreed agreed, LateAnswers late) throws InterruptedException {
         Path folder;
         try {
             folder = Files.createTempDirectory("myclient-");
@@ -138,8 +153,7 @@ public final class ParallelDownloader implements Downloader {
         try {
             DownloadOptions whole = options.toBuilder().directory(folder).output(null).resume(false).stream(null).build();
             Path staged = OutputTarget.resolve(fileName, whole);
-            DownloadResult result = afterCensus(fileName, (mirrors, agreed, late) ->
-                    new FileDownload(fileName, staged, whole, servers, mirrors, listener, start).run(agreed, late));
+            DownloadResult result = new FileDownload(fileName, staged, whole, servers, mirrors, listener, start).run(agreed, late);
             if (!(result instanceof DownloadResult.Completed done)) {
                 return result;
             }
@@ -182,13 +196,34 @@ public final class ParallelDownloader implements Downloader {
         }
     }
 
-    /** The download's mirrors, in the order of the server list, on the download's connections. */
-    private List<Mirror> mirrors(ConnectionPool connections) {
+    /**
+     * The download's mirrors, in the order of the server list, on the download's connections:
+     * a chunk server speaks the wire protocol, a URL HTTP.
+     *
+     * @param http the HTTP connections, made only where there is a URL among the servers
+     */
+    private List<Mirror> mirrors(ConnectionPool connections, @Nullable HttpConnections http) {
         List<Mirror> mirrors = new ArrayList<>(servers.size());
         for (ServerAddress server : servers) {
-            mirrors.add(new WireMirror(server, connections, versions));
+            mirrors.add(switch (server) {
+                case ServerAddress.HostPort chunkServer -> new WireMirror(chunkServer, connections, versions);
+                case ServerAddress.Url url -> new HttpMirror(url, java.util.Objects.requireNonNull(http));
+            });
         }
         return mirrors;
+    }
+
+    /**
+     * Whether any server is an HTTP mirror. The HTTP client is made only then: a download from
+     * chunk servers alone loads none of it, and starts as fast as before.
+     */
+    private boolean anyHttp() {
+        for (ServerAddress server : servers) {
+            if (server instanceof ServerAddress.Url) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Why nothing may be saved at {@code target} (a folder, a link, a file not to be replaced), or null. */
@@ -219,7 +254,7 @@ public final class ParallelDownloader implements Downloader {
         }
         DownloadResult.ChecksumMismatch last = (DownloadResult.ChecksumMismatch) result;
         return new DownloadResult.ChecksumMismatch(last.fileName(), last.target(), last.expected(), last.actual(),
-                last.servers(), tried);
+                last.servers(), tried, last.pin());
     }
 
     /**

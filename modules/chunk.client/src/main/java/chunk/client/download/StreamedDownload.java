@@ -65,7 +65,7 @@ final class StreamedDownload {
 
     /** Downloads the file {@code agreed} describes, writing it out as it comes; {@code late} hears the census's late answers. */
     DownloadResult run(Verdict.Agreed agreed, ParallelDownloader.LateAnswers late) throws InterruptedException {
-        ChunkPlanner.Plan plan = ChunkPlanner.plan(agreed.size(), options.chunks());
+        ChunkPlanner.Plan plan = ChunkPlanner.plan(agreed.size(), options.chunks(), FileDownload.pieceLength(options, agreed));
         FileDownload.Checked checked = FileDownload.verification(fileName, options, mirrors, agreed, plan);
         if (checked.unavailable() != null) {
             return new DownloadResult.Disputed(fileName, List.of(), "cannot verify " + fileName + ": " + checked.unavailable());

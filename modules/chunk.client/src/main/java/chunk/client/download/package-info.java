@@ -9,8 +9,8 @@
  * order, each piece once it and every piece before it are checked, through a bounded window
  * ({@code StreamWriter}).
  *
- * <p>May use {@code fetch}, {@code verify}, {@code plan}, {@code disk}, {@code net} and
- * {@code text}; not {@code cli}. Keeps no counts of its own: what is done is the piece map's.
+ * <p>May use {@code fetch}, {@code verify}, {@code plan}, {@code disk}, {@code net} (and
+ * its protocols, {@code net.wire} and {@code net.http}) and {@code text}; not {@code cli}. Keeps no counts of its own: what is done is the piece map's.
  * Nothing is null unless marked {@code @Nullable}.
  */
 @NullMarked

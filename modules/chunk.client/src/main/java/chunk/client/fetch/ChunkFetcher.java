@@ -9,10 +9,10 @@ import chunk.client.net.MirrorException;
 import chunk.client.net.Transfer;
 import chunk.client.plan.ChunkPlanner;
 import chunk.client.plan.Lease;
+import chunk.client.plan.PieceDigester;
 import chunk.client.plan.PieceMap;
 import chunk.wire.ByteRange;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -59,10 +59,9 @@ final class ChunkFetcher {
      * Fetches {@code lease} from its mirror.
      *
      * @param buffer where data passes from the socket to the file; its capacity is the read size
-     * @param sha256 hashes each piece, or null when pieces are not verified
      * @throws LocalWriteException if the part file cannot be written: not the mirror's fault
      */
-    Attempt fetch(Lease lease, ByteBuffer buffer, @Nullable MessageDigest sha256) throws LocalWriteException {
+    Attempt fetch(Lease lease, ByteBuffer buffer) throws LocalWriteException {
         ChunkPlanner.Plan plan = map.plan();
         ByteRange range = ByteRange.between(plan.piece(lease.first()).offset(), plan.piece(lease.end() - 1).end());
         Mirror mirror = mirrors.get(lease.server().index());
@@ -80,8 +79,10 @@ final class ChunkFetcher {
             }
             transfer.begin();
             listener.receiving(lease.worker(), mirror.address());
+            // A lease's pieces follow one another: one digester takes them in turn.
+            PieceDigester digester = map.digester();
             for (int piece = lease.first(); piece < lease.end(); piece++) {
-                Attempt stopped = piece(lease, piece, transfer, buffer, sha256);
+                Attempt stopped = piece(lease, piece, transfer, buffer, digester);
                 if (stopped != null) {
                     return stopped;
                 }
@@ -95,12 +96,9 @@ final class ChunkFetcher {
 
     /** Receives one piece whole and hands it to the map; what ended the lease, or null to go on with the next piece. */
     private @Nullable Attempt piece(Lease lease, int piece, Transfer transfer, ByteBuffer buffer,
-            @Nullable MessageDigest sha256) throws MirrorException, LocalWriteException {
+            @Nullable PieceDigester digester) throws MirrorException, LocalWriteException {
         ByteRange bytes = map.plan().piece(piece);
         long pieceStart = System.nanoTime();
-        if (sha256 != null) {
-            sha256.reset();
-        }
         long got = 0;
         while (got < bytes.length()) {
             buffer.clear();
@@ -108,8 +106,8 @@ final class ChunkFetcher {
             fill(transfer, buffer);
             int filled = buffer.position();
             buffer.flip();
-            if (sha256 != null) {
-                sha256.update(buffer);
+            if (digester != null) {
+                digester.update(buffer);
                 buffer.position(0);
             }
             long at = bytes.offset() + got;
@@ -120,7 +118,7 @@ final class ChunkFetcher {
             lease.progress(filled);
             listener.received(lease.worker(), filled);
         }
-        byte[] digest = sha256 == null ? null : sha256.digest();
+        byte[] digest = digester == null ? null : digester.finish();
         return switch (map.delivered(lease, piece, digest, System.nanoTime() - pieceStart)) {
             case ACCEPTED -> null;
             case MISMATCH -> new Attempt.Failed(Kind.BAD_DATA, "sent bytes " + bytes + " that do not match their digest");

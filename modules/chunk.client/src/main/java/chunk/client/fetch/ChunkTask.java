@@ -1,16 +1,13 @@
 package chunk.client.fetch;
 
 import chunk.client.DownloadListener;
-import chunk.client.ServerFailure;
 import chunk.client.ServerFailure.Kind;
+import chunk.client.ServerFailure;
 import chunk.client.disk.LocalWriteException;
 import chunk.client.plan.Lease;
 import chunk.client.plan.PieceMap;
-import chunk.wire.Digest;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.concurrent.Callable;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The connection of one chunk: it fetches what the piece map gives it, its own chunk first
@@ -35,14 +32,13 @@ final class ChunkTask implements Callable<Void> {
 
     @Override
     public Void call() throws LocalWriteException, InterruptedException {
-        MessageDigest sha256 = map.verifying() ? Digest.newSha256() : null;
         // A task runs only while it has one of ChunkScope's places, so there are never
         // more buffers (or connections) than places.
         ByteBuffer buffer = buffers.take();
         try {
             while (true) {
                 switch (map.next(index)) {
-                    case PieceMap.Next.Fetch(Lease lease) -> fetch(lease, buffer, sha256);
+                    case PieceMap.Next.Fetch(Lease lease) -> fetch(lease, buffer);
                     case PieceMap.Next.Wait() -> map.await();
                     case PieceMap.Next.Stop() -> {
                         return null;
@@ -54,10 +50,10 @@ final class ChunkTask implements Callable<Void> {
         }
     }
 
-    private void fetch(Lease lease, ByteBuffer buffer, @Nullable MessageDigest sha256) throws LocalWriteException {
+    private void fetch(Lease lease, ByteBuffer buffer) throws LocalWriteException {
         ChunkFetcher.Attempt attempt;
         try {
-            attempt = fetcher.fetch(lease, buffer, sha256);
+            attempt = fetcher.fetch(lease, buffer);
         } catch (LocalWriteException | RuntimeException | Error e) {
             map.ended(lease);
             throw e;

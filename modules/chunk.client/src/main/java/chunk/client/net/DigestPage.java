@@ -11,8 +11,9 @@ import java.util.List;
  * @param firstPiece the index of the first piece the page holds
  * @param root the root of all the file's digests at this piece length
  * @param digests the pieces' digests, in order
+ * @param scheme what kind of digests they are
  */
-public record DigestPage(long fileSize, long firstPiece, Digest root, List<Digest> digests) {
+public record DigestPage(long fileSize, long firstPiece, Digest root, List<Digest> digests, DigestScheme scheme) {
     public DigestPage {
         digests = List.copyOf(digests);
     }

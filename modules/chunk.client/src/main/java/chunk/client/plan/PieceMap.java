@@ -45,8 +45,11 @@ public final class PieceMap implements DownloadProgress {
 
     /** The digests pieces must match, known before any data is fetched. */
     public interface Digests {
-        /** Whether {@code sha256} is the digest of piece {@code piece}. */
-        boolean matches(int piece, byte[] sha256);
+        /** Whether {@code digest} is the digest of piece {@code piece}. */
+        boolean matches(int piece, byte[] digest);
+
+        /** A digester that makes the digests these are compared with, from the pieces' bytes. */
+        PieceDigester digester();
     }
 
     /** What a chunk's connection does next. */
@@ -150,6 +153,11 @@ public final class PieceMap implements DownloadProgress {
     /** Whether pieces are checked against digests before they count as done. */
     public boolean verifying() {
         return digests != null;
+    }
+
+    /** A digester for a connection's pieces, or null when pieces are not verified. */
+    public @Nullable PieceDigester digester() {
+        return digests == null ? null : digests.digester();
     }
 
     public void addListener(Listener listener) {
@@ -588,6 +596,8 @@ public final class PieceMap implements DownloadProgress {
      * kind alone:
      * <ul>
      * <li>{@link Kind#BAD_DATA}: it sent a piece that did not match its digest, and gets no more work;
+     * <li>{@link Kind#CHANGED}, {@link Kind#NO_RANGES}: it no longer has this version of the file,
+     *     or cannot send a range of it: it gets no more work either;
      * <li>{@link Kind#isPassing() passing} ({@link Kind#BUSY}, {@link Kind#DROPPED}): all its places
      *     are taken, by this download's other connections or by other clients: it may have fewer
      *     connections at once from now on, its piece stays
@@ -618,7 +628,7 @@ public final class PieceMap implements DownloadProgress {
         }
         int piece = stoppedAt < plan.pieceCount() && !askAgainThere ? stoppedAt : -1;
         ServerFailure recorded = board.failed(server, piece, kind, reason, inARow);
-        if (kind == Kind.BAD_DATA) {
+        if (kind == Kind.BAD_DATA || kind == Kind.CHANGED || kind == Kind.NO_RANGES) {
             board.leaveOut(server, reason);
         }
         chunkFailures.get(chunkOf(Math.max(0, Math.min(stoppedAt, plan.pieceCount() - 1)))).add(recorded);

@@ -2,6 +2,7 @@ package chunk.client.verify;
 
 import chunk.client.ServerAddress;
 import chunk.client.ServerFailure;
+import chunk.client.net.DigestScheme;
 import chunk.wire.Digest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * The census's rule, as a pure function of the answers in hand: which servers hold the file
  * to download, or that nothing settles it, or that more answers are needed. Servers are
  * grouped by what they say (size and root; a server that gives no digests supports every
- * group of its size); the largest group wins. The download may start as soon as the answers
+ * group of its size, and an HTTP mirror every one with no other version of the file from its
+ * origin); the largest group wins. The download may start as soon as the answers
  * in hand settle it: two that agree, one that matches a pinned root, one at all when the user
  * gave a whole-file SHA-256 or there is only one server, or the largest group once the
  * connect timeout is past.
@@ -40,54 +42,146 @@ public record CensusDecision(String fileName, List<ServerAddress> servers, @Null
      */
     public @Nullable Verdict decide(List<Claim> inHand, boolean pastDeadline) {
         boolean everyone = inHand.size() == servers.size();
-        Map<Group, List<Claim>> groups = groups(inHand);
+        boolean treeRoots = inHand.stream().anyMatch(c -> c instanceof Claim.Rooted r && r.scheme() == DigestScheme.TREE);
+        List<Claim> comparable = treeRoots ? withoutFlatRoots(inHand) : inHand;
+        Map<Group, List<Claim>> groups = groups(comparable);
         List<ServerFailure> failures = failures(inHand);
-        if (pinnedRoot != null) {
-            return byPinnedRoot(groups, inHand, failures, everyone);
+        if (pinnedRoot != null && treeRoots) {
+            return byPinnedRoot(groups, comparable, failures, everyone);
+        }
+        if (pinnedRoot != null && !everyone && !pastDeadline) {
+            return null; // a server that gives the tree's root may still answer
         }
         if (groups.isEmpty()) {
             return everyone ? new Verdict.Unavailable(failures) : null;
         }
-        return byMajority(groups, inHand, failures, everyone, pastDeadline);
+        // With --root but no server that gives a tree root, only the whole file can be checked
+        // against it, once downloaded: as with --sha256, one answer is enough and a tie is tried in turn.
+        return byMajority(groups, comparable, failures, everyone, pastDeadline, wholeFilePinned || pinnedRoot != null);
     }
 
-    /** What one group of servers says. */
-    private record Group(long size, @Nullable Digest root) {
+    /**
+     * The claims with every flat root (of a round-2 server) taken as a size alone: where any
+     * server gives the digest tree, the download is checked against the tree, and a flat root
+     * cannot be compared with it.
+     */
+    private static List<Claim> withoutFlatRoots(List<Claim> inHand) {
+        List<Claim> comparable = new ArrayList<>(inHand.size());
+        for (Claim claim : inHand) {
+            comparable.add(claim instanceof Claim.Rooted r && r.scheme() == DigestScheme.FLAT
+                    ? new Claim.SizeOnly(r.server(), r.size()) : claim);
+        }
+        return comparable;
+    }
+
+    /**
+     * What one group of servers says: a size, a root where any of them gives digests, and the
+     * version (strong validator) of the file at each origin of its HTTP mirrors.
+     */
+    private record Group(long size, @Nullable Digest root, Map<String, String> validators) {
         // Written out rather than generated, as in ServerAddress: no invokedynamic to link at start-up.
         @Override
         public boolean equals(@Nullable Object other) {
-            return other instanceof Group that && size == that.size && Objects.equals(root, that.root);
+            return other instanceof Group that && size == that.size && Objects.equals(root, that.root)
+                    && validators.equals(that.validators);
         }
 
         @Override
         public int hashCode() {
-            return 31 * Long.hashCode(size) + Objects.hashCode(root);
+            return 31 * Long.hashCode(size) + Objects.hashCode(root) + validators.hashCode();
         }
     }
 
-    /** The claims grouped by size and root; a server without digests joins every rooted group of its size. */
+    /** A group as it is gathered. */
+    private static final class Gathering {
+        final long size;
+        final @Nullable Digest root;
+        final Map<String, String> validators = new LinkedHashMap<>();
+        final List<Claim> members = new ArrayList<>();
+
+        Gathering(long size, @Nullable Digest root) {
+            this.size = size;
+            this.root = root;
+        }
+
+        /** Whether a server that gives no digests belongs here: its size, and no other version from its origin. */
+        boolean takes(Claim claim) {
+            return switch (claim) {
+                case Claim.SizeOnly s -> s.size() == size;
+                case Claim.Validated v -> v.size() == size
+                        && (v.validator() == null || v.validator().equals(validators.getOrDefault(v.origin(), v.validator())));
+                case Claim.Rooted r -> r.size() == size && r.root().equals(root);
+                case Claim.Refused _ -> false;
+            };
+        }
+
+        void add(Claim claim) {
+            members.add(claim);
+            if (claim instanceof Claim.Validated v && v.validator() != null) {
+                validators.put(v.origin(), v.validator());
+            }
+        }
+    }
+
+    /**
+     * The claims grouped by size and root; a server without digests joins every rooted group of
+     * its size that has no other version from its origin, or else the first such group without a root.
+     */
     private static Map<Group, List<Claim>> groups(List<Claim> inHand) {
-        Map<Group, List<Claim>> groups = new LinkedHashMap<>();
+        List<Gathering> gathered = new ArrayList<>();
         for (Claim claim : inHand) {
             if (claim instanceof Claim.Rooted r) {
-                groups.computeIfAbsent(new Group(r.size(), r.root()), _ -> new ArrayList<>()).add(r);
+                Gathering group = null;
+                for (Gathering g : gathered) {
+                    if (g.takes(r)) {
+                        group = g;
+                    }
+                }
+                if (group == null) {
+                    group = new Gathering(r.size(), r.root());
+                    gathered.add(group);
+                }
+                group.add(r);
             }
         }
         for (Claim claim : inHand) {
-            if (claim instanceof Claim.SizeOnly s) {
+            if (claim instanceof Claim.SizeOnly || claim instanceof Claim.Validated) {
                 boolean joined = false;
-                for (var entry : groups.entrySet()) {
-                    if (entry.getKey().size() == s.size() && entry.getKey().root() != null) {
-                        entry.getValue().add(s);
+                for (Gathering g : gathered) {
+                    if (g.root != null && g.takes(claim)) {
+                        g.add(claim);
                         joined = true;
                     }
                 }
                 if (!joined) {
-                    groups.computeIfAbsent(new Group(s.size(), null), _ -> new ArrayList<>()).add(s);
+                    Gathering group = null;
+                    for (Gathering g : gathered) {
+                        if (group == null && g.root == null && g.takes(claim)) {
+                            group = g;
+                        }
+                    }
+                    if (group == null) {
+                        group = new Gathering(sizeOf(claim), null);
+                        gathered.add(group);
+                    }
+                    group.add(claim);
                 }
             }
         }
+        Map<Group, List<Claim>> groups = new LinkedHashMap<>();
+        for (Gathering g : gathered) {
+            groups.put(new Group(g.size, g.root, Map.copyOf(g.validators)), g.members);
+        }
         return groups;
+    }
+
+    private static long sizeOf(Claim claim) {
+        return switch (claim) {
+            case Claim.Rooted r -> r.size();
+            case Claim.SizeOnly s -> s.size();
+            case Claim.Validated v -> v.size();
+            case Claim.Refused _ -> -1;
+        };
     }
 
     private List<ServerFailure> failures(List<Claim> inHand) {
@@ -115,14 +209,12 @@ public record CensusDecision(String fileName, List<ServerAddress> servers, @Null
         if (groups.isEmpty()) {
             return new Verdict.Unavailable(failures);
         }
-        return new Verdict.Disputed(ordered(inHand), groups.keySet().stream().anyMatch(g -> g.root() != null)
-                ? "no server has the file with root " + pinnedRoot.hex() + " (--root)"
-                : "no server gives digests to check the root given with --root against");
+        return new Verdict.Disputed(ordered(inHand), "no server has the file with root " + pinnedRoot.hex() + " (--root)");
     }
 
     /** The largest group, when it is the only largest one and settled; a tie for --sha256 to break; or a dispute. */
     private @Nullable Verdict byMajority(Map<Group, List<Claim>> groups, List<Claim> inHand, List<ServerFailure> failures,
-            boolean everyone, boolean pastDeadline) {
+            boolean everyone, boolean pastDeadline, boolean wholeFilePinned) {
         List<Map.Entry<Group, List<Claim>>> ranked = new ArrayList<>(groups.entrySet());
         // Larger groups first, then the group with the server listed first. (Comparators are
         // written out: Comparator.comparingInt's are serializable lambdas, which the AOT cache
@@ -173,11 +265,13 @@ public record CensusDecision(String fileName, List<ServerAddress> servers, @Null
         List<ServerAddress> agreeing = new ArrayList<>();
         List<ServerAddress> withDigests = new ArrayList<>();
         List<Digest> first = List.of();
+        DigestScheme scheme = null;
         for (Claim claim : inOrder) {
             agreeing.add(claim.server());
             if (claim instanceof Claim.Rooted rooted) {
                 withDigests.add(claim.server());
                 first = first.isEmpty() ? rooted.firstDigests() : first;
+                scheme = rooted.scheme();
             }
         }
         List<Claim> leftOut = new ArrayList<>();
@@ -186,7 +280,7 @@ public record CensusDecision(String fileName, List<ServerAddress> servers, @Null
                 leftOut.add(claim);
             }
         }
-        return new Verdict.Agreed(group.size(), group.root(), first, agreeing, leftOut, failures, withDigests, pinnedRoot,
-                oneOfATie);
+        return new Verdict.Agreed(group.size(), group.root(), scheme, first, agreeing, leftOut, failures, withDigests,
+                pinnedRoot, oneOfATie, group.validators());
     }
 }

@@ -1,13 +1,12 @@
 package chunk.client.verify;
 
+import chunk.client.plan.PieceDigester;
 import chunk.client.plan.PieceMap;
-import chunk.wire.Digest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -68,13 +67,14 @@ public final class PieceCheck {
 
     private static BitSet hash(FileChannel file, long size, long pieceLength, int[] pieces, int first, int stride,
             PieceMap.Digests digests) throws IOException {
-        MessageDigest sha256 = Digest.newSha256();
+        PieceDigester digester = digests.digester();
         ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(READ_SIZE, pieceLength));
         BitSet good = new BitSet();
         for (int run = first * RUN; run < pieces.length; run += stride * RUN) {
             for (int i = run; i < Math.min(run + RUN, pieces.length); i++) {
                 int piece = pieces[i];
-                long at = piece * pieceLength;
+                long start = piece * pieceLength;
+                long at = start;
                 long end = Math.min(at + pieceLength, size);
                 while (at < end) {
                     buffer.clear().limit((int) Math.min(buffer.capacity(), end - at));
@@ -83,10 +83,13 @@ public final class PieceCheck {
                         break; // a part file shorter than the record says: this piece is not there
                     }
                     buffer.flip();
-                    sha256.update(buffer);
+                    digester.update(buffer);
                     at += n;
                 }
-                byte[] digest = sha256.digest();
+                if (at == start) {
+                    continue; // nothing of it is there
+                }
+                byte[] digest = digester.finish();
                 if (at == end && digests.matches(piece, digest)) {
                     good.set(piece);
                 }

@@ -48,6 +48,56 @@ class CommandLineTests {
     }
 
     @Nested
+    class ServersOnTheCommandLine {
+
+        @Test
+        void areRepeatedDashSWithTheNamesAfterThem() throws Exception {
+            var command = download("-s", "127.0.0.1:4000", "--server", "http://mirror.test/pub/", "-s", "[::1]:4001", "a.bin",
+                    "b.bin");
+
+            assertThat(command.serversFile()).isNull();
+            assertThat(command.givenServers()).extracting(Object::toString)
+                    .containsExactly("127.0.0.1:4000", "http://mirror.test/pub/", "[::1]:4001");
+            assertThat(command.fileNames()).containsExactly("a.bin", "b.bin");
+            assertThat(command.options().chunks()).isEqualTo(CommandLine.DEFAULT_CHUNKS);
+        }
+
+        @Test
+        void areUrlsOfOneFileNamedAfterTheFirst() throws Exception {
+            var command = download("https://a.test/x/big%20file.iso", "http://b.test:8080/other.iso", "-n", "12");
+
+            assertThat(command.givenServers()).extracting(Object::toString)
+                    .containsExactly("https://a.test/x/big%20file.iso", "http://b.test:8080/other.iso");
+            assertThat(command.fileNames()).containsExactly("big file.iso");
+            assertThat(command.options().chunks()).isEqualTo(12);
+        }
+
+        @Test
+        void getOneChunkPerServerByDefaultAndAtLeastFour() throws Exception {
+            assertThat(download("http://a.test/f").options().chunks()).isEqualTo(4);
+            String[] six = {"http://a.test/f", "http://b.test/f", "http://c.test/f", "http://d.test/f", "http://e.test/f",
+                    "http://f.test/f"};
+            assertThat(download(six).options().chunks()).isEqualTo(6);
+        }
+
+        @ParameterizedTest
+        @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "-s|127.0.0.1:4000|4|x|with -s, give the chunks as -n 4; '4' would be taken as a file name",
+            "http://a.test/f|4|-|-|with URLs, give the chunks as -n 4; every other argument is a URL of the file",
+            "-s|http://a.test/f|x|-|'http://a.test/f' is the URL of a file: a server is a folder's URL, ending in / (a file's URLs go on the command line: myclient <url> <url>...)",
+            "http://a.test/pub/|-|-|-|'http://a.test/pub/' is a folder's URL (it ends in /): give it with -s, and the files' names after it",
+            "-s|localhost|x|-|'localhost' is not a server: write host:port ([::1]:4000 for IPv6) or the http:// or https:// URL of a folder",
+            "-s|ftp://a.test/|x|-|'ftp://a.test/' is not a server: write host:port ([::1]:4000 for IPv6) or the http:// or https:// URL of a folder",
+            "-n|4|servers.txt|4|-n/--chunks goes with servers on the command line; with a servers file, give <chunks> after it",
+            "http://user:pw@a.test/f|-|-|-|'http://user:pw@a.test/f' cannot be used: user names and passwords in URLs are not supported",
+        })
+        void sayWhatToWriteInsteadOfAWrongGuess(String a, String b, String c, String d, String message) {
+            String[] args = java.util.stream.Stream.of(a, b, c, d).filter(arg -> !arg.equals("-")).toArray(String[]::new);
+            assertThatExceptionOfType(UsageException.class).isThrownBy(() -> CommandLine.parse(args)).withMessage(message);
+        }
+    }
+
+    @Nested
     class VerificationOptions {
 
         @Test
@@ -153,7 +203,7 @@ class CommandLineTests {
         @Test
         void includeMissingArguments() {
             assertThatExceptionOfType(UsageException.class).isThrownBy(CommandLine::parse)
-                    .withMessage("missing <servers-file> and <chunks>");
+                    .withMessage("missing <servers-file> and <chunks> (or -s <server>, or the file's URL)");
             assertThatExceptionOfType(UsageException.class).isThrownBy(() -> CommandLine.parse("servers.txt"))
                     .withMessage("missing <chunks> after the servers file");
         }

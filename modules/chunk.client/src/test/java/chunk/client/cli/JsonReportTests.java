@@ -39,8 +39,9 @@ class JsonReportTests {
 
     private int run(String... args) throws IOException {
         StringBuilder lines = new StringBuilder();
-        for (TestServer.Fault fault : List.of(TestServer.withDigests(), TestServer.honest())) {
-            TestServer server = TestServer.serving(served, fault);
+        // A server of this round (the digest tree) and a version-1 one.
+        for (TestServer server : List.of(TestServer.keepingOpen(served, TestServer.withTreeDigests()),
+                TestServer.serving(served, TestServer.honest()))) {
             servers.add(server);
             lines.append("127.0.0.1 ").append(server.address().port()).append('\n');
         }

@@ -430,7 +430,7 @@ class MainTests {
             int code = run("a.bin\n", "servers.txt", "4");
 
             assertThat(code).isEqualTo(3);
-            assertThat(err()).isEqualTo("myclient: servers.txt:3: expected 'host port', found 'localhost'\n");
+            assertThat(err()).isEqualTo("myclient: servers.txt:3: expected 'host port' or a folder's URL, found 'localhost'\n");
             assertThat(stdinRead).isFalse();
         }
 
@@ -464,12 +464,63 @@ class MainTests {
     }
 
     @Nested
+    class ServersOnTheCommandLine {
+
+        private chunk.client.testing.HttpTestMirror jetty() throws Exception {
+            return servers.closedAtTheEnd(chunk.client.testing.HttpTestMirror.serving(served));
+        }
+
+        @Test
+        void areTheUrlsOfOneFileOnSeveralMirrors() throws Exception {
+            Path file = servedFile("data.bin", 700_000);
+
+            int code = run("", jetty().file("data.bin").toString(), jetty().folder() + "data.bin");
+
+            assertThat(code).as(err()).isEqualTo(0);
+            assertThat(work.resolve("data.bin")).hasSameBinaryContentAs(file);
+            assertThat(err()).contains("data.bin: ", "unverified");
+        }
+
+        @Test
+        void mixMyserversAndHttpFoldersWithS() throws Exception {
+            Path file = servedFile("data.bin", 3_000_000);
+            TestServer withDigests = servers.serving(served, TestServer.withDigests());
+
+            int code = run("", "-s", withDigests.address().toString(), "-s", jetty().folder().toString(), "-n", "3", "data.bin",
+                    "--verbose");
+
+            assertThat(code).as(err()).isEqualTo(0);
+            assertThat(work.resolve("data.bin")).hasSameBinaryContentAs(file);
+            assertThat(err()).contains(", verified");
+        }
+
+        @Test
+        void aServerWhereTheServersFileGoesSaysWhatToWriteInstead() {
+            int code = run("", "127.0.0.11:4000", "4", "one.bin");
+
+            assertThat(code).isEqualTo(3);
+            assertThat(err()).isEqualTo("myclient: cannot read servers file 127.0.0.11:4000: no such file; to give a server on"
+                    + " the command line, write: myclient -s 127.0.0.11:4000 -n 4 one.bin\n");
+        }
+
+        @Test
+        void aCaCertThatIsNoCertificateIsAUsageError() throws Exception {
+            Files.writeString(work.resolve("ca.pem"), "not a certificate\n");
+
+            int code = run("", "--ca-cert", "ca.pem", "http://127.0.0.1:1/data.bin");
+
+            assertThat(code).isEqualTo(2);
+            assertThat(err()).startsWith("myclient: --ca-cert ca.pem: ").endsWith("; see myclient --help\n");
+        }
+    }
+
+    @Nested
     class HelpAndVersion {
 
         @Test
         void printTheUsageAndExitCodesOnStandardOutput() {
             assertThat(run("", "--help")).isZero();
-            assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: myclient " + CommandLine.SYNOPSIS).contains("Exit codes:");
+            assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: myclient " + CommandLine.SYNOPSES.getFirst()).contains("Exit codes:");
         }
 
         @Test

@@ -70,10 +70,16 @@ class ResumeTests {
 
     /** One myclient run against fresh servers with these faults; its standard error in {@link #err}. */
     private int run(List<TestServer.Fault> faults, String... args) throws IOException {
+        return run(faults, false, args);
+    }
+
+    /** As {@link #run(List, String...)}, with servers of this round (kept open, the digest tree) if {@code keptOpen}. */
+    private int run(List<TestServer.Fault> faults, boolean keptOpen, String... args) throws IOException {
         thisRun.clear();
         StringBuilder lines = new StringBuilder();
         for (TestServer.Fault fault : faults) {
-            TestServer server = servers.serving(served, fault);
+            TestServer server = keptOpen ? servers.closedAtTheEnd(TestServer.keepingOpen(served, fault))
+                    : servers.serving(served, fault);
             thisRun.add(server);
             lines.append("127.0.0.1 ").append(server.address().port()).append('\n');
         }
@@ -210,12 +216,17 @@ class ResumeTests {
             if (request instanceof Frame.ChunkRequest) {
                 TestServer.closesMidChunk(0.6).answer(request, client, server);
             } else {
-                TestServer.withDigests().answer(request, client, server);
+                TestServer.withTreeDigests().answer(request, client, server);
             }
         };
 
+        /** A run against a server of this round, which gives the digest tree. */
+        private int runWithDigests(TestServer.Fault fault) throws IOException {
+            return run(List.of(fault), true, "2", "data.bin");
+        }
+
         private ResumeRecord interruptedRunWithDigests() throws IOException {
-            assertThat(run(digestsButClosesMidChunk, "2", "data.bin")).as(err()).isEqualTo(ExitCode.INCOMPLETE.code());
+            assertThat(runWithDigests(digestsButClosesMidChunk)).as(err()).isEqualTo(ExitCode.INCOMPLETE.code());
             ResumeRecord kept = ((ResumeFile.Found.Intact) new ResumeFile(work.resolve("data.bin.part")).read()).record();
             assertThat(kept.root()).as("the root the servers gave").isNotNull();
             assertThat(kept.done().cardinality()).isBetween(1, PIECES - 1);
@@ -228,7 +239,7 @@ class ResumeTests {
             new Random(4).nextBytes(original); // same size, other bytes
             Files.write(served.resolve("data.bin"), original);
 
-            assertThat(run(TestServer.withDigests(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK.code());
+            assertThat(runWithDigests(TestServer.withTreeDigests())).as(err()).isEqualTo(ExitCode.OK.code());
 
             assertThat(err()).startsWith("myclient: data.bin: the file on the servers changed: its root is not the one in"
                     + " data.bin.part.resume; starting over\n");
@@ -242,7 +253,7 @@ class ResumeTests {
             int damaged = kept.done().nextSetBit(0);
             flipAByteOf(damaged);
 
-            assertThat(run(TestServer.withDigests(), "2", "data.bin")).as(err()).isEqualTo(ExitCode.OK.code());
+            assertThat(runWithDigests(TestServer.withTreeDigests())).as(err()).isEqualTo(ExitCode.OK.code());
 
             java.util.BitSet expected = all();
             expected.andNot(kept.done());

@@ -26,16 +26,16 @@ class ServersFileTests {
         @Test
         void listsHostNamesAddressesAndLocalhostInOrder() throws Exception {
             assertThat(parse("localhost 4000", "127.0.0.1 4001", "files.example.org 80", "::1 4002", "[fe80::1] 4003").servers())
-                    .containsExactly(new ServerAddress("localhost", 4000), new ServerAddress("127.0.0.1", 4001),
-                            new ServerAddress("files.example.org", 80), new ServerAddress("::1", 4002),
-                            new ServerAddress("fe80::1", 4003));
+                    .containsExactly(ServerAddress.of("localhost", 4000), ServerAddress.of("127.0.0.1", 4001),
+                            ServerAddress.of("files.example.org", 80), ServerAddress.of("::1", 4002),
+                            ServerAddress.of("fe80::1", 4003));
         }
 
         @Test
         void mayHaveBlankLinesCommentsAndExtraSpaces() throws Exception {
             var contents = parse("# the servers", "", "   ", "  localhost\t4000   # first", "#localhost 5000", "");
 
-            assertThat(contents.servers()).containsExactly(new ServerAddress("localhost", 4000));
+            assertThat(contents.servers()).containsExactly(ServerAddress.of("localhost", 4000));
             assertThat(contents.notes()).isEmpty();
         }
 
@@ -47,7 +47,7 @@ class ServersFileTests {
             }
             var contents = ServersFile.parse(lines, "servers.txt");
 
-            assertThat(contents.servers()).hasSize(20).last().isEqualTo(new ServerAddress("localhost", 4019));
+            assertThat(contents.servers()).hasSize(20).last().isEqualTo(ServerAddress.of("localhost", 4019));
             assertThat(contents.notes()).containsExactly(
                     "servers.txt:21: only the first 20 servers are used; 3 more servers are ignored");
         }
@@ -57,8 +57,8 @@ class ServersFileTests {
             var contents = ServersFile.parse(List.of("127.0.0.1 4000", "127.0.0.1 4001", "127.0.0.1 4001", "[::1] 4002",
                     "::1 4002", "LOCALHOST 4003", "localhost 4003"), "servers.txt");
 
-            assertThat(contents.servers()).containsExactly(new ServerAddress("127.0.0.1", 4000),
-                    new ServerAddress("127.0.0.1", 4001), new ServerAddress("::1", 4002), new ServerAddress("LOCALHOST", 4003));
+            assertThat(contents.servers()).containsExactly(ServerAddress.of("127.0.0.1", 4000),
+                    ServerAddress.of("127.0.0.1", 4001), ServerAddress.of("::1", 4002), ServerAddress.of("LOCALHOST", 4003));
             assertThat(contents.notes()).containsExactly(
                     "servers.txt:3: 127.0.0.1:4001 is listed already on line 2; it is used once",
                     "servers.txt:5: [::1]:4002 is listed already on line 4; it is used once",
@@ -71,8 +71,8 @@ class ServersFileTests {
 
         @ParameterizedTest(name = "''{0}''")
         @CsvSource(delimiter = '|', value = {
-            "localhost|servers.txt:2: expected 'host port', found 'localhost'",
-            "localhost 4000 5000|servers.txt:2: expected 'host port', found 'localhost 4000 5000'",
+            "localhost|servers.txt:2: expected 'host port' or a folder's URL, found 'localhost'",
+            "localhost 4000 5000|servers.txt:2: expected 'host port' or a folder's URL, found 'localhost 4000 5000'",
             "localhost port|servers.txt:2: the port must be a number from 1 to 65535, not 'port'",
             "localhost 0|servers.txt:2: the port must be a number from 1 to 65535, not '0'",
             "localhost 65536|servers.txt:2: the port must be a number from 1 to 65535, not '65536'",
@@ -102,7 +102,7 @@ class ServersFileTests {
         void listsNoServerWhenItHasOnlyComments() {
             assertThatExceptionOfType(ServersFile.InvalidException.class)
                     .isThrownBy(() -> parse("# nothing", ""))
-                    .withMessage("servers.txt: no servers listed; write one 'host port' a line");
+                    .withMessage("servers.txt: no servers listed; write one 'host port' or folder URL a line");
         }
 
         @Test

@@ -33,7 +33,7 @@ class SummaryTests {
         // 26 servers, each failing its own chunks: 26 groups.
         List<ChunkOutcome.Failed> failed = IntStream.range(0, 200)
                 .mapToObj(i -> new ChunkOutcome.Failed(i, new ByteRange(i * 10L, 10), 0,
-                        List.of(new ServerFailure(new ServerAddress("127.0.0.1", 4000 + i % 26), ServerFailure.Kind.SERVER_ERROR,
+                        List.of(new ServerFailure(ServerAddress.of("127.0.0.1", 4000 + i % 26), ServerFailure.Kind.SERVER_ERROR,
                                 "server says \"error " + (char) ('a' + i % 26) + "\""))))
                 .toList();
         DownloadResult.Incomplete incomplete = new DownloadResult.Incomplete("a.bin", Path.of("a.bin.part"), 2000, failed,
@@ -50,14 +50,14 @@ class SummaryTests {
 
     @Test
     void aMismatchAfterATieSaysThatNoGroupHadTheFileOnOneLine() {
-        List<ServerAddress> servers = IntStream.range(0, 8).mapToObj(i -> new ServerAddress("127.0.0.1", 4000 + i)).toList();
+        List<ServerAddress> servers = IntStream.range(0, 8).mapToObj(i -> (ServerAddress) ServerAddress.of("127.0.0.1", 4000 + i)).toList();
         List<DownloadResult.ChecksumMismatch.Attempt> tried = List.of(
                 new DownloadResult.ChecksumMismatch.Attempt(servers.subList(0, 1), "11".repeat(32)),
                 new DownloadResult.ChecksumMismatch.Attempt(servers.subList(1, 2), "22".repeat(32)),
                 new DownloadResult.ChecksumMismatch.Attempt(servers.subList(2, 5), "33".repeat(32)),
                 new DownloadResult.ChecksumMismatch.Attempt(servers.subList(5, 8), "44".repeat(32)));
         DownloadResult.ChecksumMismatch mismatch = new DownloadResult.ChecksumMismatch("a.bin", Path.of("a.bin"),
-                "ab".repeat(32), "44".repeat(32), servers.subList(5, 8), tried);
+                "ab".repeat(32), "44".repeat(32), servers.subList(5, 8), tried, DownloadResult.ChecksumMismatch.Pin.SHA256);
 
         String report = Summary.describe(mismatch, false, false, Path::toString);
 
@@ -69,7 +69,7 @@ class SummaryTests {
 
     @Test
     void aMismatchFromOneGroupSaysWhatTheFileWas() {
-        ServerAddress server = new ServerAddress("127.0.0.1", 4000);
+        ServerAddress server = ServerAddress.of("127.0.0.1", 4000);
         DownloadResult.ChecksumMismatch mismatch = new DownloadResult.ChecksumMismatch("a.bin", Path.of("a.bin"),
                 "ab".repeat(32), "11".repeat(32), List.of(server));
 
@@ -79,8 +79,8 @@ class SummaryTests {
 
     @Test
     void aRangeMovedToAFasterConnectionIsNotCountedAsAFailure() {
-        ServerAddress slow = new ServerAddress("127.0.0.1", 4000);
-        ServerAddress fast = new ServerAddress("127.0.0.1", 4001);
+        ServerAddress slow = ServerAddress.of("127.0.0.1", 4000);
+        ServerAddress fast = ServerAddress.of("127.0.0.1", 4001);
         List<ServerReport> reports = List.of(
                 new ServerReport(slow, 1 << 20, 1e6, 1e6, List.of(new ServerFailure(slow, ServerFailure.Kind.MOVED,
                         "too slow: the rest of its range went to a faster connection")), null),
@@ -96,7 +96,7 @@ class SummaryTests {
 
     @Test
     void aGroupOfChunksThatFailedInWordsThatDifferIsSaidInTheKindsWordsOnceAServer() {
-        ServerAddress server = new ServerAddress("127.0.0.1", 4000);
+        ServerAddress server = ServerAddress.of("127.0.0.1", 4000);
         List<ChunkOutcome.Failed> failed = IntStream.range(0, 3)
                 .mapToObj(i -> new ChunkOutcome.Failed(i, new ByteRange(i * 10L, 10), 0, List.of(
                         new ServerFailure(server, ServerFailure.Kind.CLOSED, "connection closed after " + i + " of 10 bytes"),

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Random;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +62,35 @@ class ResumeRecordTests {
         void ofAnEmptyFileHasNoPieces() throws Exception {
             ResumeRecord empty = record(0, null);
             assertThat(ResumeRecord.decode(empty.encode()).pieceCount()).isZero();
+        }
+    }
+
+    @Nested
+    class ARecordOfAnOlderMyclient {
+
+        /** {@code record} encoded as version {@code version} wrote it (the same fields: versions 2 and 3 differ in their root). */
+        private byte[] asVersion(ResumeRecord record, int version) {
+            byte[] bytes = record.encode();
+            ByteBuffer.wrap(bytes, 8, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(version);
+            CRC32C crc = new CRC32C();
+            crc.update(bytes, 0, bytes.length - 4);
+            ByteBuffer.wrap(bytes, bytes.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue());
+            return bytes;
+        }
+
+        @Test
+        void withAFlatRootIsNotBelievedAndSaysWhy() {
+            byte[] roundTwo = asVersion(record(10L * PIECE, root(), 1, 2), ResumeRecord.VERSION_WITH_FLAT_ROOT);
+
+            assertThatThrownBy(() -> ResumeRecord.decode(roundTwo)).isInstanceOf(ResumeRecord.DamagedException.class)
+                    .hasMessage("it was made by an older myclient, which named the file by another kind of root");
+        }
+
+        @Test
+        void withoutARootIsRead() throws Exception {
+            ResumeRecord record = record(10L * PIECE, null, 1, 2);
+
+            assertThat(ResumeRecord.decode(asVersion(record, ResumeRecord.VERSION_WITH_FLAT_ROOT))).isEqualTo(record);
         }
     }
 

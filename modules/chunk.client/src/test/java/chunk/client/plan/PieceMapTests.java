@@ -18,7 +18,7 @@ class PieceMapTests {
 
     /** 10 pieces of 4 KiB in 2 chunks of 5. */
     private final ChunkPlanner.Plan plan = ChunkPlanner.plan(10 * 4096, 2);
-    private final ServerBoard board = new ServerBoard(List.of(new ServerAddress("127.0.0.1", 1), new ServerAddress("127.0.0.1", 2)));
+    private final ServerBoard board = new ServerBoard(List.of(ServerAddress.of("127.0.0.1", 1), ServerAddress.of("127.0.0.1", 2)));
 
     /** The maps' clock, which the tests move instead of sleeping. */
     private final AtomicLong now = new AtomicLong();
@@ -101,7 +101,17 @@ class PieceMapTests {
         @Test
         void hearsEachPieceThatMatchesItsDigestAndNotOneThatDoesNot() {
             byte[] good = new byte[32];
-            PieceMap map = map(new BitSet(), (piece, sha256) -> java.util.Arrays.equals(sha256, good));
+            PieceMap map = map(new BitSet(), new PieceMap.Digests() {
+                @Override
+                public boolean matches(int piece, byte[] digest) {
+                    return java.util.Arrays.equals(digest, good);
+                }
+
+                @Override
+                public PieceDigester digester() {
+                    throw new UnsupportedOperationException("the test gives the digests itself");
+                }
+            });
             List<Integer> heard = new ArrayList<>();
             map.addListener(heard::add);
             Lease lease = leaseOf(map.next(0));
@@ -135,8 +145,8 @@ class PieceMapTests {
         void goesToAnIdleServerRatherThanToAFasterOneThatIsBusyAlready() {
             // 15 pieces of 4 KiB in 3 chunks of 5, one chunk on each server.
             ChunkPlanner.Plan three = ChunkPlanner.plan(15 * 4096, 3);
-            ServerBoard servers = new ServerBoard(List.of(new ServerAddress("127.0.0.1", 1),
-                    new ServerAddress("127.0.0.1", 2), new ServerAddress("127.0.0.1", 3)));
+            ServerBoard servers = new ServerBoard(List.of(ServerAddress.of("127.0.0.1", 1),
+                    ServerAddress.of("127.0.0.1", 2), ServerAddress.of("127.0.0.1", 3)));
             PieceMap map = new PieceMap(three, servers, new BitSet(), null, Duration.ofSeconds(30), now::get);
             leaseOf(map.next(0));
             leaseOf(map.next(1));

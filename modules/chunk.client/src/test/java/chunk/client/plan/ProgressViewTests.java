@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /** The piece map as the one source of what a progress display shows. */
 class ProgressViewTests {
 
-    private final ServerBoard board = new ServerBoard(List.of(new ServerAddress("127.0.0.1", 1),
-            new ServerAddress("127.0.0.1", 2), new ServerAddress("127.0.0.1", 3)));
+    private final ServerBoard board = new ServerBoard(List.of(ServerAddress.of("127.0.0.1", 1),
+            ServerAddress.of("127.0.0.1", 2), ServerAddress.of("127.0.0.1", 3)));
 
     @Test
     void showsTheConnectionsToEachServerAndMinusOneForOneLeftOut() {

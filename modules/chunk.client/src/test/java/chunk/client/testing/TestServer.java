@@ -48,9 +48,17 @@ public final class TestServer implements AutoCloseable {
     private final AtomicInteger unknownTypes = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong dataSent = new java.util.concurrent.atomic.AtomicLong();
 
+    /** Whether it agrees to keep connections open, at KEEP-OPEN version 2, as a myserver of this round does. */
+    private final boolean keepsOpen;
+
     private TestServer(Path root, Fault fault) throws IOException {
+        this(root, fault, false);
+    }
+
+    private TestServer(Path root, Fault fault, boolean keepsOpen) throws IOException {
         this.root = root;
         this.fault = fault;
+        this.keepsOpen = keepsOpen;
         this.listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
         this.acceptor = Thread.ofVirtual().name("test-server").start(this::acceptUntilClosed);
     }
@@ -65,17 +73,26 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(root, fault);
     }
 
+    /**
+     * A server of this round for the files in {@code root}: it agrees to keep connections open
+     * at KEEP-OPEN version 2 (where DIGESTS answers from the digest tree, see
+     * {@link #withTreeDigests()}) and answers request after request on one, as {@code fault} says.
+     */
+    public static TestServer keepingOpen(Path root, Fault fault) throws IOException {
+        return new TestServer(root, fault, true);
+    }
+
     /** An address where nothing listens: a port that was free a moment ago. */
-    public static ServerAddress down() throws IOException {
+    public static ServerAddress.HostPort down() throws IOException {
         try (ServerSocketChannel probe = ServerSocketChannel.open()) {
             probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return new ServerAddress("127.0.0.1", ((InetSocketAddress) probe.getLocalAddress()).getPort());
+            return ServerAddress.of("127.0.0.1", ((InetSocketAddress) probe.getLocalAddress()).getPort());
         }
     }
 
-    public ServerAddress address() {
+    public ServerAddress.HostPort address() {
         try {
-            return new ServerAddress("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
+            return ServerAddress.of("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -110,6 +127,10 @@ public final class TestServer implements AutoCloseable {
 
     private void serve(SocketChannel client) {
         try (client) {
+            if (keepsOpen) {
+                serveKeptOpen(client);
+                return;
+            }
             Frame.Request request;
             try {
                 request = FrameDecoder.readRequest(client);
@@ -127,6 +148,27 @@ public final class TestServer implements AutoCloseable {
             // the client went away or the test closed the server: nothing to answer
         } finally {
             clients.remove(client);
+        }
+    }
+
+    /** A connection that opens with KEEP-OPEN: agreed at version 2, then one request after another until the client closes it. */
+    private void serveKeptOpen(SocketChannel client) throws IOException {
+        Frame.Opening first = FrameDecoder.readOpening(client);
+        if (!(first instanceof Frame.KeepOpenRequest)) {
+            requests.add((Frame.Request) first);
+            fault.answer((Frame.Request) first, client, this);
+            return;
+        }
+        FrameEncoder.write(new Frame.KeepOpenReply(5_000, Frame.KEEP_OPEN_TREE_VERSION), client);
+        while (client.isOpen()) {
+            Frame.Request request;
+            try {
+                request = FrameDecoder.readRequest(client);
+            } catch (MalformedFrameException e) {
+                return; // the client closed the connection between two requests
+            }
+            requests.add(request);
+            fault.answer(request, client, this);
         }
     }
 
@@ -193,6 +235,41 @@ public final class TestServer implements AutoCloseable {
                 honest().answer(request, client, server);
             }
         };
+    }
+
+    /**
+     * As {@link #withDigests()}, but DIGESTS answers from the file's digest tree (BEP 52), as
+     * a myserver of this round does on a connection kept open at version 2: for a
+     * {@link #keepingOpen} server.
+     */
+    public static Fault withTreeDigests() {
+        return (request, client, server) -> {
+            if (request instanceof Frame.DigestRequest digests) {
+                answerTreeDigests(digests, server.root.resolve(request.fileName()), client);
+            } else {
+                honest().answer(request, client, server);
+            }
+        };
+    }
+
+    /** Answers a digest request from the file's digest tree as it is now. */
+    static void answerTreeDigests(Frame.DigestRequest request, Path file, SocketChannel client) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            FrameEncoder.write(new Frame.ErrorReply(Frame.ErrorReply.NO_SUCH_FILE), client);
+            return;
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        chunk.wire.tree.TreeHasher hasher = new chunk.wire.tree.TreeHasher(bytes.length);
+        hasher.update(bytes, 0, bytes.length);
+        chunk.wire.tree.DigestTree tree = hasher.finish();
+        long pieces = tree.pieceCount(request.pieceLength());
+        if (request.firstPiece() > pieces) {
+            FrameEncoder.write(new Frame.ErrorReply("bad digest request: first piece past the end"), client);
+            return;
+        }
+        int count = (int) Math.min(Frame.MAX_DIGESTS_PER_REPLY, pieces - request.firstPiece());
+        FrameEncoder.write(new Frame.DigestReply(request.firstPiece(), bytes.length, tree.root(),
+                tree.pieces(request.pieceLength(), request.firstPiece(), count)), client);
     }
 
     /** Digests by file version (path, size, modification time) and piece length, as a server caches them. */
@@ -321,6 +398,7 @@ public final class TestServer implements AutoCloseable {
                 FrameEncoder.write(new Frame.ChunkReply(chunk.range()), client);
                 long part = (long) (chunk.range().length() * fraction);
                 server.sendData(server.root.resolve(chunk.fileName()), new ByteRange(chunk.range().offset(), part), client);
+                client.close(); // also on a connection kept open
             } else {
                 honest().answer(request, client, server);
             }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import chunk.client.ServerAddress;
 import chunk.client.ServerFailure;
+import chunk.client.net.DigestScheme;
 import chunk.wire.Digest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,8 +17,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The census's rule as a table: what the answers in hand decide. A row names each server's
- * answer in the order of the server list: {@code 100/a} says 100 bytes with root {@code a},
- * {@code 100} says 100 bytes and gives no digests, {@code x} refused, {@code .} not answered yet.
+ * answer in the order of the server list: {@code 100/a} says 100 bytes with the digest-tree
+ * root {@code a}, {@code 100/a*} the same with a round-2 server's flat root, {@code 100} says
+ * 100 bytes and gives no digests, {@code x} refused, {@code .} not answered yet.
  * The verdict is {@code wait}, {@code agreed <servers>}, {@code tied <group>|<group>},
  * {@code disputed} or {@code unavailable}; servers are named by their place, from 0.
  */
@@ -44,8 +46,14 @@ class CensusDecisionTests {
             the pinned root wins alone;           100/b 100/a 100/a;  b; false; false; agreed 0
             the pinned root waits while others may have it; 100/a .; b; false; false; wait
             no server with the pinned root is disputed; 100/a 100/a; b; false; false; disputed
-            no digests to check a pinned root against is disputed; 100 100; b; false; false; disputed
+            no digests to check a pinned root against: the whole file is checked; 100 100; b; false; false; agreed 0 1
+            a pinned root without tree roots waits for everyone; 100 100 .; b; false; false; wait
+            a pinned root without tree roots is a tie's referee; 100 200; b; false; false; tied 0|1
             a pinned root and only refusals is unavailable; x x; b;   false; false; unavailable
+            a flat root beside tree roots is a size;  100/a 100/b* .;  ;  false; false; agreed 0 1
+            flat roots agree among themselves;        100/a* 100/a* .; ;  false; false; agreed 0 1
+            different flat roots disagree;            100/a* 100/b*;   ;  false; false; disputed
+            a pinned root is not a flat root;         100/b* 100/b*;  b; false; false; agreed 0 1
             """)
     void decides(String rule, String answers, @Nullable String pinned, boolean wholeFilePinned, boolean pastDeadline,
             String expected) {
@@ -53,7 +61,7 @@ class CensusDecisionTests {
         List<Claim> inHand = new ArrayList<>();
         String[] said = answers.trim().split(" +");
         for (int i = 0; i < said.length; i++) {
-            ServerAddress server = new ServerAddress("127.0.0.1", 4000 + i);
+            ServerAddress server = ServerAddress.of("127.0.0.1", 4000 + i);
             servers.add(server);
             Claim claim = claim(server, said[i]);
             if (claim != null) {
@@ -72,8 +80,12 @@ class CensusDecisionTests {
             default -> {
                 String[] sizeAndRoot = said.split("/");
                 long size = Long.parseLong(sizeAndRoot[0]);
-                yield sizeAndRoot.length == 1 ? new Claim.SizeOnly(server, size)
-                        : new Claim.Rooted(server, size, root(sizeAndRoot[1]), List.of());
+                if (sizeAndRoot.length == 1) {
+                    yield new Claim.SizeOnly(server, size);
+                }
+                boolean flat = sizeAndRoot[1].endsWith("*");
+                yield new Claim.Rooted(server, size, root(sizeAndRoot[1].replace("*", "")), List.of(),
+                        flat ? DigestScheme.FLAT : DigestScheme.TREE);
             }
         };
     }

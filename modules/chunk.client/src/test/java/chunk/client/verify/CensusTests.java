@@ -6,6 +6,7 @@ import chunk.client.DownloadListener;
 import chunk.client.ServerAddress;
 import chunk.client.ServerFailure;
 import chunk.client.net.DigestPage;
+import chunk.client.net.DigestScheme;
 import chunk.client.net.Holding;
 import chunk.client.net.Mirror;
 import chunk.client.net.MirrorException;
@@ -29,7 +30,7 @@ class CensusTests {
     /** A mirror that holds a file of 100 bytes with {@link #ROOT}, once {@code answer} is counted down. */
     private record Holder(ServerAddress address, CountDownLatch answer, CountDownLatch interrupted) implements Mirror {
         Holder(int port, boolean atOnce) {
-            this(new ServerAddress("127.0.0.1", port), new CountDownLatch(atOnce ? 0 : 1), new CountDownLatch(1));
+            this(ServerAddress.of("127.0.0.1", port), new CountDownLatch(atOnce ? 0 : 1), new CountDownLatch(1));
         }
 
         @Override
@@ -40,7 +41,7 @@ class CensusTests {
                 interrupted.countDown();
                 throw new MirrorException(ServerFailure.Kind.CLOSED, "interrupted");
             }
-            return new Holding.Rooted(100, ROOT, List.of());
+            return new Holding.Rooted(100, ROOT, List.of(), DigestScheme.TREE);
         }
 
         @Override
@@ -85,7 +86,7 @@ class CensusTests {
 
     @Test
     void aMirrorThatFailsIsAClaimOfItsFailure() throws Exception {
-        ServerAddress down = new ServerAddress("127.0.0.1", 9);
+        ServerAddress down = ServerAddress.of("127.0.0.1", 9);
         try (Census census = new Census("a.bin", List.of(new FailingMirror(down)), Duration.ofSeconds(20),
                 DownloadListener.NONE, true)) {
             assertThat(census.settle(null, false, _ -> {})).isInstanceOfSatisfying(Verdict.Unavailable.class,

@@ -234,16 +234,19 @@ final class RequestHandler {
             return new Served(refuse(exchange, Outcome.BUSY, Frame.ErrorReply.SERVER_BUSY), false);
         }
         connection.phase(Connection.Phase.RESPONDING);
-        Entry entry = switch (request) {
-            case Frame.SizeRequest size -> answerSize(exchange, size);
-            case Frame.ChunkRequest chunk -> {
-                exchange.range = AccessLog.Span.of(chunk.range());
-                yield answerChunk(exchange, chunk);
-            }
-            case Frame.DigestRequest digests -> {
-                exchange.range = new AccessLog.Span(digests.firstPiece(), 0);
-                yield answerDigests(exchange, digests);
-            }
+        exchange.range = switch (request) {
+            case Frame.SizeRequest _ -> null;
+            case Frame.ChunkRequest chunk -> AccessLog.Span.of(chunk.range());
+            case Frame.DigestRequest digests -> new AccessLog.Span(digests.firstPiece(), 0);
+        };
+        Entry entry = switch (resolver.resolve(request.fileName())) {
+            case FileResolver.Resolution.Found(Path file) -> switch (request) {
+                case Frame.SizeRequest _ -> answerSize(exchange, file);
+                case Frame.ChunkRequest chunk -> answerChunk(exchange, chunk, file);
+                case Frame.DigestRequest digests -> answerDigests(exchange, digests, file);
+            };
+            case FileResolver.Resolution.NoSuchFile _ -> refuseMissing(exchange);
+            case FileResolver.Resolution.NameTooLong _ -> refuse(exchange, Outcome.NAME_TOO_LONG, NAME_TOO_LONG);
         };
         return new Served(entry, connection.keptOpen() && !exchange.brokenOff);
     }
@@ -294,17 +297,7 @@ final class RequestHandler {
         return exchange.end(refusal.outcome());
     }
 
-    private Entry answerSize(Exchange exchange, Frame.SizeRequest request) throws IOException {
-        Path file;
-        switch (resolver.resolve(request.fileName())) {
-            case FileResolver.Resolution.Found(Path real) -> file = real;
-            case FileResolver.Resolution.NoSuchFile _ -> {
-                return refuseMissing(exchange);
-            }
-            case FileResolver.Resolution.NameTooLong _ -> {
-                return refuse(exchange, Outcome.NAME_TOO_LONG, NAME_TOO_LONG);
-            }
-        }
+    private Entry answerSize(Exchange exchange, Path file) throws IOException {
         long size;
         try (FileChannel channel = open(file)) {
             size = channel.size();
@@ -316,17 +309,7 @@ final class RequestHandler {
         return exchange.end(Outcome.OK);
     }
 
-    private Entry answerChunk(Exchange exchange, Frame.ChunkRequest request) throws IOException, InterruptedException {
-        Path file;
-        switch (resolver.resolve(request.fileName())) {
-            case FileResolver.Resolution.Found(Path real) -> file = real;
-            case FileResolver.Resolution.NoSuchFile _ -> {
-                return refuseMissing(exchange);
-            }
-            case FileResolver.Resolution.NameTooLong _ -> {
-                return refuse(exchange, Outcome.NAME_TOO_LONG, NAME_TOO_LONG);
-            }
-        }
+    private Entry answerChunk(Exchange exchange, Frame.ChunkRequest request, Path file) throws IOException, InterruptedException {
         FileChannel channel;
         FileVersion version;
         try {
@@ -450,17 +433,7 @@ final class RequestHandler {
     }
 
     /** Logs the pieces sent, {@code [first, first + count)}, as the range. */
-    private Entry answerDigests(Exchange exchange, Frame.DigestRequest request) throws IOException, InterruptedException {
-        Path file;
-        switch (resolver.resolve(request.fileName())) {
-            case FileResolver.Resolution.Found(Path real) -> file = real;
-            case FileResolver.Resolution.NoSuchFile _ -> {
-                return refuseMissing(exchange);
-            }
-            case FileResolver.Resolution.NameTooLong _ -> {
-                return refuse(exchange, Outcome.NAME_TOO_LONG, NAME_TOO_LONG);
-            }
-        }
+    private Entry answerDigests(Exchange exchange, Frame.DigestRequest request, Path file) throws IOException, InterruptedException {
         Connection connection = exchange.connection;
         return switch (digests.answer(file, request, Frame.digestsFromTree(connection.keptOpenVersion()), connection::progress)) {
             case DigestService.Answer.Digests(Frame.DigestReply reply) -> {

@@ -155,6 +155,9 @@ final class WaitingRoom<W extends WaitingRoom.Waiter> {
      * has waited less, since all after it have too.
      */
     private void evictLongestSilent(LinkedHashMap<W, Long> room, long now, List<W> evicted) {
+        if (room.size() <= maxPerAddress) {
+            return; // the common case, without an iterator: this runs for every connection
+        }
         Iterator<Map.Entry<W, Long>> oldestFirst = room.entrySet().iterator();
         while (room.size() > maxPerAddress && oldestFirst.hasNext()) {
             Map.Entry<W, Long> entry = oldestFirst.next();

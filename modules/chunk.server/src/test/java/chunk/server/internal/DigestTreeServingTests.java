@@ -105,7 +105,7 @@ class DigestTreeServingTests {
                 .map(key -> key.substring(0, key.length() - " request".length())).toList();
         assertThat(steps).as("the session's steps, or the test tests nothing").hasSize(8).startsWith("tree-keep-open");
 
-        try (var session = new KeptOpenConnectionTests.Session(start(withCache()), null)) {
+        try (var session = new KeptOpenConnectionTests.Session(start(withCache()))) {
             for (String step : steps) {
                 byte[] expected = vectors.get(step + " response");
                 session.send(vectors.get(step + " request"));
@@ -119,7 +119,7 @@ class DigestTreeServingTests {
     @Test
     void aRoundTwoClientThatKeepsItsConnectionOpenAtVersionOneGetsFlatDigestsThere() throws IOException {
         byte[] bytes = Files.readAllBytes(root.resolve("tree.bin"));
-        try (var session = new KeptOpenConnectionTests.Session(start(withCache()), null)) {
+        try (var session = new KeptOpenConnectionTests.Session(start(withCache()))) {
             assertThat(session.keepOpen()).isEqualTo(new Frame.KeepOpenReply(5000, Frame.KEEP_OPEN_VERSION));
 
             Frame.Reply reply = session.ask(new Frame.DigestRequest("tree.bin", 0, 16384));
@@ -137,7 +137,7 @@ class DigestTreeServingTests {
         new Random(21).nextBytes(bytes);
         Files.write(root.resolve("big.bin"), bytes);
         ServerConfig.Builder config = withCache().backgroundHashing(false);
-        try (var session = new KeptOpenConnectionTests.Session(start(config), null)) {
+        try (var session = new KeptOpenConnectionTests.Session(start(config))) {
             session.send(KeptOpenConnectionTests.bytes(new Frame.KeepOpenRequest(Frame.KEEP_OPEN_TREE_VERSION)));
             session.in.readNBytes(Frame.HEADER_BYTES);
             assertThat(session.ask(new Frame.DigestRequest("big.bin", 0, 1 << 20))).isInstanceOf(Frame.DigestReply.class);
@@ -145,7 +145,7 @@ class DigestTreeServingTests {
         myserver.close();
         long before = TreePass.passesSoFar();
 
-        try (var session = new KeptOpenConnectionTests.Session(start(config), null)) {
+        try (var session = new KeptOpenConnectionTests.Session(start(config))) {
             session.send(KeptOpenConnectionTests.bytes(new Frame.KeepOpenRequest(Frame.KEEP_OPEN_TREE_VERSION)));
             session.in.readNBytes(Frame.HEADER_BYTES);
             Frame.Reply reply = session.ask(new Frame.DigestRequest("big.bin", 0, 256 << 10));

@@ -12,7 +12,6 @@ import chunk.wire.FrameEncoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -48,7 +47,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KeptOpenConnectionTests {
 
     static final byte[] HELLO = "hello, chunked world!\n".getBytes(StandardCharsets.US_ASCII);
-    static final InetAddress CROWD = LoopbackServer.CROWD;
 
     @TempDir
     Path root;
@@ -84,11 +82,7 @@ class KeptOpenConnectionTests {
     }
 
     Session connect(InetSocketAddress address) throws IOException {
-        return connect(address, null);
-    }
-
-    Session connect(InetSocketAddress address, InetAddress from) throws IOException {
-        Session session = new Session(address, from);
+        Session session = new Session(address);
         sessions.add(session);
         return session;
     }
@@ -113,11 +107,8 @@ class KeptOpenConnectionTests {
         final OutputStream out;
         final ReadableByteChannel channel;
 
-        Session(InetSocketAddress address, InetAddress from) throws IOException {
+        Session(InetSocketAddress address) throws IOException {
             socket = new Socket();
-            if (from != null) {
-                socket.bind(new InetSocketAddress(from, 0));
-            }
             socket.connect(address, READ_TIMEOUT_MILLIS);
             socket.setSoTimeout(READ_TIMEOUT_MILLIS);
             in = socket.getInputStream();

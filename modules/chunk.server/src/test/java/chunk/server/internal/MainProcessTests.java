@@ -315,7 +315,7 @@ class MainProcessTests {
             Matcher startup = STARTUP.matcher(String.valueOf(out.readLine()));
             assertThat(startup.matches()).isTrue();
             InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(startup.group(2)));
-            try (var session = new KeptOpenConnectionTests.Session(address, null)) {
+            try (var session = new KeptOpenConnectionTests.Session(address)) {
                 session.send(KeptOpenConnectionTests.bytes(new Frame.KeepOpenRequest(Frame.KEEP_OPEN_TREE_VERSION)));
                 session.in.readNBytes(Frame.HEADER_BYTES);
                 Frame.Reply reply = session.ask(new Frame.DigestRequest("a.bin", 0, 16384));

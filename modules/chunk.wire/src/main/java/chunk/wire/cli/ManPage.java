@@ -58,8 +58,13 @@ public final class ManPage {
         section("NAME");
         text(escape(manual.program()) + " \\- " + escape(manual.summary()));
         section("SYNOPSIS");
-        request(".B " + escape(manual.program()));
-        text(markup(manual.synopsis().replace("[options]", "[<options>]")));
+        for (int i = 0; i < manual.synopses().size(); i++) {
+            if (i > 0) {
+                request(".br");
+            }
+            request(".B " + escape(manual.program()));
+            text(markup(manual.synopses().get(i).replace("[options]", "[<options>]")));
+        }
         description();
         options();
         exitStatuses();

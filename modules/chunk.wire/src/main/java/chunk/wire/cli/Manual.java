@@ -12,7 +12,7 @@ import java.util.Objects;
  *
  * @param program the command's name, {@code myserver}
  * @param summary what the NAME section says after the dash: a lowercase phrase without a full stop
- * @param synopsis how it is called, after its name: {@code <port> [options]}
+ * @param synopses how it is called, after its name ({@code <port> [options]}): one line each way
  * @param about one or two sentences: the start of {@code --help} and of the man page's DESCRIPTION
  * @param description the rest of DESCRIPTION: topics, each a subsection of the man page (not in the help)
  * @param arguments the positional arguments, in order
@@ -26,7 +26,7 @@ import java.util.Objects;
 public record Manual(
         String program,
         String summary,
-        String synopsis,
+        List<String> synopses,
         String about,
         List<Topic> description,
         List<Argument> arguments,
@@ -40,7 +40,7 @@ public record Manual(
     public Manual {
         Objects.requireNonNull(program);
         Objects.requireNonNull(summary);
-        Objects.requireNonNull(synopsis);
+        synopses = List.copyOf(synopses);
         Objects.requireNonNull(about);
         description = List.copyOf(description);
         arguments = List.copyOf(arguments);
@@ -184,7 +184,7 @@ public record Manual(
 
         private final String program;
         private String summary = "";
-        private String synopsis = "";
+        private final List<String> synopses = new ArrayList<>();
         private String about = "";
         private final List<Topic> description = new ArrayList<>();
         private final List<Argument> arguments = new ArrayList<>();
@@ -205,9 +205,9 @@ public record Manual(
             return this;
         }
 
-        /** See {@link Manual#synopsis()}. */
+        /** One way to call it, after its name; see {@link Manual#synopses()}. */
         public Builder synopsis(String text) {
-            synopsis = text;
+            synopses.add(text);
             return this;
         }
 
@@ -268,10 +268,10 @@ public record Manual(
 
         /** The manual; the program's name, summary, synopsis and about must have been given. */
         public Manual build() {
-            if (summary.isEmpty() || synopsis.isEmpty() || about.isEmpty()) {
+            if (summary.isEmpty() || synopses.isEmpty() || about.isEmpty()) {
                 throw new IllegalStateException(program + "'s manual needs a summary, a synopsis and an about text");
             }
-            return new Manual(program, summary, synopsis, about, description, arguments, options, exitStatuses,
+            return new Manual(program, summary, synopses, about, description, arguments, options, exitStatuses,
                     files, environment, examples, seeAlso);
         }
     }

@@ -18,9 +18,11 @@ import org.jspecify.annotations.Nullable;
  * @param details what the man page says after the help line (paragraphs apart by a blank
  *     line), or empty
  * @param completion what a shell offers for the value ({@link Completion#NOTHING} for a flag)
+ * @param repeatable whether it may be given more than once, each time with a value of its own
+ *     ({@code -s a -s b}); an option that is not may be given once
  */
 public record Option(String name, @Nullable String shortName, @Nullable String valueName, String help,
-        String details, Completion completion) {
+        String details, Completion completion, boolean repeatable) {
 
     /** {@code -h}, {@code --help}: the same on every program. */
     public static final Option HELP = flag("--help", "-h", "show this help");
@@ -38,29 +40,32 @@ public record Option(String name, @Nullable String shortName, @Nullable String v
         }
         Objects.requireNonNull(help);
         Objects.requireNonNull(details);
-        if (valueName == null && completion != Completion.NOTHING) {
+        if (valueName == null && !(completion instanceof Completion.Nothing)) {
             throw new IllegalArgumentException(name + " takes no value, so there is nothing to complete");
+        }
+        if (repeatable && valueName == null) {
+            throw new IllegalArgumentException("a flag given twice is the same flag: only an option with a value repeats");
         }
     }
 
     /** A flag with a long name only. */
     public static Option flag(String name, String help) {
-        return new Option(name, null, null, help, "", Completion.NOTHING);
+        return new Option(name, null, null, help, "", Completion.NOTHING, false);
     }
 
     /** A flag with a long and a short name. */
     public static Option flag(String name, String shortName, String help) {
-        return new Option(name, shortName, null, help, "", Completion.NOTHING);
+        return new Option(name, shortName, null, help, "", Completion.NOTHING, false);
     }
 
     /** An option that takes a value, with a long name only. */
     public static Option valued(String name, String valueName, String help) {
-        return new Option(name, null, valueName, help, "", Completion.NOTHING);
+        return new Option(name, null, valueName, help, "", Completion.NOTHING, false);
     }
 
     /** An option that takes a value, with a long and a short name. */
     public static Option valued(String name, String shortName, String valueName, String help) {
-        return new Option(name, shortName, valueName, help, "", Completion.NOTHING);
+        return new Option(name, shortName, valueName, help, "", Completion.NOTHING, false);
     }
 
     /** {@code -q}, {@code --quiet}, with this program's words for what it leaves out. */
@@ -73,14 +78,19 @@ public record Option(String name, @Nullable String shortName, @Nullable String v
         return flag("--verbose", "-v", help);
     }
 
+    /** An option that takes a value and may be given several times, each value kept in order. */
+    public static Option repeatable(String name, String shortName, String valueName, String help) {
+        return new Option(name, shortName, valueName, help, "", Completion.NOTHING, true);
+    }
+
     /** This option, with {@code details} for its entry in the man page (paragraphs apart by a blank line). */
     public Option described(String details) {
-        return new Option(name, shortName, valueName, help, details, completion);
+        return new Option(name, shortName, valueName, help, details, completion, repeatable);
     }
 
     /** This option, whose value a shell completes with {@code completion}. */
     public Option completing(Completion completion) {
-        return new Option(name, shortName, valueName, help, details, completion);
+        return new Option(name, shortName, valueName, help, details, completion, repeatable);
     }
 
     /** Whether the option takes a value. */

@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * <li>{@link Option#HELP} or {@link Option#VERSION} ends the parsing where it stands: what follows is
  *     not looked at;
  * <li>an option that takes a value may be given once: twice is an error, since which of the two
- *     the user meant cannot be told (a flag given twice is the same flag);
+ *     the user meant cannot be told (a flag given twice is the same flag), unless it is
+ *     {@linkplain Option#repeatable() repeatable}: then every value is kept, in order;
  * <li>{@code --quiet} and {@code --verbose} together are an error ({@link Arguments#verbosity()}).
  * </ul>
  */
@@ -28,11 +29,20 @@ public final class Tokenizer {
     private Tokenizer() {}
 
     /** What the arguments said, before the program reads the values. */
-    public record Arguments(Map<String, String> values, List<String> positional, Optional<Option> stoppedAt) {
+    public record Arguments(Map<String, String> values, Map<String, List<String>> repeated, List<String> positional,
+            Optional<Option> stoppedAt) {
 
         public Arguments {
             values = Map.copyOf(values);
+            Map<String, List<String>> copied = new HashMap<>();
+            repeated.forEach((name, given) -> copied.put(name, List.copyOf(given)));
+            repeated = Map.copyOf(copied);
             positional = List.copyOf(positional);
+        }
+
+        /** Every value given for a {@linkplain Option#repeatable() repeatable} option, in order; empty if none. */
+        public List<String> every(Option option) {
+            return repeated.getOrDefault(option.name(), List.of());
         }
 
         /** Whether {@code option} was given (a flag, or an option with its value). */
@@ -74,6 +84,7 @@ public final class Tokenizer {
      */
     public static Arguments tokenize(List<Option> options, List<String> args) throws UsageException {
         Map<String, String> values = new HashMap<>();
+        Map<String, List<String>> repeated = new HashMap<>();
         List<String> positional = new ArrayList<>();
         boolean onlyPositional = false;
         for (int i = 0; i < args.size(); i++) {
@@ -105,15 +116,17 @@ public final class Tokenizer {
             } else {
                 throw new UsageException(typed + " needs a value");
             }
-            if (option.takesValue() && values.containsKey(option.name())) {
+            if (option.repeatable()) {
+                repeated.computeIfAbsent(option.name(), _ -> new ArrayList<>()).add(value);
+            } else if (option.takesValue() && values.containsKey(option.name())) {
                 throw new UsageException(option.name() + " given twice; give it once");
             }
             values.put(option.name(), value);
             if (option == Option.HELP || option == Option.VERSION) {
-                return new Arguments(values, positional, Optional.of(option));
+                return new Arguments(values, repeated, positional, Optional.of(option));
             }
         }
-        return new Arguments(values, positional, Optional.empty());
+        return new Arguments(values, repeated, positional, Optional.empty());
     }
 
     private static boolean isOption(String arg) {

@@ -34,7 +34,12 @@ public final class Usage {
      */
     public static String help(Manual manual) {
         StringBuilder text = new StringBuilder();
-        text.append("Usage: ").append(manual.program()).append(' ').append(manual.synopsis()).append("\n\n");
+        String usage = "Usage: ";
+        for (String synopsis : manual.synopses()) {
+            text.append(usage).append(manual.program()).append(' ').append(synopsis).append('\n');
+            usage = " ".repeat(usage.length());
+        }
+        text.append('\n');
         text.append(wrap(manual.about(), 0)).append("\n\n");
         for (Manual.Argument argument : manual.arguments()) {
             text.append(line("      " + argument.name(), argument.help()));

@@ -1,6 +1,6 @@
 package chunk.client.net.wire;
 
-import chunk.client.ServerAddress;
+import chunk.client.ServerAddress.HostPort;
 import chunk.client.net.MirrorException;
 import chunk.client.net.StallWatchdog;
 import chunk.wire.Frame;
@@ -47,7 +47,7 @@ public final class ConnectionPool implements AutoCloseable {
     private final int maxIdlePerServer;
     private final WireVersions versions;
     private final LongSupplier nanoTime;
-    private final Map<ServerAddress, ServerConnections> servers = new ConcurrentHashMap<>();
+    private final Map<HostPort, ServerConnections> servers = new ConcurrentHashMap<>();
     private final AtomicInteger opened = new AtomicInteger();
     private volatile boolean closed;
 
@@ -95,7 +95,7 @@ public final class ConnectionPool implements AutoCloseable {
      * @throws MirrorException if no connection could be opened (unknown host, refused, connect timeout),
      *     or the server answered nothing to the keep-open within the stall timeout
      */
-    PooledConnection connection(ServerAddress server) throws MirrorException {
+    PooledConnection connection(HostPort server) throws MirrorException {
         ServerConnection idle = takeIdle(server);
         if (idle != null) {
             idle.resumed();
@@ -106,7 +106,7 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     /** What the pool knows about {@code server} so far. */
-    Speaks speaks(ServerAddress server) {
+    Speaks speaks(HostPort server) {
         if (versions.refusesKeepOpen(server)) {
             return Speaks.VERSION_1;
         }
@@ -120,7 +120,7 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     /** Idle connections to {@code server} now, for tests. */
-    int idle(ServerAddress server) {
+    int idle(HostPort server) {
         ServerConnections known = servers.get(server);
         if (known == null) {
             return 0;
@@ -131,7 +131,7 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     /** Opens a new connection and asks to keep it open, unless the server is known to refuse. */
-    Opened open(ServerAddress server) throws MirrorException {
+    Opened open(HostPort server) throws MirrorException {
         ServerConnections state = servers.computeIfAbsent(server, _ -> new ServerConnections());
         ServerConnection connection = connect(server);
         if (versions.refusesKeepOpen(server)) {
@@ -139,14 +139,23 @@ public final class ConnectionPool implements AutoCloseable {
         }
         String refusal;
         try {
-            connection.send(new Frame.KeepOpenRequest(Frame.KEEP_OPEN_VERSION));
+            // The highest version this client speaks: a server of round 2 agrees to 1 (flat digests), one of this round to 2.
+            connection.send(new Frame.KeepOpenRequest(Frame.KEEP_OPEN_TREE_VERSION));
             refusal = switch (connection.readKeepOpenAnswer()) {
-                case Frame.KeepOpenReply reply when reply.version() <= Frame.KEEP_OPEN_VERSION -> {
+                case Frame.KeepOpenReply reply when reply.version() <= Frame.KEEP_OPEN_TREE_VERSION -> {
                     state.reuseWithinNanos = TimeUnit.MILLISECONDS.toNanos(reply.waitMillis()) / 2;
                     state.agreed = true;
+                    connection.keptOpenAt(reply.version());
                     yield null;
                 }
                 case Frame.KeepOpenReply reply -> "agreed at version " + reply.version() + ", which was not asked for";
+                case Frame.ErrorReply error when !error.refusesPacketType()
+                        && WireFailures.refusal(error).kind().isPassing() -> {
+                    // "server busy" before any request (myserver's waiting room is full): a moment's
+                    // trouble, not a server of another version.
+                    connection.closeQuietly();
+                    throw WireFailures.refusal(error);
+                }
                 case Frame.ErrorReply error -> "server says \"" + error.reason() + "\"";
             };
         } catch (IOException e) {
@@ -171,7 +180,7 @@ public final class ConnectionPool implements AutoCloseable {
         return new Opened(connect(server), false);
     }
 
-    private ServerConnection connect(ServerAddress server) throws MirrorException {
+    private ServerConnection connect(HostPort server) throws MirrorException {
         try {
             ServerConnection connection = ServerConnection.open(server, connectTimeout, watchdog);
             opened.incrementAndGet();
@@ -182,7 +191,7 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     /** An idle connection to {@code server} recent enough to reuse, or null; older ones are closed on the way. */
-    private @Nullable ServerConnection takeIdle(ServerAddress server) {
+    private @Nullable ServerConnection takeIdle(HostPort server) {
         ServerConnections state = servers.get(server);
         if (state == null || !state.agreed) {
             return null;
@@ -207,7 +216,7 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     /** Takes back a kept-open connection whose last reply was read whole, unless the pool is closed or has enough idle. */
-    void giveBack(ServerAddress server, ServerConnection connection) {
+    void giveBack(HostPort server, ServerConnection connection) {
         ServerConnections state = servers.get(server);
         long now = nanoTime.getAsLong();
         List<ServerConnection> toClose = new ArrayList<>();

@@ -1,6 +1,7 @@
 package chunk.client.net.wire;
 
-import chunk.client.ServerAddress;
+import chunk.client.ServerAddress.HostPort;
+import chunk.client.net.DigestScheme;
 import chunk.client.net.MirrorException;
 import chunk.wire.Frame;
 import java.io.IOException;
@@ -18,7 +19,7 @@ import java.nio.channels.ClosedChannelException;
 final class PooledConnection implements AutoCloseable {
 
     private final ConnectionPool pool;
-    private final ServerAddress server;
+    private final HostPort server;
     /** Guarded by this: replaced once if a reused connection turns out to be closed. */
     private ServerConnection connection;
     private boolean keptOpen;
@@ -28,7 +29,7 @@ final class PooledConnection implements AutoCloseable {
     private boolean refused;
     private volatile boolean ended;
 
-    PooledConnection(ConnectionPool pool, ServerAddress server, ServerConnection connection, boolean keptOpen, boolean reused) {
+    PooledConnection(ConnectionPool pool, HostPort server, ServerConnection connection, boolean keptOpen, boolean reused) {
         this.pool = pool;
         this.server = server;
         this.connection = connection;
@@ -36,13 +37,18 @@ final class PooledConnection implements AutoCloseable {
         this.reused = reused;
     }
 
-    ServerAddress server() {
+    HostPort server() {
         return server;
     }
 
     /** Whether the connection was used for an earlier request: for tests and the verbose log. */
     boolean reused() {
         return reused;
+    }
+
+    /** What DIGESTS on this connection answers with. */
+    DigestScheme digestScheme() {
+        return current().digestScheme();
     }
 
     /** Whether the server keeps this connection open after the reply. */

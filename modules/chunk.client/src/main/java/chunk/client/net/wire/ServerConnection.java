@@ -1,6 +1,7 @@
 package chunk.client.net.wire;
 
-import chunk.client.ServerAddress;
+import chunk.client.ServerAddress.HostPort;
+import chunk.client.net.DigestScheme;
 import chunk.client.net.MirrorException;
 import chunk.client.net.StallWatchdog;
 import chunk.client.text.HumanFormat;
@@ -31,6 +32,8 @@ final class ServerConnection implements ReadableByteChannel {
     private final Duration stallTimeout;
     /** Bytes read since the last request was sent; guarded by the one thread using the connection. */
     private long sinceRequest;
+    /** The KEEP-OPEN version the server agreed to on this connection, 0 if it is not kept open. */
+    private volatile long keptOpenAt;
 
     private ServerConnection(SocketChannel channel, StallWatchdog watchdog) {
         this.channel = channel;
@@ -43,7 +46,7 @@ final class ServerConnection implements ReadableByteChannel {
      *
      * @throws IOException if the host is unknown, refuses, or does not answer in time
      */
-    static ServerConnection open(ServerAddress server, Duration connectTimeout, StallWatchdog watchdog)
+    static ServerConnection open(HostPort server, Duration connectTimeout, StallWatchdog watchdog)
             throws IOException {
         InetSocketAddress address = new InetSocketAddress(server.host(), server.port());
         if (address.isUnresolved()) {
@@ -91,6 +94,16 @@ final class ServerConnection implements ReadableByteChannel {
     /** Bytes that came back since the last request was sent: its reply's, header included. */
     long sinceRequest() {
         return sinceRequest;
+    }
+
+    /** The server agreed to keep this connection open at {@code version}. */
+    void keptOpenAt(long version) {
+        keptOpenAt = version;
+    }
+
+    /** What DIGESTS on this connection answers with: the digest tree from KEEP-OPEN version 2 on, else flat digests. */
+    DigestScheme digestScheme() {
+        return Frame.digestsFromTree(keptOpenAt) ? DigestScheme.TREE : DigestScheme.FLAT;
     }
 
     /** Whether the stall watchdog closed this connection. */

@@ -1,14 +1,14 @@
 package chunk.client.net.wire;
 
-import chunk.client.ServerAddress;
+import chunk.client.ServerAddress.HostPort;
 import chunk.client.ServerFailure.Kind;
 import chunk.client.net.DigestPage;
+import chunk.client.net.DigestScheme;
 import chunk.client.net.Holding;
 import chunk.client.net.Mirror;
 import chunk.client.net.MirrorException;
 import chunk.client.net.Transfer;
 import chunk.wire.ByteRange;
-import chunk.wire.Digest;
 import chunk.wire.Frame;
 import java.nio.ByteBuffer;
 
@@ -21,7 +21,7 @@ import java.nio.ByteBuffer;
  */
 public final class WireMirror implements Mirror {
 
-    private final ServerAddress address;
+    private final HostPort address;
     private final ConnectionPool connections;
     private final WireVersions versions;
 
@@ -29,14 +29,14 @@ public final class WireMirror implements Mirror {
      * @param connections the download's connections, shared by all its mirrors
      * @param versions what this run has learnt of the servers' versions
      */
-    public WireMirror(ServerAddress address, ConnectionPool connections, WireVersions versions) {
+    public WireMirror(HostPort address, ConnectionPool connections, WireVersions versions) {
         this.address = address;
         this.connections = connections;
         this.versions = versions;
     }
 
     @Override
-    public ServerAddress address() {
+    public HostPort address() {
         return address;
     }
 
@@ -87,7 +87,7 @@ public final class WireMirror implements Mirror {
     private Holding rooted(PooledConnection connection, String fileName) throws MirrorException, DigestsRefused {
         Frame.Reply reply = connection.ask(new Frame.DigestRequest(fileName, 0, Holding.IDENTITY_PIECE_LENGTH));
         return switch (reply) {
-            case Frame.DigestReply digests -> checked(digests);
+            case Frame.DigestReply digests -> checked(digests, connection.digestScheme());
             case Frame.ErrorReply error -> throw new DigestsRefused(error);
             case Frame.SizeReply _ -> throw WireFailures.unexpected("answered a digest request with a size");
             case Frame.ChunkReply _ -> throw WireFailures.unexpected("answered a digest request with a chunk");
@@ -95,17 +95,18 @@ public final class WireMirror implements Mirror {
     }
 
     /** The first page of digests, checked against what was asked and, where it holds them all, against its root. */
-    private static Holding checked(Frame.DigestReply reply) throws MirrorException {
+    private static Holding checked(Frame.DigestReply reply, DigestScheme scheme) throws MirrorException {
         long pieces = Frame.pieceCount(reply.fileSize(), Holding.IDENTITY_PIECE_LENGTH);
         long expected = Math.min(Frame.MAX_DIGESTS_PER_REPLY, pieces);
         if (reply.firstPiece() != 0 || reply.digests().size() != expected) {
             throw WireFailures.unexpected("sent " + reply.digests().size() + " digests from piece " + reply.firstPiece()
                     + " where " + expected + " from piece 0 were asked for");
         }
-        if (pieces <= Frame.MAX_DIGESTS_PER_REPLY && !Digest.rootOf(reply.digests()).equals(reply.root())) {
+        if (pieces <= Frame.MAX_DIGESTS_PER_REPLY
+                && !scheme.addsUp(reply.fileSize(), Holding.IDENTITY_PIECE_LENGTH, reply.digests(), reply.root())) {
             throw new MirrorException(Kind.BAD_DATA, "sent digests that do not add up to the root it sent");
         }
-        return new Holding.Rooted(reply.fileSize(), reply.root(), reply.digests());
+        return new Holding.Rooted(reply.fileSize(), reply.root(), reply.digests(), scheme);
     }
 
     private Holding sized(String fileName) throws MirrorException {
@@ -119,12 +120,15 @@ public final class WireMirror implements Mirror {
 
     @Override
     public DigestPage digests(String fileName, long firstPiece, int pieceLength) throws MirrorException {
-        return switch (ask(new Frame.DigestRequest(fileName, firstPiece, pieceLength))) {
-            case Frame.DigestReply reply -> new DigestPage(reply.fileSize(), reply.firstPiece(), reply.root(), reply.digests());
-            case Frame.ErrorReply error -> throw WireFailures.refusal(error);
-            case Frame.SizeReply _ -> throw WireFailures.unexpected("answered a digest request with a size");
-            case Frame.ChunkReply _ -> throw WireFailures.unexpected("answered a digest request with a chunk");
-        };
+        try (PooledConnection connection = connections.connection(address)) {
+            return switch (connection.ask(new Frame.DigestRequest(fileName, firstPiece, pieceLength))) {
+                case Frame.DigestReply reply -> new DigestPage(reply.fileSize(), reply.firstPiece(), reply.root(),
+                        reply.digests(), connection.digestScheme());
+                case Frame.ErrorReply error -> throw WireFailures.refusal(error);
+                case Frame.SizeReply _ -> throw WireFailures.unexpected("answered a digest request with a size");
+                case Frame.ChunkReply _ -> throw WireFailures.unexpected("answered a digest request with a chunk");
+            };
+        }
     }
 
     /** One request and its reply, on a connection of the pool that goes back to it if it may. */

@@ -1,6 +1,6 @@
 package chunk.client.net.wire;
 
-import chunk.client.ServerAddress;
+import chunk.client.ServerAddress.HostPort;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,24 +12,24 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class WireVersions {
 
-    private final Set<ServerAddress> withoutDigests = ConcurrentHashMap.newKeySet();
-    private final Set<ServerAddress> withoutKeepOpen = ConcurrentHashMap.newKeySet();
+    private final Set<HostPort> withoutDigests = ConcurrentHashMap.newKeySet();
+    private final Set<HostPort> withoutKeepOpen = ConcurrentHashMap.newKeySet();
 
     /** Whether {@code server} answered a DIGESTS request as the original does: not asked again this run. */
-    boolean refusesDigests(ServerAddress server) {
+    boolean refusesDigests(HostPort server) {
         return withoutDigests.contains(server);
     }
 
-    void refusedDigests(ServerAddress server) {
+    void refusedDigests(HostPort server) {
         withoutDigests.add(server);
     }
 
     /** Whether {@code server} refused to keep a connection open: one request per connection this run. */
-    boolean refusesKeepOpen(ServerAddress server) {
+    boolean refusesKeepOpen(HostPort server) {
         return withoutKeepOpen.contains(server);
     }
 
-    void refusedKeepOpen(ServerAddress server) {
+    void refusedKeepOpen(HostPort server) {
         withoutKeepOpen.add(server);
     }
 }

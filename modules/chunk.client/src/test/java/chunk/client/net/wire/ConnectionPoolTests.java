@@ -32,13 +32,12 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -82,7 +81,7 @@ class ConnectionPoolTests {
         watchdog.close();
     }
 
-    ServerAddress myserver(ServerConfig config) throws IOException {
+    ServerAddress.HostPort myserver(ServerConfig config) throws IOException {
         FileServer server = FileServer.start(config, line -> {
             synchronized (log) {
                 log.add(line);
@@ -90,10 +89,10 @@ class ConnectionPoolTests {
             }
         });
         toClose.add(server);
-        return new ServerAddress("127.0.0.1", server.address().getPort());
+        return ServerAddress.of("127.0.0.1", server.address().getPort());
     }
 
-    ServerAddress myserver() throws IOException {
+    ServerAddress.HostPort myserver() throws IOException {
         return myserver(ServerConfig.builder(root).bindAddress(InetAddress.getLoopbackAddress()).build());
     }
 
@@ -139,16 +138,16 @@ class ConnectionPoolTests {
 
         @Test
         void hundredsOfRequestsInTurnShareOneConnectionAndEveryByteIsRight() throws Exception {
-            ServerAddress server = myserver();
+            ServerAddress.HostPort server = myserver();
 
             for (int i = 0; i < 300; i++) {
                 try (PooledConnection connection = pool.connection(server)) {
                     switch (i % 3) {
                         case 0 -> assertThat(chunk(connection, i * 3000L, 3000)).isEqualTo(expected(i * 3000L, 3000));
                         case 1 -> assertThat(connection.ask(new Frame.SizeRequest("data.bin"))).isEqualTo(new Frame.SizeReply(data.length));
-                        default -> assertThat(connection.ask(new Frame.DigestRequest("hello.txt", 0, 4096)))
-                                .isEqualTo(new Frame.DigestReply(0, HELLO.length, Digest.rootOf(List.of(Digest.of(HELLO))),
-                                        List.of(Digest.of(HELLO))));
+                        // Kept open at version 2: the digest tree, whose root for a file of one block is its SHA-256.
+                        default -> assertThat(connection.ask(new Frame.DigestRequest("hello.txt", 0, 16384)))
+                                .isEqualTo(new Frame.DigestReply(0, HELLO.length, Digest.of(HELLO), List.of(Digest.of(HELLO))));
                     }
                     assertThat(connection.reused()).isEqualTo(i > 0);
                 }
@@ -161,7 +160,7 @@ class ConnectionPoolTests {
 
         @Test
         void concurrentUsersOpenNoMoreConnectionsThanAreInUseAtOnce() throws Exception {
-            ServerAddress server = myserver();
+            ServerAddress.HostPort server = myserver();
             int users = 8;
             int requestsEach = 50;
             int length = 2048; // all of them inside the 1 MiB file
@@ -191,7 +190,7 @@ class ConnectionPoolTests {
 
         @Test
         void anErrorReplyClosesTheConnectionInsteadOfReusingIt() throws Exception {
-            ServerAddress server = myserver();
+            ServerAddress.HostPort server = myserver();
             try (PooledConnection connection = pool.connection(server)) {
                 assertThat(connection.ask(new Frame.SizeRequest("missing.txt"))).isEqualTo(new Frame.ErrorReply("no such file"));
             }
@@ -206,7 +205,7 @@ class ConnectionPoolTests {
 
         @Test
         void aChunkReplyLeftPartWayIsNeverReused() throws Exception {
-            ServerAddress server = myserver();
+            ServerAddress.HostPort server = myserver();
             try (PooledConnection connection = pool.connection(server)) {
                 connection.ask(new Frame.ChunkRequest("data.bin", new ByteRange(0, 100_000)));
                 connection.read(ByteBuffer.allocate(10));
@@ -223,7 +222,7 @@ class ConnectionPoolTests {
 
         @Test
         void closingAUseFromAnotherThreadStopsItsReaderAndTheConnectionIsNotReused() throws Exception {
-            ServerAddress server = myserver(ServerConfig.builder(root).bindAddress(InetAddress.getLoopbackAddress())
+            ServerAddress.HostPort server = myserver(ServerConfig.builder(root).bindAddress(InetAddress.getLoopbackAddress())
                     .rateLimit(64 * 1024).build());
             PooledConnection connection = pool.connection(server);
             connection.ask(new Frame.ChunkRequest("data.bin", new ByteRange(0, data.length)));
@@ -238,7 +237,7 @@ class ConnectionPoolTests {
 
         @Test
         void aReadNeverGoesPastTheEndOfTheReplysData() throws Exception {
-            ServerAddress server = myserver();
+            ServerAddress.HostPort server = myserver();
             try (PooledConnection connection = pool.connection(server)) {
                 connection.ask(new Frame.ChunkRequest("hello.txt", new ByteRange(7, 7)));
                 ByteBuffer big = ByteBuffer.allocate(1000);
@@ -256,7 +255,7 @@ class ConnectionPoolTests {
 
         @Test
         void aConnectionIdleForHalfTheServersWaitIsNotReused() throws Exception {
-            ServerAddress server = myserver(ServerConfig.builder(root).bindAddress(InetAddress.getLoopbackAddress())
+            ServerAddress.HostPort server = myserver(ServerConfig.builder(root).bindAddress(InetAddress.getLoopbackAddress())
                     .headerTimeout(Duration.ofMillis(400)).build());
             try (PooledConnection connection = pool.connection(server)) {
                 connection.ask(new Frame.SizeRequest("hello.txt"));
@@ -278,7 +277,7 @@ class ConnectionPoolTests {
 
         @Test
         void aConnectionIdleForHalfTheStallTimeoutIsNotReusedEvenIfTheServerWouldWait() throws Exception {
-            ServerAddress server = myserver();
+            ServerAddress.HostPort server = myserver();
             try (StallWatchdog quick = new StallWatchdog(Duration.ofMillis(400));
                     ConnectionPool impatient = new ConnectionPool(Duration.ofSeconds(5), quick, 8, versions, now::get)) {
                 try (PooledConnection connection = impatient.connection(server)) {
@@ -296,7 +295,7 @@ class ConnectionPoolTests {
 
         @Test
         void closingThePoolClosesItsIdleConnectionsAndThoseGivenBackLater() throws Exception {
-            ServerAddress server = myserver();
+            ServerAddress.HostPort server = myserver();
             PooledConnection inUse = pool.connection(server);
             try (PooledConnection other = pool.connection(server)) {
                 other.ask(new Frame.SizeRequest("hello.txt"));
@@ -312,7 +311,7 @@ class ConnectionPoolTests {
 
         @Test
         void keepsNoMoreIdleConnectionsPerServerThanItsLimit() throws Exception {
-            ServerAddress server = myserver();
+            ServerAddress.HostPort server = myserver();
             List<PooledConnection> many = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 PooledConnection connection = pool.connection(server);
@@ -367,7 +366,7 @@ class ConnectionPoolTests {
 
         @Test
         void aServerThatHangsUpOnAKeepOpenIsVersionOneToo() throws Exception {
-            ServerAddress server = rawServer(client -> {
+            ServerAddress.HostPort server = rawServer(client -> {
                 Frame.Opening first = FrameDecoder.readOpening(client);
                 if (first instanceof Frame.SizeRequest) {
                     FrameEncoder.write(new Frame.SizeReply(HELLO.length), client);
@@ -382,10 +381,23 @@ class ConnectionPoolTests {
         }
 
         @Test
+        void serverBusyAnsweredToAKeepOpenIsAPassingFailureNotVersionOne() throws Exception {
+            ServerAddress.HostPort server = rawServer(client -> {
+                FrameDecoder.readOpening(client);
+                FrameEncoder.write(new Frame.ErrorReply(Frame.ErrorReply.SERVER_BUSY), client);
+            });
+
+            assertThatThrownBy(() -> pool.connection(server)).isInstanceOfSatisfying(MirrorException.class,
+                    e -> assertThat(e.kind()).isEqualTo(ServerFailure.Kind.BUSY));
+            assertThat(pool.speaks(server)).isEqualTo(ConnectionPool.Speaks.UNKNOWN);
+            assertThat(versions.refusesKeepOpen(server)).isFalse();
+        }
+
+        @Test
         void anAgreementAtAVersionNotAskedForIsNoAgreement() throws Exception {
-            ServerAddress server = rawServer(client -> {
+            ServerAddress.HostPort server = rawServer(client -> {
                 if (FrameDecoder.readOpening(client) instanceof Frame.KeepOpenRequest) {
-                    FrameEncoder.write(new Frame.KeepOpenReply(5000, 2), client);
+                    FrameEncoder.write(new Frame.KeepOpenReply(5000, Frame.KEEP_OPEN_TREE_VERSION + 1), client);
                 } else {
                     FrameEncoder.write(new Frame.SizeReply(HELLO.length), client);
                 }
@@ -402,7 +414,7 @@ class ConnectionPoolTests {
         @Test
         void aServerThatSaysNothingToAKeepOpenFailsAtTheStallTimeoutAndTeachesNothing() throws Exception {
             AtomicInteger connections = new AtomicInteger();
-            ServerAddress silent = rawServer(client -> {
+            ServerAddress.HostPort silent = rawServer(client -> {
                 connections.incrementAndGet();
                 client.read(ByteBuffer.allocate(100));
                 client.read(ByteBuffer.allocate(100)); // until the client gives up
@@ -421,7 +433,7 @@ class ConnectionPoolTests {
 
         @Test
         void aServerThatCannotBeReachedTeachesNothing() throws Exception {
-            ServerAddress down = TestServer.down();
+            ServerAddress.HostPort down = TestServer.down();
 
             assertThatThrownBy(() -> pool.connection(down)).isInstanceOfSatisfying(MirrorException.class,
                     e -> assertThat(e.kind()).isEqualTo(ServerFailure.Kind.REFUSED));
@@ -437,7 +449,7 @@ class ConnectionPoolTests {
         void aRequestOnAReusedConnectionThatTheServerClosedIsSentAgainOnANewOne() throws Exception {
             AtomicInteger connections = new AtomicInteger();
             // Agrees to keep connections open, with a long wait, but closes each after one request.
-            ServerAddress server = rawServer(client -> {
+            ServerAddress.HostPort server = rawServer(client -> {
                 connections.incrementAndGet();
                 if (FrameDecoder.readOpening(client) instanceof Frame.KeepOpenRequest) {
                     FrameEncoder.write(new Frame.KeepOpenReply(60_000, 1), client);
@@ -463,7 +475,7 @@ class ConnectionPoolTests {
         void aReplyCutOffOnAReusedConnectionIsTheServersFailureNotARetry() throws Exception {
             AtomicInteger connections = new AtomicInteger();
             // The second request gets half a header, then the connection ends.
-            ServerAddress server = rawServer(client -> {
+            ServerAddress.HostPort server = rawServer(client -> {
                 connections.incrementAndGet();
                 FrameDecoder.readOpening(client);
                 FrameEncoder.write(new Frame.KeepOpenReply(60_000, 1), client);
@@ -492,7 +504,7 @@ class ConnectionPoolTests {
     }
 
     /** A server on loopback that runs {@code script} on every connection, each on its own virtual thread. */
-    ServerAddress rawServer(Script script) throws IOException {
+    ServerAddress.HostPort rawServer(Script script) throws IOException {
         ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         toClose.add(listener);
         Thread.ofVirtual().start(() -> {
@@ -511,6 +523,6 @@ class ConnectionPoolTests {
                 }
             }
         });
-        return new ServerAddress("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
+        return ServerAddress.of("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
     }
 }
