@@ -109,12 +109,18 @@ write_launcher myserver chunk.server ""
 # servers (docs/BENCHMARKS.md, "The JIT thresholds of the launcher"), medians of 8 runs, wall
 # and CPU: 1 KiB 0.09 s, 0.095 s by default, 0.06-0.07 s, 0.07 s with these options; 32 MiB
 # 0.27 s, 0.24 s and 0.245 s, 0.25 s; 256 MiB 0.68 s, 0.605 s and 0.67 s, 0.595 s (without
-# the SHA exception 0.29 s and 0.69 s). CompileCommand=quiet keeps the JVM from announcing
-# the commands on standard output, which `-o -` uses for the file.
+# the SHA exception 0.29 s and 0.69 s). TLS is the other exception, for the same reason: AES-GCM
+# and GHASH run at the CPU's AES and carry-less multiply instructions only in C2's code, and an
+# HTTPS download of 1 GiB from four nginx mirrors took 3.6-3.75 s (5.9-6.2 s of CPU) at ten times
+# the thresholds, 2.2-2.3 s (3.2-3.4 s) with JSSE's and the AES provider's methods at a tenth
+# (docs/BENCHMARKS.md, "HTTPS: the JIT thresholds of TLS"); a download without TLS runs none of
+# them. CompileCommand=quiet keeps the JVM from announcing the commands on standard output,
+# which `-o -` uses for the file.
 # (Quoted in the launcher: unquoted, the patterns' asterisks would be expanded as file names.)
-sha_first="-XX:CompileCommand=quiet '-XX:CompileCommand=CompileThresholdScaling,sun.security.provider.*::*,0.1' \
-'-XX:CompileCommand=CompileThresholdScaling,java.security.MessageDigestSpi::*,0.1'"
-client_options="--enable-native-access=chunk.client -XX:CompileThresholdScaling=10 $sha_first "
+compile_early() { printf "'-XX:CompileCommand=CompileThresholdScaling,%s::*,0.1' " "$@"; }
+hot_first="-XX:CompileCommand=quiet $(compile_early 'sun.security.provider.*' 'java.security.MessageDigestSpi' \
+  'com.sun.crypto.provider.*' 'sun.security.ssl.*')"
+client_options="--enable-native-access=chunk.client -XX:CompileThresholdScaling=10 $hot_first"
 write_launcher myclient chunk.client "$client_options"
 
 # An ahead-of-time cache for myclient (JEP 483, 514, 515): classes loaded and linked, method
@@ -133,7 +139,7 @@ stop_training() {
 trap stop_training EXIT
 fail_training() { echo "AOT training run failed: $1 (log: $image.log)" >&2; exit 1; }
 head -c 3000000 /dev/urandom >"$train/sample.bin" # a few MB: enough for the copy loop to be profiled
-"$image/bin/myserver" 0 --bind 127.0.0.1 --root "$train" --quiet >"$train/server.out" 2>&1 &
+"$image/bin/myserver" 0 --bind 127.0.0.1 --root "$train" --quiet --digest-cache none >"$train/server.out" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do
   grep -q 'listening on' "$train/server.out" && break
