@@ -279,6 +279,8 @@ class ImageSmokeTests {
         environment.remove("JAVA_TOOL_OPTIONS");
         environment.remove("JDK_JAVA_OPTIONS");
         environment.put("PATH", toolsOnly.toString());
+        // myserver keeps its digest trees under $XDG_CACHE_HOME: in the test's folder, not the tester's home.
+        environment.put("XDG_CACHE_HOME", work.resolve("xdg-cache").toString());
         return builder;
     }
 

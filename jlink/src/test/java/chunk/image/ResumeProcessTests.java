@@ -180,8 +180,11 @@ class ResumeProcessTests {
 
     private int startServer(Path root, String name) throws IOException, InterruptedException {
         Path log = work.resolve(name + ".out");
-        Process server = new ProcessBuilder(image.resolve("bin/myserver").toString(), "0", "--bind", "127.0.0.1",
-                "--root", root.toString(), "--rate-limit", "1M")
+        ProcessBuilder builder = new ProcessBuilder(image.resolve("bin/myserver").toString(), "0", "--bind", "127.0.0.1",
+                "--root", root.toString(), "--rate-limit", "1M");
+        // myserver keeps its digest trees under $XDG_CACHE_HOME: in the test's folder, not the tester's home.
+        builder.environment().put("XDG_CACHE_HOME", work.resolve("xdg-cache").toString());
+        Process server = builder
                 .redirectOutput(log.toFile())
                 .redirectError(work.resolve(name + ".err").toFile())
                 .start();

@@ -389,8 +389,11 @@ class DebianPackageTests {
             byte[] data = new byte[3 * 1024 * 1024 + 7];
             new Random(22).nextBytes(data);
             Files.write(served.resolve("data.bin"), data);
-            Process server = new ProcessBuilder(root.resolve("usr/bin/myserver").toString(), "0", "--bind", "127.0.0.1",
-                    "--root", served.toString(), "--quiet").redirectErrorStream(true).start();
+            ProcessBuilder serving = new ProcessBuilder(root.resolve("usr/bin/myserver").toString(), "0", "--bind", "127.0.0.1",
+                    "--root", served.toString(), "--quiet").redirectErrorStream(true);
+            // myserver keeps its digest trees under $XDG_CACHE_HOME: in the test's folder, not the tester's home.
+            serving.environment().put("XDG_CACHE_HOME", scratch.resolve("xdg-cache").toString());
+            Process server = serving.start();
             try {
                 String line = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8)).readLine();
                 Matcher listening = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+),").matcher(String.valueOf(line));
