@@ -112,7 +112,7 @@ write_launcher myserver chunk.server ""
 # the SHA exception 0.29 s and 0.69 s). TLS is the other exception, for the same reason: AES-GCM
 # and GHASH run at the CPU's AES and carry-less multiply instructions only in C2's code, and an
 # HTTPS download of 1 GiB from four nginx mirrors took 3.6-3.75 s (5.9-6.2 s of CPU) at ten times
-# the thresholds, 2.2-2.3 s (3.2-3.4 s) with JSSE's and the AES provider's methods at a tenth
+# the thresholds, 2.1-2.4 s (3.0-3.4 s) with JSSE's and the AES provider's methods at a tenth
 # (docs/BENCHMARKS.md, "HTTPS: the JIT thresholds of TLS"); a download without TLS runs none of
 # them. CompileCommand=quiet keeps the JVM from announcing the commands on standard output,
 # which `-o -` uses for the file.
